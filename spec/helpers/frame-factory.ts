@@ -1,0 +1,55 @@
+/**
+ * Builds valid frames of every type as bytes, for specs and property tests (py-h2
+ * `tests/helpers.py` FrameFactory). Malformed frames come from `rawFrame` in bytes.ts.
+ */
+import fc from 'fast-check';
+import {
+  AltSvcFrame,
+  ContinuationFrame,
+  DataFrame,
+  FrameWriter,
+  GoAwayFrame,
+  HeadersFrame,
+  PingFrame,
+  PriorityFrame,
+  PushPromiseFrame,
+  RstStreamFrame,
+  SettingsFrame,
+  UnknownFrame,
+  WindowUpdateFrame,
+} from '../../src/frame/index.js';
+
+type Serializable = { serializeInto(w: FrameWriter): void };
+
+/** Serializes frames back to back. */
+export function frameBytes(...frames: Serializable[]): Buffer {
+  const w = new FrameWriter();
+  for (const f of frames) f.serializeInto(w);
+  return Buffer.from(w.take());
+}
+
+const streamId = fc.integer({ min: 1, max: 9 });
+const bytes = (max: number) => fc.uint8Array({ maxLength: max }).map((a) => Buffer.from(a));
+const pad = fc.option(fc.integer({ min: 0, max: 20 }), { nil: null });
+const u31 = fc.integer({ min: 0, max: 0x7fffffff });
+
+/** An arbitrary valid frame of any type (CONTINUATION only as part of a header block). */
+export const arbitraryFrame: fc.Arbitrary<Serializable[]> = fc.oneof(
+  fc.tuple(streamId, bytes(64), fc.boolean(), pad).map(([s, d, e, p]) => [new DataFrame(s, d, e, p)]),
+  fc
+    .tuple(streamId, bytes(32), fc.boolean(), pad, fc.option(fc.record({ dependsOn: u31, weight: fc.integer({ min: 0, max: 255 }), exclusive: fc.boolean() }), { nil: null }), fc.array(bytes(16), { maxLength: 3 }))
+    .map(([s, b, e, p, pri, conts]) => [
+      new HeadersFrame(s, b, e, conts.length === 0, p, pri),
+      ...conts.map((c, i) => new ContinuationFrame(s, c, i === conts.length - 1)),
+    ]),
+  fc.tuple(streamId, u31, fc.integer({ min: 0, max: 255 }), fc.boolean()).map(([s, d, w, e]) => [new PriorityFrame(s, d, w, e)]),
+  fc.tuple(streamId, fc.integer({ min: 0, max: 0xffffffff })).map(([s, c]) => [new RstStreamFrame(s, c)]),
+  fc.array(fc.tuple(fc.integer({ min: 0, max: 0xffff }), fc.integer({ min: 0, max: 0xffffffff })), { maxLength: 6 }).map((s) => [new SettingsFrame(s)]),
+  fc.constant<Serializable[]>([new SettingsFrame([], true)]),
+  fc.tuple(streamId, u31, bytes(32), pad).map(([s, p, b, pl]) => [new PushPromiseFrame(s, p, b, true, pl)]),
+  fc.tuple(fc.uint8Array({ minLength: 8, maxLength: 8 }), fc.boolean()).map(([d, a]) => [new PingFrame(Buffer.from(d), a)]),
+  fc.tuple(u31, fc.integer({ min: 0, max: 0xffffffff }), bytes(16)).map(([l, c, d]) => [new GoAwayFrame(l, c, d)]),
+  fc.tuple(fc.integer({ min: 0, max: 9 }), fc.integer({ min: 1, max: 0x7fffffff })).map(([s, i]) => [new WindowUpdateFrame(s, i)]),
+  fc.tuple(fc.integer({ min: 0, max: 9 }), bytes(8), bytes(16)).map(([s, o, v]) => [new AltSvcFrame(s, o, v)]),
+  fc.tuple(fc.integer({ min: 0xb, max: 0xff }), fc.integer({ min: 0, max: 255 }), fc.integer({ min: 0, max: 9 }), bytes(16)).map(([t, f, s, p]) => [new UnknownFrame(t, f, s, p)]),
+);

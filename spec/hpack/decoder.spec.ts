@@ -1,0 +1,125 @@
+/**
+ * HpackDecoder policy on top of hpack.js (notes/hpack-js.md §4.1, §7): size updates, the
+ * header list size, COMPRESSION_ERROR for every failure, and no reuse after one.
+ */
+import { expect } from 'chai';
+import { ErrorCodes } from '../../src/error-codes.js';
+import { CompressionError } from '../../src/errors.js';
+import { HpackDecoder, HpackEncoder } from '../../src/hpack/index.js';
+import { hex } from '../helpers/bytes.js';
+
+function fields(d: HpackDecoder, block: string): string[][] {
+  return d.decode(hex(block)).fields.map((f) => [f.name, f.value]);
+}
+
+function expectCompressionError(block: string, setup?: (d: HpackDecoder) => void): void {
+  const d = new HpackDecoder();
+  setup?.(d);
+  expect(() => {
+    d.decode(hex(block));
+  }, block)
+    .to.throw(CompressionError)
+    .with.property('errorCode', ErrorCodes.COMPRESSION_ERROR);
+}
+
+describe('HpackDecoder', function () {
+  it('decodes RFC 7541 C.3.1 (first request, no Huffman)', function () {
+    const d = new HpackDecoder();
+    expect(fields(d, '828684410f7777772e6578616d706c652e636f6d')).to.deep.equal([
+      [':method', 'GET'],
+      [':scheme', 'http'],
+      [':path', '/'],
+      [':authority', 'www.example.com'],
+    ]);
+    expect(d.tableSize).to.equal(57);
+  });
+
+  const malformed: Array<[string, string]> = [
+    ['Huffman padding longer than 7 bits', '0482 63ff'.replace(' ', '')],
+    ['Huffman padding that is not all ones', '048160'],
+    ['an EOS symbol inside a Huffman string', '0485fffffffd8f'],
+    ['index 0', '80'],
+    ['an index past the tables', 'be'],
+    ['a size update above the limit', '3fe21f'],
+    ['a size update after a field', '822082'],
+    ['a size update at the end of a block', '823fe11f'],
+    ['a truncated integer (hpack.js throws a TypeError)', 'ff'],
+    ['a truncated integer continuation', 'ff80'],
+    ['an integer longer than 32 bits', 'ffffffffff0f'],
+    ['a truncated literal', '44'],
+    ['a string length past the block', '048563'],
+    ['a giant string length', '047fffffff7f61'],
+  ];
+  for (const [what, block] of malformed) {
+    it(`answers ${what} with COMPRESSION_ERROR`, function () {
+      expectCompressionError(block);
+    });
+  }
+
+  it('never decodes again after an error (no stale octets glued onto the next block)', function () {
+    const d = new HpackDecoder();
+    expect(() => d.decode(hex('7f0182'))).to.throw(CompressionError);
+    expect(() => d.decode(hex('87'))).to.throw(CompressionError, 'failed earlier');
+  });
+
+  it('requires a size update after our smaller SETTINGS_HEADER_TABLE_SIZE is acknowledged', function () {
+    expectCompressionError('82', (d) => {
+      d.setMaxTableSize(1024);
+    });
+    const d = new HpackDecoder();
+    d.setMaxTableSize(1024);
+    expect(fields(d, '3fe10782')).to.deep.equal([[':method', 'GET']]); // update to 1024, then a field
+    expect(d.tableMaxSize).to.equal(1024);
+    expect(fields(d, '82')).to.deep.equal([[':method', 'GET']]); // owed only once
+  });
+
+  it('accepts a larger SETTINGS_HEADER_TABLE_SIZE without an update, and an update up to it', function () {
+    const d = new HpackDecoder();
+    d.setMaxTableSize(8192);
+    expect(fields(d, '82')).to.deep.equal([[':method', 'GET']]);
+    expect(fields(d, '3fe13f82')).to.deep.equal([[':method', 'GET']]);
+    expect(d.tableMaxSize).to.equal(8192);
+  });
+
+  it('settles an owed update in a block holding only the update', function () {
+    const d = new HpackDecoder();
+    d.setMaxTableSize(0);
+    expect(fields(d, '20')).to.deep.equal([]);
+    expect(d.tableMaxSize).to.equal(0);
+  });
+
+  it('counts name + value + 32 per field and drops an oversized list while keeping the table in sync', function () {
+    const enc = new HpackEncoder();
+    const d = new HpackDecoder({ maxHeaderListSize: 100 });
+    const big = enc.encode([{ name: 'x-big', value: 'v'.repeat(200) }]);
+    const result = d.decode(big);
+    expect(result.tooLarge).to.equal(true);
+    expect(result.fields).to.deep.equal([]);
+    expect(result.listSize).to.equal(5 + 200 + 32);
+    // The entry was still added to the dynamic table: a reference to it decodes.
+    d.maxHeaderListSize = 1000;
+    const again = d.decode(enc.encode([{ name: 'x-big', value: 'v'.repeat(200) }]));
+    expect(again.fields).to.deep.equal([{ name: 'x-big', value: 'v'.repeat(200), neverIndex: false }]);
+  });
+
+  it('survives the HPACK bomb: one large entry referenced 12,000 times is flagged, not returned', function () {
+    const d = new HpackDecoder();
+    const first = Buffer.concat([hex('40'), hex('01'), Buffer.from('a'), hex('7fa11e'), Buffer.alloc(4000, 0x62)]);
+    const bomb = Buffer.concat([first, Buffer.alloc(12000, 0xbe)]);
+    const result = d.decode(bomb);
+    expect(result.tooLarge).to.equal(true);
+    expect(result.fieldCount).to.equal(12001);
+    expect(result.fields).to.have.length(0);
+  });
+
+  it('passes the never-indexed flag through', function () {
+    const d = new HpackDecoder();
+    const r = d.decode(hex('100870617373776f726406736563726574'));
+    expect(r.fields).to.deep.equal([{ name: 'password', value: 'secret', neverIndex: true }]);
+  });
+
+  it('decodes octets above 0x7f losslessly as latin1 characters', function () {
+    const d = new HpackDecoder();
+    expect(fields(d, '0001 78 02 fffe'.replace(/ /g, ''))).to.deep.equal([['x', '\xff\xfe']]);
+  });
+});

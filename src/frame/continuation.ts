@@ -1,0 +1,35 @@
+/**
+ * CONTINUATION (type 0x9, RFC 9113 §6.10): the rest of a field block started by HEADERS or
+ * PUSH_PROMISE. The reader joins these into the opening frame; they reach the connection
+ * only through the reader's checks.
+ */
+import { ProtocolError } from '../errors.js';
+import type { FrameHeader } from './header.js';
+import type { FrameWriter } from './writer.js';
+
+export class ContinuationFrame {
+  static readonly TYPE = 0x9;
+  static readonly END_HEADERS = 0x4;
+
+  readonly type = ContinuationFrame.TYPE;
+
+  constructor(
+    readonly streamId: number,
+    readonly headerBlock: Uint8Array,
+    readonly endHeaders = true,
+  ) {}
+
+  get flags(): number {
+    return this.endHeaders ? ContinuationFrame.END_HEADERS : 0;
+  }
+
+  static parse(header: FrameHeader, payload: Buffer): ContinuationFrame {
+    if (header.streamId === 0) throw new ProtocolError('CONTINUATION frame on stream 0'); // RFC 9113 §6.10
+    return new ContinuationFrame(header.streamId, payload, (header.flags & ContinuationFrame.END_HEADERS) !== 0);
+  }
+
+  serializeInto(w: FrameWriter): void {
+    w.writeFrameHeader(this.headerBlock.length, ContinuationFrame.TYPE, this.flags, this.streamId);
+    w.writeBytes(this.headerBlock);
+  }
+}

@@ -1,0 +1,108 @@
+/**
+ * FrameWriter: serializes frames into one growing slab, handed out as views.
+ *
+ * Frames write themselves with `serializeInto(writer)`; the connection calls {@link take} to
+ * collect everything queued as one Buffer (h2's `data_to_send`). Memory handed out by `take`
+ * is never written again, so callers may keep the returned Buffer; new frames go after it in
+ * the same slab until the slab is full, then into a new one. This avoids a `Buffer.concat`
+ * of small pieces per frame (STYLE.md §9).
+ */
+import { FRAME_HEADER_LENGTH, STREAM_ID_MASK } from './header.js';
+
+/** First slab size in octets; slabs grow to fit what is pending. */
+const INITIAL_SLAB_SIZE = 16 * 1024;
+/** When a take() empties the writer and less than this is left, the slab is dropped so idle connections hold nothing. */
+const MIN_USEFUL_ROOM = 1024;
+
+const EMPTY = Buffer.alloc(0);
+
+export class FrameWriter {
+  #slab: Buffer = EMPTY;
+  /** Start of the bytes not yet taken. */
+  #start = 0;
+  /** End of the bytes written. */
+  #end = 0;
+
+  /** Octets written and not yet taken. */
+  get length(): number {
+    return this.#end - this.#start;
+  }
+
+  /** Makes room for `n` more octets, moving pending bytes into a new slab if needed. */
+  #reserve(n: number): void {
+    if (this.#end + n <= this.#slab.length) return;
+    const pending = this.#end - this.#start;
+    const size = Math.max(INITIAL_SLAB_SIZE, (pending + n) * 2);
+    const slab = Buffer.allocUnsafe(size);
+    this.#slab.copy(slab, 0, this.#start, this.#end);
+    this.#slab = slab;
+    this.#start = 0;
+    this.#end = pending;
+  }
+
+  /** Writes a 9-octet frame header. The reserved bit of the stream id is written as 0. */
+  writeFrameHeader(length: number, type: number, flags: number, streamId: number): void {
+    this.#reserve(FRAME_HEADER_LENGTH);
+    const s = this.#slab;
+    const o = this.#end;
+    s[o] = (length >>> 16) & 0xff;
+    s[o + 1] = (length >>> 8) & 0xff;
+    s[o + 2] = length & 0xff;
+    s[o + 3] = type;
+    s[o + 4] = flags;
+    s.writeUInt32BE(streamId & STREAM_ID_MASK, o + 5);
+    this.#end = o + FRAME_HEADER_LENGTH;
+  }
+
+  writeUInt8(value: number): void {
+    this.#reserve(1);
+    this.#slab[this.#end++] = value & 0xff;
+  }
+
+  writeUInt16(value: number): void {
+    this.#reserve(2);
+    this.#slab.writeUInt16BE(value & 0xffff, this.#end);
+    this.#end += 2;
+  }
+
+  writeUInt32(value: number): void {
+    this.#reserve(4);
+    this.#slab.writeUInt32BE(value >>> 0, this.#end);
+    this.#end += 4;
+  }
+
+  writeBytes(src: Uint8Array): void {
+    this.#reserve(src.length);
+    this.#slab.set(src, this.#end);
+    this.#end += src.length;
+  }
+
+  /** Writes `n` zero octets (padding: RFC 9113 §6.1 "Padding octets MUST be set to zero"). */
+  writeZeros(n: number): void {
+    this.#reserve(n);
+    this.#slab.fill(0, this.#end, this.#end + n);
+    this.#end += n;
+  }
+
+  /**
+   * Removes and returns the first `amount` pending octets (all of them when omitted). The
+   * returned Buffer is a view that stays valid: the writer never writes into it again.
+   */
+  take(amount?: number): Buffer {
+    const pending = this.#end - this.#start;
+    const n = amount === undefined ? pending : Math.max(0, Math.min(amount, pending));
+    if (n === 0) return EMPTY;
+    const out = this.#slab.subarray(this.#start, this.#start + n);
+    this.#start += n;
+    if (this.#start === this.#end && this.#slab.length - this.#end < MIN_USEFUL_ROOM) {
+      this.#slab = EMPTY;
+      this.#start = this.#end = 0;
+    }
+    return out;
+  }
+
+  /** Discards everything pending. */
+  clear(): void {
+    this.#start = this.#end;
+  }
+}

@@ -1,0 +1,113 @@
+/**
+ * HpackEncoder: one connection's outbound header compression context (RFC 7541), over hpack.js.
+ *
+ * Adds to hpack.js (notes/hpack-js.md §4.2, §4.3, §7):
+ *  - input validated *before* hpack.js sees it (strings of octets only), because an exception
+ *    inside hpack.js leaves its table changed for fields that were never sent;
+ *  - the peer's SETTINGS_HEADER_TABLE_SIZE honoured with the size updates RFC 7541 §4.2
+ *    requires (hpack.js's own `updateTableSize` shrinks silently: bug 2), capped by our own
+ *    memory limit for the table;
+ *  - `neverIndex` fields sent as "literal never indexed" (RFC 7541 §6.2.3);
+ *  - after an internal failure the encoder refuses further use (the peer's table would be
+ *    out of sync).
+ */
+import { H2Error } from '../errors.js';
+import type { HpackCompressorCore } from './hpack-js.js';
+import { createBitEncoder, createCompressorCore } from './hpack-js.js';
+import { DEFAULT_HEADER_TABLE_SIZE } from './decoder.js';
+
+/** A field to encode. Strings must hold octets (every code unit <= 0xFF; use latin1 for bytes). */
+export interface EncodeField {
+  readonly name: string;
+  readonly value: string;
+  /** Send as never indexed (sensitive fields: authorization, short cookies). */
+  readonly neverIndex?: boolean;
+}
+
+export interface HpackEncoderOptions {
+  /** Our own cap on the table the encoder uses, whatever the peer allows (default 4096). */
+  maxTableSize?: number;
+}
+
+/** Code units above 0xFF cannot be octets; hpack.js would split them into two octets. */
+const NON_OCTET = /[^\0-\xff]/;
+
+export class HpackEncoder {
+  readonly #core: HpackCompressorCore;
+  readonly #cap: number;
+  /** Smallest size the peer allowed since our last block, or null when nothing changed. */
+  #pendingMin: number | null = null;
+  /** The size to end on at the next block start. */
+  #pendingFinal: number;
+  #dead = false;
+
+  constructor(options: HpackEncoderOptions = {}) {
+    this.#cap = options.maxTableSize ?? DEFAULT_HEADER_TABLE_SIZE;
+    // The peer's decoder starts at 4096 (RFC 9113 §6.5.2); we may use less, announced by an update.
+    this.#core = createCompressorCore(DEFAULT_HEADER_TABLE_SIZE);
+    this.#pendingFinal = DEFAULT_HEADER_TABLE_SIZE;
+    if (this.#cap < DEFAULT_HEADER_TABLE_SIZE) this.setPeerMaxTableSize(DEFAULT_HEADER_TABLE_SIZE);
+  }
+
+  /** The dynamic table's current size limit. */
+  get tableMaxSize(): number {
+    return this.#core._table.maxSize;
+  }
+
+  /** Octets the dynamic table currently holds. */
+  get tableSize(): number {
+    return this.#core._table.size;
+  }
+
+  /** Call when the peer's SETTINGS carry HEADER_TABLE_SIZE; applies from the next block. */
+  setPeerMaxTableSize(size: number): void {
+    const target = Math.min(size, this.#cap);
+    this.#core._table.protocolMaxSize = Math.max(size, target);
+    this.#pendingMin = this.#pendingMin === null ? target : Math.min(this.#pendingMin, target);
+    this.#pendingFinal = target;
+  }
+
+  /**
+   * Encodes one field block.
+   * @throws TypeError when a name or value is not a string of octets (nothing is encoded).
+   * @throws H2Error when hpack.js failed earlier on this connection.
+   */
+  encode(fields: Iterable<EncodeField>): Buffer {
+    if (this.#dead) throw new H2Error('the HPACK encoder failed earlier on this connection');
+    const list = Array.isArray(fields) ? (fields as EncodeField[]) : [...fields];
+    for (const f of list) {
+      if (typeof f.name !== 'string' || typeof f.value !== 'string') {
+        throw new TypeError(`header name and value must be strings of octets, got ${typeof f.name} / ${typeof f.value}`);
+      }
+      if (NON_OCTET.test(f.name) || NON_OCTET.test(f.value)) {
+        throw new TypeError(`header ${JSON.stringify(f.name)} has a character above \\xff; encode text as octets first`);
+      }
+    }
+    const core = this.#core;
+    const bits = createBitEncoder();
+    try {
+      if (this.#pendingMin !== null) {
+        // RFC 7541 §4.2: signal the smallest size reached, then the final one.
+        if (this.#pendingMin < this.#pendingFinal) this.#emitSizeUpdate(bits, this.#pendingMin);
+        this.#emitSizeUpdate(bits, this.#pendingFinal);
+        this.#pendingMin = null;
+      }
+      core._encoder = bits;
+      for (const f of list) core._encodeHeader({ name: f.name, value: f.value, neverIndex: f.neverIndex === true });
+    } catch (err) {
+      this.#dead = true;
+      throw new H2Error(`HPACK encoding failed: ${err instanceof Error ? err.message : String(err)}`, undefined, { cause: err });
+    } finally {
+      core._encoder = null;
+    }
+    const parts = bits.render();
+    return parts.length === 1 && parts[0] !== undefined ? parts[0] : Buffer.concat(parts);
+  }
+
+  /** Writes `001xxxxx` + size (RFC 7541 §6.3) and applies it to our table. */
+  #emitSizeUpdate(bits: ReturnType<typeof createBitEncoder>, size: number): void {
+    bits.encodeBits(1, 3);
+    bits.encodeInt(size);
+    this.#core._table.updateSize(size);
+  }
+}

@@ -1,0 +1,25 @@
+/**
+ * h2duplex: public exports only; defines nothing (API.md).
+ */
+export { ErrorCodes, errorCodeName } from './error-codes.js';
+export {
+  H2Error,
+  ProtocolError,
+  FrameTooLargeError,
+  FrameDataMissingError,
+  TooManyStreamsError,
+  FlowControlError,
+  StreamIDTooLowError,
+  NoAvailableStreamIDError,
+  NoSuchStreamError,
+  StreamClosedError,
+  InvalidSettingsValueError,
+  InvalidBodyLengthError,
+  UnsupportedFrameError,
+  DenialOfServiceError,
+  CompressionError,
+  RFC1122Error,
+} from './errors.js';
+export type { ErrorScope, H2ErrorOptions, ProtocolErrorOptions } from './errors.js';
+export * from './frame/index.js';
+export * from './hpack/index.js';
