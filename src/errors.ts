@@ -80,6 +80,7 @@ export class FlowControlError extends ProtocolError {
 
 /** A stream id is not above the highest one already used. h2: `StreamIDTooLowError`. */
 export class StreamIDTooLowError extends ProtocolError {
+  declare readonly streamId: number;
   /** The highest stream id already used: the new one must exceed it. */
   readonly maxStreamId: number;
 

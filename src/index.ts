@@ -23,3 +23,4 @@ export {
 export type { ErrorScope, H2ErrorOptions, ProtocolErrorOptions } from './errors.js';
 export * from './frame/index.js';
 export * from './hpack/index.js';
+export * from './core/index.js';

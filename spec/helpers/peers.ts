@@ -1,0 +1,37 @@
+/**
+ * Connected in-memory H2Connection pairs for specs (no sockets).
+ */
+import { H2Configuration, H2Connection } from '../../src/index.js';
+
+/** The request of notes/h2-behaviour.md §9 ("REQ"). */
+export const REQ: Array<[string, string]> = [
+  [':method', 'GET'],
+  [':path', '/'],
+  [':scheme', 'https'],
+  [':authority', 'example.com'],
+];
+
+/** A client and a server that have exchanged prefaces and SETTINGS (+ ACKs); both buffers drained. */
+export function connectedPair(): { client: H2Connection; server: H2Connection } {
+  const client = new H2Connection(new H2Configuration({ clientSide: true }));
+  const server = new H2Connection(new H2Configuration({ clientSide: false }));
+  client.initiateConnection();
+  server.initiateConnection();
+  server.receiveData(client.dataToSend());
+  client.receiveData(server.dataToSend());
+  server.receiveData(client.dataToSend());
+  return { client, server };
+}
+
+/** h2's "srv" of §9: a server after its SETTINGS, having received preface + empty SETTINGS; buffer drained. */
+export function server(): H2Connection {
+  const s = new H2Connection(new H2Configuration({ clientSide: false }));
+  s.initiateConnection();
+  s.receiveData(Buffer.concat([Buffer.from('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n'), Buffer.from('000000040000000000', 'hex')]));
+  s.dataToSend();
+  return s;
+}
+
+export function names(events: object[]): string[] {
+  return events.map((e) => e.constructor.name);
+}

@@ -1,0 +1,724 @@
+/**
+ * H2Connection: the sans-IO HTTP/2 connection (h2 `connection.py`). Bytes in through
+ * {@link H2Connection.receiveData}, events out; actions through `send*` methods, bytes out
+ * through {@link H2Connection.dataToSend}. No sockets, timers or promises.
+ *
+ * Owns: the public API, the frame dispatch table, the output buffer, and the two places that
+ * turn thrown errors into protocol answers (STYLE.md §5): `#receiveFrame` answers
+ * stream-scoped errors with RST_STREAM, `receiveData` answers every other ProtocolError with
+ * GOAWAY, rethrows, and ignores all later input.
+ */
+import { ErrorCodes } from '../error-codes.js';
+import {
+  FlowControlError,
+  FrameTooLargeError,
+  NoAvailableStreamIDError,
+  NoSuchStreamError,
+  ProtocolError,
+  RFC1122Error,
+  StreamClosedError,
+  StreamIDTooLowError,
+  TooManyStreamsError,
+  DenialOfServiceError,
+} from '../errors.js';
+import {
+  AltSvcFrame,
+  CLIENT_PREFACE,
+  DataFrame,
+  type Frame,
+  FrameReader,
+  FrameWriter,
+  GoAwayFrame,
+  HeadersFrame,
+  PingFrame,
+  PriorityFrame,
+  PushPromiseFrame,
+  RstStreamFrame,
+  SettingsFrame,
+  UnknownFrame,
+  WindowUpdateFrame,
+} from '../frame/index.js';
+import { HpackDecoder, HpackEncoder } from '../hpack/index.js';
+import { ClosedStreams } from './closed-streams.js';
+import { H2Configuration, type H2ConfigurationOptions } from './config.js';
+import { ConnectionInput, ConnectionState, ConnectionStateMachine } from './connection-state.js';
+import {
+  AlternativeServiceAvailable,
+  ConnectionTerminated,
+  type Event,
+  PingAckReceived,
+  PingReceived,
+  PriorityUpdated,
+  RemoteSettingsChanged,
+  SettingsAcknowledged,
+  StreamReset,
+  UnknownFrameReceived,
+  WindowUpdated,
+} from './events.js';
+import { type HeaderInput, toOctetString, toOutboundFields } from './headers/normalize.js';
+import { DEFAULT_MAX_CONCURRENT_STREAMS, DEFAULT_MAX_HEADER_LIST_SIZE, HIGHEST_ALLOWED_STREAM_ID } from './limits.js';
+import { ChangedSetting, SettingCodes, Settings, type SettingsInput, settingsEntries, MAX_WINDOW_SIZE } from './settings.js';
+import { CLOSED_ERROR_EVENTS, type OutboundFrame, Stream } from './stream.js';
+import { StreamClosedBy, StreamInput, StreamState } from './stream-state.js';
+import { decodeHttp2Settings, encodeHttp2Settings } from './upgrade.js';
+import { guardIncrementWindow, WindowManager } from './windows.js';
+
+/** Options of {@link H2Connection.sendHeaders}. */
+export interface SendHeadersOptions {
+  endStream?: boolean;
+  priorityWeight?: number;
+  priorityDependsOn?: number;
+  priorityExclusive?: boolean;
+}
+
+/** Options of {@link H2Connection.sendData}. */
+export interface SendDataOptions {
+  endStream?: boolean;
+  padLength?: number;
+}
+
+type Serializable = { serializeInto(w: FrameWriter): void };
+
+/** h2: `H2Connection`. */
+export class H2Connection {
+  readonly config: H2Configuration;
+  readonly localSettings: Settings;
+  readonly remoteSettings: Settings;
+  highestInboundStreamId = 0;
+  highestOutboundStreamId = 0;
+  /** What we may still send on the connection (signed). */
+  outboundFlowControlWindow = 65535;
+  maxOutboundFrameSize: number;
+  maxInboundFrameSize: number;
+
+  readonly #stateMachine = new ConnectionStateMachine();
+  readonly #streams = new Map<number, Stream>();
+  readonly #closedStreams: ClosedStreams;
+  readonly #encoder = new HpackEncoder();
+  readonly #decoder: HpackDecoder;
+  readonly #reader: FrameReader;
+  readonly #writer = new FrameWriter();
+  /** The connection's inbound window. */
+  readonly #inbound = new WindowManager(65535);
+  /** Set after a connection error: later input is ignored unparsed (notes/dos-defences.md §2.17). */
+  #dead = false;
+
+  /** One handler per frame type (h2 `_frame_dispatch_table`). */
+  readonly #dispatch: ReadonlyMap<number, (frame: never) => { frames: Serializable[]; events: Event[] }> = new Map<number, (frame: never) => { frames: Serializable[]; events: Event[] }>([
+    [DataFrame.TYPE, (f: DataFrame) => this.#receiveDataFrame(f)],
+    [HeadersFrame.TYPE, (f: HeadersFrame) => this.#receiveHeadersFrame(f)],
+    [PriorityFrame.TYPE, (f: PriorityFrame) => this.#receivePriorityFrame(f)],
+    [RstStreamFrame.TYPE, (f: RstStreamFrame) => this.#receiveRstStreamFrame(f)],
+    [SettingsFrame.TYPE, (f: SettingsFrame) => this.#receiveSettingsFrame(f)],
+    [PushPromiseFrame.TYPE, (f: PushPromiseFrame) => this.#receivePushPromiseFrame(f)],
+    [PingFrame.TYPE, (f: PingFrame) => this.#receivePingFrame(f)],
+    [GoAwayFrame.TYPE, (f: GoAwayFrame) => this.#receiveGoAwayFrame(f)],
+    [WindowUpdateFrame.TYPE, (f: WindowUpdateFrame) => this.#receiveWindowUpdateFrame(f)],
+    [AltSvcFrame.TYPE, (f: AltSvcFrame) => this.#receiveAltSvcFrame(f)],
+  ]);
+
+  constructor(config?: H2Configuration | H2ConfigurationOptions) {
+    this.config = config instanceof H2Configuration ? config : new H2Configuration(config);
+    const client = this.config.clientSide;
+    this.localSettings = new Settings(client, new Map([
+      [SettingCodes.MAX_CONCURRENT_STREAMS, DEFAULT_MAX_CONCURRENT_STREAMS],
+      [SettingCodes.MAX_HEADER_LIST_SIZE, DEFAULT_MAX_HEADER_LIST_SIZE],
+    ]));
+    this.remoteSettings = new Settings(!client);
+    this.maxOutboundFrameSize = this.remoteSettings.maxFrameSize;
+    this.maxInboundFrameSize = this.localSettings.maxFrameSize;
+    this.#closedStreams = new ClosedStreams(this.config.maxClosedStreams);
+    this.#decoder = new HpackDecoder({ maxHeaderListSize: DEFAULT_MAX_HEADER_LIST_SIZE });
+    this.#reader = new FrameReader({
+      expectPreface: !client,
+      maxFrameSize: this.maxInboundFrameSize,
+      maxHeaderBlockSize: this.config.maxHeaderBlockSize,
+      maxContinuationFrames: this.config.maxContinuationFrames,
+    });
+  }
+
+  // ----------------------------------------------------------- properties
+
+  get state(): ConnectionState {
+    return this.#stateMachine.state;
+  }
+
+  /** What the peer may still send on the connection. */
+  get inboundFlowControlWindow(): number {
+    return this.#inbound.currentWindowSize;
+  }
+
+  /** Streams we opened that are open or half-closed. */
+  get openOutboundStreams(): number {
+    return this.#countOpen(this.config.clientSide ? 1 : 0);
+  }
+
+  /** Streams the peer opened that are open or half-closed. */
+  get openInboundStreams(): number {
+    return this.#countOpen(this.config.clientSide ? 0 : 1);
+  }
+
+  /** Counts open streams of one parity, pruning closed streams into the bounded record (h2 `_open_streams`). */
+  #countOpen(parity: number): number {
+    let count = 0;
+    for (const [id, stream] of this.#streams) {
+      if (stream.closed) {
+        this.#closedStreams.remember(id, stream.machine.closedBy);
+        this.#streams.delete(id);
+      } else if (id % 2 === parity && stream.open) {
+        count += 1;
+      }
+    }
+    return count;
+  }
+
+  // -------------------------------------------------------------- actions
+
+  /** Queues the client preface (client) and our SETTINGS. */
+  initiateConnection(): void {
+    this.#stateMachine.processInput(ConnectionInput.SEND_SETTINGS);
+    if (this.config.clientSide) this.#writer.writeBytes(CLIENT_PREFACE);
+    this.#send([new SettingsFrame([...this.localSettings])]);
+  }
+
+  /**
+   * h2c upgrade. Client: returns the HTTP2-Settings value to send. Server: applies the
+   * client's HTTP2-Settings (`settingsHeader`) as received and returns null. Stream 1 becomes
+   * half-closed (client: local; server: remote).
+   */
+  initiateUpgradeConnection(settingsHeader?: string | Uint8Array): string | null {
+    this.initiateConnection();
+    if (this.config.clientSide) {
+      this.#stateMachine.processInput(ConnectionInput.SEND_HEADERS);
+      const stream = this.#beginNewStream(1, 1);
+      stream.machine.processInput(StreamInput.UPGRADE_CLIENT);
+      return encodeHttp2Settings([...this.localSettings]);
+    }
+    if (settingsHeader !== undefined) {
+      const frame = new SettingsFrame(decodeHttp2Settings(settingsHeader));
+      // Applied as if received; the ACK and the event are discarded (h2).
+      const writer = this.#writer.length;
+      this.#receiveSettingsFrame(frame);
+      if (this.#writer.length > writer) this.#dropLastSettingsAck();
+    }
+    this.#stateMachine.processInput(ConnectionInput.RECV_HEADERS);
+    const stream = this.#beginNewStream(1, 1);
+    stream.machine.processInput(StreamInput.UPGRADE_SERVER);
+    return null;
+  }
+
+  /** The next stream id we may open (not reserved by this call). */
+  getNextAvailableStreamId(): number {
+    const next = this.highestOutboundStreamId === 0 ? (this.config.clientSide ? 1 : 2) : this.highestOutboundStreamId + 2;
+    if (next > HIGHEST_ALLOWED_STREAM_ID) throw new NoAvailableStreamIDError('Exhausted allowed stream IDs');
+    return next;
+  }
+
+  sendHeaders(streamId: number, headers: Iterable<HeaderInput>, options: SendHeadersOptions = {}): void {
+    const fields = toOutboundFields(headers);
+    if (!this.#streams.has(streamId)) {
+      const max = this.remoteSettings.maxConcurrentStreams;
+      const open = this.openOutboundStreams;
+      if (open + 1 > max) throw new TooManyStreamsError(`Max outbound streams is ${max}, ${open} open`);
+    }
+    this.#stateMachine.processInput(ConnectionInput.SEND_HEADERS);
+    const stream = this.#getOrCreateStream(streamId, this.config.clientSide ? 1 : 0);
+    const frames = stream.sendHeaders(fields, this.#encoder, options.endStream === true);
+    const { priorityWeight, priorityDependsOn, priorityExclusive } = options;
+    if (priorityWeight !== undefined || priorityDependsOn !== undefined || priorityExclusive !== undefined) {
+      if (!this.config.clientSide) throw new RFC1122Error('Servers SHOULD NOT prioritize streams.');
+      const first = frames[0];
+      if (first instanceof HeadersFrame) {
+        const priority = this.#priorityFields(streamId, priorityWeight, priorityDependsOn, priorityExclusive);
+        frames[0] = new HeadersFrame(first.streamId, first.headerBlock, first.endStream, first.endHeaders, first.padLength, priority);
+      }
+    }
+    this.#send(frames);
+  }
+
+  sendData(streamId: number, data: Uint8Array, options: SendDataOptions = {}): void {
+    if (!(data instanceof Uint8Array)) throw new TypeError('data must be a Uint8Array');
+    const padLength = options.padLength ?? null;
+    let frameSize = data.length;
+    if (padLength !== null) {
+      if (!Number.isInteger(padLength)) throw new TypeError('pad_length must be an int');
+      if (padLength < 0 || padLength > 255) throw new RangeError('pad_length must be within range: [0, 255]');
+      frameSize += padLength + 1;
+    }
+    const window = this.localFlowControlWindow(streamId);
+    if (frameSize > 0 && frameSize > window) throw new FlowControlError(`Cannot send ${frameSize} bytes, flow control window is ${window}`);
+    if (padLength !== null && padLength + 1 > this.maxOutboundFrameSize) {
+      throw new FrameTooLargeError(`Cannot send padding of ${padLength}, max frame size is ${this.maxOutboundFrameSize}`);
+    }
+    this.#stateMachine.processInput(ConnectionInput.SEND_DATA);
+    const frames = this.#requireStream(streamId).sendData(data, options.endStream === true, padLength);
+    this.#send(frames);
+    this.outboundFlowControlWindow -= frameSize;
+  }
+
+  endStream(streamId: number): void {
+    this.#stateMachine.processInput(ConnectionInput.SEND_DATA);
+    this.#send(this.#getStreamById(streamId).endStream());
+  }
+
+  /** PUSH_PROMISE on `streamId` reserving `promisedStreamId` (server only, if the client allows push). */
+  pushStream(streamId: number, promisedStreamId: number, requestHeaders: Iterable<HeaderInput>): void {
+    if (this.remoteSettings.enablePush === 0) throw new ProtocolError('Remote peer has disabled stream push');
+    const fields = toOutboundFields(requestHeaders);
+    this.#stateMachine.processInput(ConnectionInput.SEND_PUSH_PROMISE);
+    const parent = this.#getStreamById(streamId);
+    if (streamId % 2 === 0) throw new ProtocolError('Cannot recursively push streams.');
+    const promised = this.#beginNewStream(promisedStreamId, 0);
+    const frames = parent.pushStreamInBand(promisedStreamId, fields, this.#encoder);
+    promised.locallyPushed(fields);
+    this.#send(frames);
+  }
+
+  resetStream(streamId: number, errorCode: ErrorCodes | number = ErrorCodes.NO_ERROR): void {
+    this.#stateMachine.processInput(ConnectionInput.SEND_RST_STREAM);
+    this.#send(this.#getStreamById(streamId).resetStream(errorCode));
+  }
+
+  /** Grants the peer `increment` more octets on the connection or one stream. */
+  incrementFlowControlWindow(increment: number, streamId?: number): void {
+    if (!Number.isInteger(increment) || increment < 1 || increment > MAX_WINDOW_SIZE) {
+      throw new RangeError(`Flow control increment must be between 1 and ${MAX_WINDOW_SIZE}`);
+    }
+    this.#stateMachine.processInput(ConnectionInput.SEND_WINDOW_UPDATE);
+    if (streamId !== undefined && streamId !== 0) {
+      this.#send(this.#getStreamById(streamId).increaseFlowControlWindow(increment));
+    } else {
+      this.#inbound.windowOpened(increment);
+      this.#send([new WindowUpdateFrame(0, increment)]);
+    }
+  }
+
+  /** What we may send on `streamId` now: min(connection, stream) outbound window. h2's name. */
+  localFlowControlWindow(streamId: number): number {
+    const stream = this.#getStreamById(streamId);
+    return Math.min(this.outboundFlowControlWindow, stream.outboundWindow);
+  }
+
+  /** What the peer may send on `streamId` now: min(connection, stream) inbound window. h2's name. */
+  remoteFlowControlWindow(streamId: number): number {
+    const stream = this.#getStreamById(streamId);
+    return Math.min(this.#inbound.currentWindowSize, stream.inbound.currentWindowSize);
+  }
+
+  /**
+   * The application consumed `acknowledgedSize` octets of `streamId`: queue WINDOW_UPDATEs
+   * when h2's rule says enough was consumed (connection first, then the stream).
+   */
+  acknowledgeReceivedData(acknowledgedSize: number, streamId: number): void {
+    if (!(streamId > 0)) throw new RangeError(`Stream ID ${streamId} is not valid for acknowledge_received_data`);
+    if (!(acknowledgedSize >= 0)) throw new RangeError('Cannot acknowledge negative data');
+    const frames: OutboundFrame[] = [];
+    const connIncrement = this.#inbound.processBytes(acknowledgedSize);
+    if (connIncrement > 0) frames.push(new WindowUpdateFrame(0, connIncrement));
+    let stream: Stream | null = null;
+    try {
+      stream = this.#getStreamById(streamId);
+    } catch (err) {
+      if (!(err instanceof StreamClosedError)) throw err;
+    }
+    if (stream !== null) frames.push(...stream.acknowledgeReceivedData(acknowledgedSize));
+    this.#send(frames);
+  }
+
+  /** PING with exactly 8 octets. */
+  ping(opaqueData: Uint8Array | string): void {
+    const data = typeof opaqueData === 'string' ? Buffer.from(opaqueData, 'latin1') : opaqueData;
+    if (typeof opaqueData === 'string' || data.length !== 8) throw new RangeError(`Invalid value for ping data: ${JSON.stringify(String(opaqueData))}`);
+    this.#stateMachine.processInput(ConnectionInput.SEND_PING);
+    this.#send([new PingFrame(Buffer.from(data))]);
+  }
+
+  /** GOAWAY. `lastStreamId` defaults to the highest stream the peer opened. */
+  closeConnection(errorCode: ErrorCodes | number = ErrorCodes.NO_ERROR, options: { additionalData?: Uint8Array; lastStreamId?: number } = {}): void {
+    if (options.additionalData !== undefined && !(options.additionalData instanceof Uint8Array)) throw new TypeError('additionalData must be a Uint8Array');
+    this.#stateMachine.processInput(ConnectionInput.SEND_GOAWAY);
+    this.#send([new GoAwayFrame(options.lastStreamId ?? this.highestInboundStreamId, errorCode, options.additionalData)]);
+  }
+
+  /** SETTINGS with exactly `newSettings`; they take effect when the peer acknowledges. */
+  updateSettings(newSettings: SettingsInput): void {
+    const entries = settingsEntries(newSettings);
+    this.#stateMachine.processInput(ConnectionInput.SEND_SETTINGS);
+    for (const [code, value] of entries) this.localSettings.set(code, value);
+    this.#send([new SettingsFrame(entries)]);
+  }
+
+  /** ALTSVC (RFC 7838): on stream 0 for `origin`, or on a stream (server only). */
+  advertiseAlternativeService(fieldValue: string | Uint8Array, options: { origin?: string | Uint8Array; streamId?: number } = {}): void {
+    if (typeof fieldValue !== 'string' && !(fieldValue instanceof Uint8Array)) throw new TypeError('Field must be bytestring.');
+    if (options.origin !== undefined && options.streamId !== undefined) throw new TypeError('Must not provide both origin and stream_id');
+    this.#stateMachine.processInput(ConnectionInput.SEND_ALTERNATIVE_SERVICE);
+    const value = Buffer.from(toOctetString(fieldValue), 'latin1');
+    if (options.origin !== undefined) {
+      this.#send([new AltSvcFrame(0, Buffer.from(toOctetString(options.origin), 'latin1'), value)]);
+    } else {
+      this.#send(this.#getStreamById(options.streamId ?? -1).advertiseAlternativeService(value));
+    }
+  }
+
+  /** PRIORITY (client only; RFC 9113 deprecates priorities but the frame is still valid). */
+  prioritize(streamId: number, options: { weight?: number; dependsOn?: number; exclusive?: boolean } = {}): void {
+    if (!this.config.clientSide) throw new RFC1122Error('Servers SHOULD NOT prioritize streams.');
+    this.#stateMachine.processInput(ConnectionInput.SEND_PRIORITY);
+    const p = this.#priorityFields(streamId, options.weight, options.dependsOn, options.exclusive);
+    this.#send([new PriorityFrame(streamId, p.dependsOn, p.weight, p.exclusive)]);
+  }
+
+  /** Removes and returns queued output (all, or the first `amount` octets). */
+  dataToSend(amount?: number): Buffer {
+    return this.#writer.take(amount);
+  }
+
+  clearOutboundDataBuffer(): void {
+    this.#writer.clear();
+  }
+
+  // ------------------------------------------------------------- receiving
+
+  /**
+   * Processes received bytes; returns the events they produced.
+   * @throws ProtocolError (or a subclass) for a connection error, after queuing the GOAWAY
+   *   h2 would queue (none for a bad client preface). All later input is ignored.
+   */
+  receiveData(data: Uint8Array): Event[] {
+    if (this.#dead) return [];
+    const events: Event[] = [];
+    this.#reader.maxFrameSize = this.maxInboundFrameSize;
+    this.#reader.feed(data);
+    for (;;) {
+      let frame: Frame | null;
+      try {
+        frame = this.#reader.next();
+      } catch (err) {
+        if (err instanceof ProtocolError && err.scope === 'stream' && err.streamId !== null) {
+          events.push(...this.#answerStreamError(err.streamId, err.errorCode));
+          continue;
+        }
+        this.#fail(err, err instanceof ProtocolError && err.message === 'Invalid HTTP/2 preamble.');
+      }
+      if (frame === null) return events;
+      try {
+        events.push(...this.#receiveFrame(frame));
+      } catch (err) {
+        this.#fail(err, false);
+      }
+    }
+  }
+
+  /** Connection error: queue GOAWAY (unless the peer is not speaking HTTP/2), stop, rethrow. */
+  #fail(err: unknown, silent: boolean): never {
+    this.#dead = true;
+    if (err instanceof ProtocolError && !silent) {
+      this.#stateMachine.processInput(ConnectionInput.SEND_GOAWAY);
+      const debug = err instanceof DenialOfServiceError ? Buffer.from(err.message.split(':')[0] ?? '', 'latin1') : undefined;
+      this.#send([new GoAwayFrame(this.highestInboundStreamId, err.errorCode, debug)]);
+    }
+    throw err;
+  }
+
+  /** Dispatches one frame; stream-scoped errors become RST_STREAM here (h2 `_receive_frame`). */
+  #receiveFrame(frame: Frame): Event[] {
+    const handler = this.#dispatch.get(frame.type);
+    try {
+      const result = handler === undefined ? { frames: [], events: [new UnknownFrameReceived(frame as UnknownFrame)] } : handler(frame as never);
+      this.#send(result.frames);
+      return result.events;
+    } catch (err) {
+      if (err instanceof StreamClosedError) {
+        if (this.#closedByReset(err.streamId)) {
+          this.#send([new RstStreamFrame(err.streamId, err.errorCode)]);
+          return CLOSED_ERROR_EVENTS.get(err) ?? [];
+        }
+        throw err;
+      }
+      if (err instanceof StreamIDTooLowError) {
+        if (this.#closedByReset(err.streamId)) {
+          this.#send([new RstStreamFrame(err.streamId, ErrorCodes.STREAM_CLOSED)]);
+          return [];
+        }
+        if (this.#closedByEnd(err.streamId)) throw new StreamClosedError(err.streamId);
+        throw err;
+      }
+      if (err instanceof ProtocolError && err.scope === 'stream' && err.streamId !== null) {
+        return this.#answerStreamError(err.streamId, err.errorCode);
+      }
+      throw err;
+    }
+  }
+
+  /** RFC 9113 §5.4.2: reset the stream (a malformed message or a stream-level rule broken). */
+  #answerStreamError(streamId: number, errorCode: number): Event[] {
+    const stream = this.#streams.get(streamId);
+    if (stream !== undefined && !stream.closed) {
+      stream.machine.state = StreamState.CLOSED;
+      stream.machine.closedBy = StreamClosedBy.SEND_RST_STREAM;
+    }
+    this.#send([new RstStreamFrame(streamId, errorCode)]);
+    return [new StreamReset(streamId, errorCode, false)];
+  }
+
+  #receiveDataFrame(frame: DataFrame): { frames: Serializable[]; events: Event[] } {
+    this.#stateMachine.processInput(ConnectionInput.RECV_DATA);
+    const length = frame.flowControlledLength;
+    this.#inbound.windowConsumed(length);
+    const data = Buffer.isBuffer(frame.data) ? frame.data : Buffer.from(frame.data);
+    try {
+      return { frames: [], events: this.#getStreamById(frame.streamId).receiveData(data, frame.endStream, length) };
+    } catch (err) {
+      if (err instanceof StreamClosedError || (err instanceof ProtocolError && err.scope === 'stream')) {
+        // The data will never reach the application: hand its connection window back now (h2).
+        const increment = this.#inbound.processBytes(length);
+        if (increment > 0) this.#send([new WindowUpdateFrame(0, increment)]);
+        if (err instanceof StreamClosedError) {
+          this.#send([new RstStreamFrame(err.streamId, err.errorCode)]);
+          return { frames: [], events: CLOSED_ERROR_EVENTS.get(err) ?? [] };
+        }
+      }
+      throw err;
+    }
+  }
+
+  #receiveHeadersFrame(frame: HeadersFrame): { frames: Serializable[]; events: Event[] } {
+    if (!this.#streams.has(frame.streamId) && frame.streamId > this.highestInboundStreamId) {
+      const max = this.localSettings.maxConcurrentStreams;
+      const open = this.openInboundStreams;
+      if (open + 1 > max) throw new TooManyStreamsError(`Max inbound streams is ${max}, ${open} open`);
+    }
+    // Decoded before anything else so the compression context stays in sync whatever happens next.
+    const headers = this.#decodeHeaders(frame.headerBlock);
+    this.#stateMachine.processInput(ConnectionInput.RECV_HEADERS);
+    const stream = this.#getOrCreateStream(frame.streamId, this.config.clientSide ? 0 : 1);
+    let priority: PriorityUpdated | null = null;
+    if (frame.priority !== null) {
+      priority = new PriorityUpdated(frame.streamId, frame.priority.weight + 1, frame.priority.dependsOn, frame.priority.exclusive);
+      if (priority.dependsOn === frame.streamId) {
+        throw new ProtocolError(`Stream ${frame.streamId} may not depend on itself`, { streamId: frame.streamId, scope: 'stream' });
+      }
+    }
+    return { frames: [], events: stream.receiveHeaders(headers, frame.endStream, priority) };
+  }
+
+  #receivePriorityFrame(frame: PriorityFrame): { frames: Serializable[]; events: Event[] } {
+    this.#stateMachine.processInput(ConnectionInput.RECV_PRIORITY);
+    // RFC 9113 §5.3.1: self-dependency is a stream error.
+    if (frame.dependsOn === frame.streamId) throw new ProtocolError(`Stream ${frame.streamId} may not depend on itself`, { streamId: frame.streamId, scope: 'stream' });
+    return { frames: [], events: [new PriorityUpdated(frame.streamId, frame.weight + 1, frame.dependsOn, frame.exclusive)] };
+  }
+
+  #receiveRstStreamFrame(frame: RstStreamFrame): { frames: Serializable[]; events: Event[] } {
+    this.#stateMachine.processInput(ConnectionInput.RECV_RST_STREAM);
+    const stream = this.#streams.get(frame.streamId);
+    if (stream === undefined) {
+      // RFC 9113 §6.4: RST_STREAM on an idle stream is a connection error (h2 ignores it).
+      if (this.#isIdle(frame.streamId)) throw new ProtocolError(`RST_STREAM on idle stream ${frame.streamId}`, { streamId: frame.streamId });
+      return { frames: [], events: [] };
+    }
+    return { frames: [], events: stream.streamReset(frame.errorCode) };
+  }
+
+  #receiveSettingsFrame(frame: SettingsFrame): { frames: Serializable[]; events: Event[] } {
+    this.#stateMachine.processInput(ConnectionInput.RECV_SETTINGS);
+    if (frame.ack) return { frames: [], events: [new SettingsAcknowledged(this.#localSettingsAcked())] };
+    const received = new Map<number, number>();
+    for (const [code, value] of frame.settings) {
+      this.remoteSettings.validateReceivedSetting(code, value);
+      received.set(code, value); // duplicates: the last one wins
+    }
+    const changed = new Map<number, ChangedSetting>();
+    for (const [code, value] of received) {
+      changed.set(code, new ChangedSetting(code, this.remoteSettings.get(code) ?? null, value));
+      this.remoteSettings.set(code, value);
+    }
+    this.#stateMachine.processInput(ConnectionInput.SEND_SETTINGS);
+    this.#applyRemoteSettings(this.remoteSettings.acknowledge());
+    return { frames: [new SettingsFrame([], true)], events: [new RemoteSettingsChanged(changed)] };
+  }
+
+  #receivePushPromiseFrame(frame: PushPromiseFrame): { frames: Serializable[]; events: Event[] } {
+    if (this.localSettings.enablePush === 0) throw new ProtocolError('Received pushed stream');
+    const headers = this.#decodeHeaders(frame.headerBlock);
+    this.#stateMachine.processInput(ConnectionInput.RECV_PUSH_PROMISE);
+    let parent: Stream;
+    try {
+      parent = this.#getStreamById(frame.streamId);
+    } catch (err) {
+      if (!(err instanceof NoSuchStreamError)) throw err;
+      if (this.#closedBy(frame.streamId) === StreamClosedBy.SEND_RST_STREAM) {
+        return { frames: [new RstStreamFrame(frame.promisedStreamId, ErrorCodes.REFUSED_STREAM)], events: [] };
+      }
+      throw new ProtocolError('Attempted to push on closed stream.');
+    }
+    if (frame.streamId % 2 === 0) throw new ProtocolError('Cannot recursively push streams.');
+    let events: Event[];
+    try {
+      events = parent.receivePushPromiseInBand(frame.promisedStreamId, headers);
+    } catch (err) {
+      if (err instanceof StreamClosedError) {
+        return { frames: [new RstStreamFrame(frame.promisedStreamId, ErrorCodes.REFUSED_STREAM)], events: [] };
+      }
+      throw err;
+    }
+    const promised = this.#beginNewStream(frame.promisedStreamId, 0);
+    promised.remotelyPushed(headers.map(([name, value]) => ({ name, value, neverIndex: false })));
+    return { frames: [], events };
+  }
+
+  #receivePingFrame(frame: PingFrame): { frames: Serializable[]; events: Event[] } {
+    this.#stateMachine.processInput(ConnectionInput.RECV_PING);
+    const data = Buffer.from(frame.opaqueData);
+    if (frame.ack) return { frames: [], events: [new PingAckReceived(data)] };
+    return { frames: [new PingFrame(data, true)], events: [new PingReceived(data)] };
+  }
+
+  #receiveGoAwayFrame(frame: GoAwayFrame): { frames: Serializable[]; events: Event[] } {
+    this.#stateMachine.processInput(ConnectionInput.RECV_GOAWAY);
+    // We can send nothing more (h2 clears the buffer).
+    this.clearOutboundDataBuffer();
+    const data = frame.additionalData.length > 0 ? Buffer.from(frame.additionalData) : null;
+    return { frames: [], events: [new ConnectionTerminated(frame.errorCode, frame.lastStreamId, data)] };
+  }
+
+  #receiveWindowUpdateFrame(frame: WindowUpdateFrame): { frames: Serializable[]; events: Event[] } {
+    this.#stateMachine.processInput(ConnectionInput.RECV_WINDOW_UPDATE);
+    if (frame.streamId === 0) {
+      this.outboundFlowControlWindow = guardIncrementWindow(this.outboundFlowControlWindow, frame.windowIncrement);
+      return { frames: [], events: [new WindowUpdated(0, frame.windowIncrement)] };
+    }
+    let stream: Stream;
+    try {
+      stream = this.#getStreamById(frame.streamId);
+    } catch (err) {
+      if (err instanceof StreamClosedError) return { frames: [], events: [] };
+      throw err;
+    }
+    return stream.receiveWindowUpdate(frame.windowIncrement);
+  }
+
+  #receiveAltSvcFrame(frame: AltSvcFrame): { frames: Serializable[]; events: Event[] } {
+    this.#stateMachine.processInput(ConnectionInput.RECV_ALTERNATIVE_SERVICE);
+    if (frame.streamId !== 0) {
+      const stream = this.#streams.get(frame.streamId);
+      return { frames: [], events: stream === undefined ? [] : stream.receiveAltSvc(frame) };
+    }
+    // RFC 7838 §4: on stream 0 an empty origin is ignored, and servers ignore ALTSVC.
+    if (frame.origin.length === 0 || !this.config.clientSide) return { frames: [], events: [] };
+    return { frames: [], events: [new AlternativeServiceAvailable(Buffer.from(frame.origin), Buffer.from(frame.fieldValue))] };
+  }
+
+  // --------------------------------------------------------------- helpers
+
+  #send(frames: Serializable[]): void {
+    for (const f of frames) f.serializeInto(this.#writer);
+  }
+
+  #decodeHeaders(block: Uint8Array): Array<[string, string]> {
+    const result = this.#decoder.decode(block);
+    if (result.tooLarge) {
+      // h2: DenialOfServiceError (GOAWAY ENHANCE_YOUR_CALM). The block was fully decoded first.
+      throw new DenialOfServiceError(`Oversized header block: A header list larger than ${this.#decoder.maxHeaderListSize} has been received`);
+    }
+    return result.fields.map((f) => [f.name, f.value]);
+  }
+
+  #priorityFields(streamId: number, weight = 16, dependsOn = 0, exclusive = false): { weight: number; dependsOn: number; exclusive: boolean } {
+    if (!Number.isInteger(weight) || weight < 1 || weight > 256) throw new ProtocolError(`Weight must be between 1 and 256, not ${weight}`);
+    if (dependsOn === streamId) throw new ProtocolError(`Stream ${streamId} must not depend on itself`);
+    return { weight: weight - 1, dependsOn, exclusive };
+  }
+
+  #localSettingsAcked(): Map<number, ChangedSetting> {
+    const changes = this.localSettings.acknowledge();
+    const window = changes.get(SettingCodes.INITIAL_WINDOW_SIZE);
+    if (window !== undefined) {
+      const delta = window.newValue - (window.originalValue ?? 65535);
+      for (const stream of this.#streams.values()) stream.inboundFlowControlChangeFromSettings(delta);
+    }
+    const listSize = changes.get(SettingCodes.MAX_HEADER_LIST_SIZE);
+    if (listSize !== undefined) this.#decoder.maxHeaderListSize = listSize.newValue;
+    const frameSize = changes.get(SettingCodes.MAX_FRAME_SIZE);
+    if (frameSize !== undefined) this.maxInboundFrameSize = frameSize.newValue;
+    const tableSize = changes.get(SettingCodes.HEADER_TABLE_SIZE);
+    if (tableSize !== undefined) this.#decoder.setMaxTableSize(tableSize.newValue);
+    return changes;
+  }
+
+  #applyRemoteSettings(changes: Map<number, ChangedSetting>): void {
+    const window = changes.get(SettingCodes.INITIAL_WINDOW_SIZE);
+    if (window !== undefined) {
+      // RFC 9113 §6.9.2: applies to every stream's outbound window, and may make one negative.
+      const delta = window.newValue - (window.originalValue ?? 65535);
+      for (const stream of this.#streams.values()) stream.outboundWindow = guardIncrementWindow(stream.outboundWindow, delta);
+    }
+    const tableSize = changes.get(SettingCodes.HEADER_TABLE_SIZE);
+    if (tableSize !== undefined) this.#encoder.setPeerMaxTableSize(tableSize.newValue);
+    const frameSize = changes.get(SettingCodes.MAX_FRAME_SIZE);
+    if (frameSize !== undefined) {
+      this.maxOutboundFrameSize = frameSize.newValue;
+      for (const stream of this.#streams.values()) stream.maxOutboundFrameSize = frameSize.newValue;
+    }
+  }
+
+  /** Removes the SETTINGS ACK just queued by an h2c upgrade (h2 discards it). */
+  #dropLastSettingsAck(): void {
+    const all = this.#writer.take();
+    this.#writer.writeBytes(all.subarray(0, all.length - 9));
+  }
+
+  #isOutbound(streamId: number): boolean {
+    return streamId % 2 === (this.config.clientSide ? 1 : 0);
+  }
+
+  #isIdle(streamId: number): boolean {
+    return streamId > (this.#isOutbound(streamId) ? this.highestOutboundStreamId : this.highestInboundStreamId);
+  }
+
+  #closedBy(streamId: number): StreamClosedBy | null | undefined {
+    const stream = this.#streams.get(streamId);
+    if (stream !== undefined) return stream.machine.closedBy;
+    return this.#closedStreams.closedBy(streamId);
+  }
+
+  #closedByReset(streamId: number): boolean {
+    const by = this.#closedBy(streamId);
+    return by === StreamClosedBy.SEND_RST_STREAM || by === StreamClosedBy.RECV_RST_STREAM;
+  }
+
+  #closedByEnd(streamId: number): boolean {
+    const by = this.#closedBy(streamId);
+    return by === StreamClosedBy.SEND_END_STREAM || by === StreamClosedBy.RECV_END_STREAM;
+  }
+
+  /** A known stream; NoSuchStreamError above the highest id, StreamClosedError at or below it. */
+  #getStreamById(streamId: number): Stream {
+    const stream = this.#streams.get(streamId);
+    if (stream !== undefined) return stream;
+    if (this.#isIdle(streamId)) throw new NoSuchStreamError(streamId);
+    throw new StreamClosedError(streamId);
+  }
+
+  /** Like #getStreamById, for sendData (h2 raises KeyError there for unknown ids after its window check). */
+  #requireStream(streamId: number): Stream {
+    return this.#getStreamById(streamId);
+  }
+
+  #getOrCreateStream(streamId: number, allowedParity: number): Stream {
+    return this.#streams.get(streamId) ?? this.#beginNewStream(streamId, allowedParity);
+  }
+
+  #beginNewStream(streamId: number, allowedParity: number): Stream {
+    const outbound = this.#isOutbound(streamId);
+    const highest = outbound ? this.highestOutboundStreamId : this.highestInboundStreamId;
+    if (streamId <= highest) throw new StreamIDTooLowError(streamId, highest);
+    if (streamId % 2 !== allowedParity) throw new ProtocolError('Invalid stream ID for peer.');
+    const stream = new Stream(streamId, this.config, this.localSettings.initialWindowSize, this.remoteSettings.initialWindowSize, this.maxOutboundFrameSize);
+    this.#streams.set(streamId, stream);
+    if (outbound) this.highestOutboundStreamId = streamId;
+    else this.highestInboundStreamId = streamId;
+    return stream;
+  }
+}

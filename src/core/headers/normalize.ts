@@ -1,0 +1,118 @@
+/**
+ * Header normalization and encoding (h2 `utilities.py`): user input to octet strings, the
+ * outbound normalization (lowercase, strip, drop connection-specific fields, never-index
+ * secrets, optional cookie splitting), the inbound cookie join (RFC 9113 §8.2.3), and the
+ * conversion of octet strings to what events carry (`headerEncoding`).
+ *
+ * Internally every name and value is an *octet string*: one character per octet (latin1),
+ * which is what the HPACK layer takes and returns.
+ */
+import type { EventHeaders } from '../events.js';
+import type { HeaderEncoding } from '../config.js';
+
+/** A header as users give it: strings are encoded as UTF-8 (as h2 does), byte arrays taken as is. */
+export type HeaderInput = readonly [string | Uint8Array, string | Uint8Array];
+
+/** A header ready for HPACK. */
+export interface OutboundField {
+  name: string;
+  value: string;
+  neverIndex: boolean;
+}
+
+/** RFC 9113 §8.2.2: fields that are only meaningful to HTTP/1.1 connections. */
+export const CONNECTION_HEADERS: ReadonlySet<string> = new Set(['connection', 'proxy-connection', 'keep-alive', 'transfer-encoding', 'upgrade']);
+
+/** Fields h2 always sends never-indexed (RFC 7541 §7.1.3). Short cookies are added below. */
+const SECURE_HEADERS: ReadonlySet<string> = new Set(['authorization', 'proxy-authorization']);
+/** h2: cookies shorter than this are guessable from their compressed size, so never indexed. */
+const SHORT_COOKIE = 20;
+
+const ASCII = /^[\x00-\x7f]*$/;
+
+/** A user string or byte array as an octet string (strings as UTF-8). */
+export function toOctetString(v: string | Uint8Array): string {
+  if (typeof v === 'string') return ASCII.test(v) ? v : Buffer.from(v, 'utf8').toString('latin1');
+  if (v instanceof Uint8Array) return Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('latin1');
+  throw new TypeError(`header names and values must be strings or Uint8Arrays, got ${typeof v}`);
+}
+
+/** User headers as octet-string fields. @throws TypeError for anything but pairs of strings/bytes. */
+export function toOutboundFields(headers: Iterable<HeaderInput>): OutboundField[] {
+  const out: OutboundField[] = [];
+  for (const pair of headers as Iterable<unknown>) {
+    if (!Array.isArray(pair) || pair.length !== 2) throw new TypeError('headers must be [name, value] pairs');
+    out.push({ name: toOctetString(pair[0] as string | Uint8Array), value: toOctetString(pair[1] as string | Uint8Array), neverIndex: false });
+  }
+  return out;
+}
+
+/** Python's bytes.strip(): ASCII whitespace at both ends. */
+function strip(s: string): string {
+  return s.replace(/^[ \t\n\r\x0b\x0c]+|[ \t\n\r\x0b\x0c]+$/g, '');
+}
+
+/**
+ * h2 `normalize_outbound_headers`: lowercase names, optionally split cookies on "; ", strip
+ * whitespace, silently drop connection-specific fields, mark secrets never-indexed.
+ */
+export function normalizeOutboundHeaders(fields: OutboundField[], splitCookies: boolean): OutboundField[] {
+  const out: OutboundField[] = [];
+  for (const f of fields) {
+    const name = strip(f.name.toLowerCase());
+    const values = splitCookies && name === 'cookie' ? f.value.split('; ') : [f.value];
+    for (const raw of values) {
+      const value = strip(raw);
+      if (CONNECTION_HEADERS.has(name)) continue;
+      const neverIndex = f.neverIndex || SECURE_HEADERS.has(name) || (name === 'cookie' && value.length < SHORT_COOKIE);
+      out.push({ name, value, neverIndex });
+    }
+  }
+  return out;
+}
+
+/** h2 `normalize_inbound_headers`: all `cookie` fields joined with "; " into one, moved to the end (RFC 9113 §8.2.3). */
+export function normalizeInboundHeaders(headers: Array<[string, string]>): Array<[string, string]> {
+  const cookies: string[] = [];
+  const out: Array<[string, string]> = [];
+  for (const h of headers) {
+    if (h[0] === 'cookie') cookies.push(h[1]);
+    else out.push(h);
+  }
+  if (cookies.length > 0) out.push(['cookie', cookies.join('; ')]);
+  return out;
+}
+
+/** Octet-string headers as events carry them. */
+export function encodeEventHeaders(headers: Array<[string, string]>, encoding: HeaderEncoding): EventHeaders {
+  if (encoding === 'latin1') return headers;
+  if (encoding === null) return headers.map(([n, v]) => [Buffer.from(n, 'latin1'), Buffer.from(v, 'latin1')]);
+  return headers.map(([n, v]) => [utf8(n), utf8(v)]);
+}
+
+function utf8(s: string): string {
+  return ASCII.test(s) ? s : Buffer.from(s, 'latin1').toString('utf8');
+}
+
+/** The `:authority` (or `host`) of a request, for ALTSVC on the stream. */
+export function authorityFromHeaders(fields: ReadonlyArray<{ name: string; value: string }>): string | null {
+  for (const f of fields) if (f.name === ':authority') return f.value;
+  for (const f of fields) if (f.name === 'host') return f.value;
+  return null;
+}
+
+/** The `:method` of a request block, or null. */
+export function methodFromHeaders(fields: ReadonlyArray<{ name: string; value: string }>): string | null {
+  for (const f of fields) if (f.name === ':method') return f.value;
+  return null;
+}
+
+/** h2 `is_informational_response`: the first `:status` among the leading pseudo-headers starts with "1". */
+export function isInformationalResponse(fields: ReadonlyArray<{ name: string; value: string }>): boolean {
+  for (const f of fields) {
+    if (!f.name.startsWith(':')) return false;
+    if (f.name !== ':status') continue;
+    return f.value.startsWith('1');
+  }
+  return false;
+}

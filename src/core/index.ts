@@ -1,0 +1,10 @@
+/**
+ * The sans-IO core: public surface; defines nothing.
+ */
+export { H2Connection, type SendHeadersOptions, type SendDataOptions } from './connection.js';
+export { H2Configuration, type H2ConfigurationOptions, type HeaderEncoding, type H2Logger } from './config.js';
+export { ConnectionState } from './connection-state.js';
+export { StreamState } from './stream-state.js';
+export { SettingCodes, Settings, ChangedSetting, type SettingsInput } from './settings.js';
+export * from './events.js';
+export type { HeaderInput } from './headers/normalize.js';

@@ -1,0 +1,211 @@
+/**
+ * HTTP/2 settings (RFC 9113 §6.5.2) as h2's `Settings` mapping: each setting has an
+ * acknowledged value and a FIFO of pending values, so local settings take effect only when
+ * the peer acknowledges them (h2 `settings.py`). Not the SETTINGS frame (frame/settings.ts).
+ */
+import { ErrorCodes } from '../error-codes.js';
+import { InvalidSettingsValueError } from '../errors.js';
+
+/** Setting identifiers. h2: `SettingCodes`. */
+export enum SettingCodes {
+  HEADER_TABLE_SIZE = 0x1,
+  ENABLE_PUSH = 0x2,
+  MAX_CONCURRENT_STREAMS = 0x3,
+  INITIAL_WINDOW_SIZE = 0x4,
+  MAX_FRAME_SIZE = 0x5,
+  MAX_HEADER_LIST_SIZE = 0x6,
+  ENABLE_CONNECT_PROTOCOL = 0x8,
+}
+
+/** RFC 9113 §6.9.1: the largest flow-control window. */
+export const MAX_WINDOW_SIZE = 2 ** 31 - 1;
+/** RFC 9113 §6.5.2: MAX_FRAME_SIZE bounds. */
+export const MIN_MAX_FRAME_SIZE = 2 ** 14;
+export const MAX_MAX_FRAME_SIZE = 2 ** 24 - 1;
+/** h2's getter value for MAX_CONCURRENT_STREAMS when the peer never sent one ("unlimited"). */
+export const UNLIMITED_CONCURRENT_STREAMS = 2 ** 32 + 1;
+
+/** One setting's change. h2: `ChangedSetting`. */
+export class ChangedSetting {
+  constructor(
+    readonly setting: SettingCodes | number,
+    /** The value before, or `null` if the setting had none. */
+    readonly originalValue: number | null,
+    readonly newValue: number,
+  ) {}
+}
+
+/**
+ * Checks a value against its RFC range. `receivedByClient`: the value comes from a server,
+ * which may only send ENABLE_PUSH=0 (RFC 9113 §6.5.2).
+ * @returns the error code for an invalid value, or NO_ERROR.
+ */
+export function validateSetting(setting: number, value: number, receivedByClient = false): ErrorCodes {
+  if (!Number.isInteger(value) || value < 0 || value > 0xffffffff) return ErrorCodes.PROTOCOL_ERROR;
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-enum-assignment -- codes arrive as raw numbers from the wire
+  switch (setting as SettingCodes) {
+    case SettingCodes.ENABLE_PUSH:
+      if (value !== 0 && value !== 1) return ErrorCodes.PROTOCOL_ERROR;
+      if (receivedByClient && value !== 0) return ErrorCodes.PROTOCOL_ERROR;
+      return ErrorCodes.NO_ERROR;
+    case SettingCodes.INITIAL_WINDOW_SIZE:
+      return value > MAX_WINDOW_SIZE ? ErrorCodes.FLOW_CONTROL_ERROR : ErrorCodes.NO_ERROR;
+    case SettingCodes.MAX_FRAME_SIZE:
+      return value < MIN_MAX_FRAME_SIZE || value > MAX_MAX_FRAME_SIZE ? ErrorCodes.PROTOCOL_ERROR : ErrorCodes.NO_ERROR;
+    case SettingCodes.ENABLE_CONNECT_PROTOCOL:
+      return value !== 0 && value !== 1 ? ErrorCodes.PROTOCOL_ERROR : ErrorCodes.NO_ERROR;
+    default:
+      return ErrorCodes.NO_ERROR;
+  }
+}
+
+function check(setting: number, value: number, receivedByClient = false): void {
+  const code = validateSetting(setting, value, receivedByClient);
+  if (code !== ErrorCodes.NO_ERROR) throw new InvalidSettingsValueError(`Setting ${setting} has invalid value ${value}`, code);
+}
+
+/** Settings given as a Map or a plain record keyed by code. */
+export type SettingsInput = ReadonlyMap<number, number> | Partial<Record<number, number>>;
+
+/** Iterates a SettingsInput as [code, value] pairs. */
+export function settingsEntries(input: SettingsInput): Array<[number, number]> {
+  if (input instanceof Map) return [...(input as ReadonlyMap<number, number>).entries()];
+  return Object.entries(input as Partial<Record<number, number>>)
+    .filter((e): e is [string, number] => e[1] !== undefined)
+    .map(([k, v]) => [Number(k), v]);
+}
+
+/**
+ * h2's `Settings`: a mapping from setting code to its acknowledged value, with pending values
+ * queued by {@link set} and made current by {@link acknowledge}.
+ */
+export class Settings implements Iterable<[number, number]> {
+  /** code -> [acknowledged value (null if none yet), ...pending values]. Insertion order is iteration order. */
+  readonly #values = new Map<number, Array<number | null>>();
+  readonly #client: boolean;
+
+  /**
+   * @param client true for the settings a client sends (ENABLE_PUSH defaults to 1), false for a server's.
+   * @param initialValues values that are current immediately (validated).
+   */
+  constructor(client = true, initialValues?: SettingsInput) {
+    this.#client = client;
+    this.#values.set(SettingCodes.HEADER_TABLE_SIZE, [4096]);
+    this.#values.set(SettingCodes.ENABLE_PUSH, [client ? 1 : 0]);
+    this.#values.set(SettingCodes.INITIAL_WINDOW_SIZE, [65535]);
+    this.#values.set(SettingCodes.MAX_FRAME_SIZE, [16384]);
+    this.#values.set(SettingCodes.ENABLE_CONNECT_PROTOCOL, [0]);
+    if (initialValues !== undefined) {
+      for (const [code, value] of settingsEntries(initialValues)) {
+        check(code, value);
+        this.#values.set(code, [value]);
+      }
+    }
+  }
+
+  /** The acknowledged value, or undefined when there is none. */
+  get(code: number): number | undefined {
+    return this.#values.get(code)?.[0] ?? undefined;
+  }
+
+  /** Queues `value` as pending; it becomes current on {@link acknowledge}. @throws InvalidSettingsValueError */
+  set(code: number, value: number): this {
+    check(code, value);
+    const queue = this.#values.get(code);
+    if (queue === undefined) this.#values.set(code, [null, value]);
+    else queue.push(value);
+    return this;
+  }
+
+  has(code: number): boolean {
+    return this.get(code) !== undefined;
+  }
+
+  delete(code: number): boolean {
+    return this.#values.delete(code);
+  }
+
+  get size(): number {
+    return [...this].length;
+  }
+
+  *[Symbol.iterator](): Iterator<[number, number]> {
+    for (const [code, queue] of this.#values) {
+      const v = queue[0];
+      if (v !== null && v !== undefined) yield [code, v];
+    }
+  }
+
+  keys(): number[] {
+    return [...this].map(([k]) => k);
+  }
+
+  /** Makes the oldest pending value of each setting current; returns what changed. h2: `acknowledge()`. */
+  acknowledge(): Map<number, ChangedSetting> {
+    const changes = new Map<number, ChangedSetting>();
+    for (const [code, queue] of this.#values) {
+      if (queue.length > 1) {
+        const old = queue.shift() ?? null;
+        const now = queue[0] ?? 0;
+        changes.set(code, new ChangedSetting(code, old, now));
+      }
+    }
+    return changes;
+  }
+
+  /**
+   * Checks a value the peer sent for these (remote) settings.
+   * @throws InvalidSettingsValueError with the RFC code.
+   */
+  validateReceivedSetting(code: number, value: number): void {
+    // These are a server's settings when this object was built with client = false.
+    check(code, value, !this.#client);
+  }
+
+  get headerTableSize(): number {
+    return this.get(SettingCodes.HEADER_TABLE_SIZE) ?? 4096;
+  }
+  set headerTableSize(v: number) {
+    this.set(SettingCodes.HEADER_TABLE_SIZE, v);
+  }
+  get enablePush(): number {
+    return this.get(SettingCodes.ENABLE_PUSH) ?? 0;
+  }
+  set enablePush(v: number) {
+    this.set(SettingCodes.ENABLE_PUSH, v);
+  }
+  get initialWindowSize(): number {
+    return this.get(SettingCodes.INITIAL_WINDOW_SIZE) ?? 65535;
+  }
+  set initialWindowSize(v: number) {
+    this.set(SettingCodes.INITIAL_WINDOW_SIZE, v);
+  }
+  get maxFrameSize(): number {
+    return this.get(SettingCodes.MAX_FRAME_SIZE) ?? MIN_MAX_FRAME_SIZE;
+  }
+  set maxFrameSize(v: number) {
+    this.set(SettingCodes.MAX_FRAME_SIZE, v);
+  }
+  /** 2^32+1 (unlimited) when the setting is absent, as in h2. */
+  get maxConcurrentStreams(): number {
+    return this.get(SettingCodes.MAX_CONCURRENT_STREAMS) ?? UNLIMITED_CONCURRENT_STREAMS;
+  }
+  set maxConcurrentStreams(v: number) {
+    this.set(SettingCodes.MAX_CONCURRENT_STREAMS, v);
+  }
+  /** `null` when the setting is absent (unlimited), as in h2. */
+  get maxHeaderListSize(): number | null {
+    return this.get(SettingCodes.MAX_HEADER_LIST_SIZE) ?? null;
+  }
+  /** `null` removes the setting (unlimited). */
+  set maxHeaderListSize(v: number | null) {
+    if (v === null) this.delete(SettingCodes.MAX_HEADER_LIST_SIZE);
+    else this.set(SettingCodes.MAX_HEADER_LIST_SIZE, v);
+  }
+  get enableConnectProtocol(): number {
+    return this.get(SettingCodes.ENABLE_CONNECT_PROTOCOL) ?? 0;
+  }
+  set enableConnectProtocol(v: number) {
+    this.set(SettingCodes.ENABLE_CONNECT_PROTOCOL, v);
+  }
+}
