@@ -195,11 +195,8 @@ export class H2Connection {
       return encodeHttp2Settings([...this.localSettings]);
     }
     if (settingsHeader !== undefined) {
-      const frame = new SettingsFrame(decodeHttp2Settings(settingsHeader));
-      // Applied as if received; the ACK and the event are discarded (h2).
-      const writer = this.#writer.length;
-      this.#receiveSettingsFrame(frame);
-      if (this.#writer.length > writer) this.#dropLastSettingsAck();
+      // Applied as if received in a SETTINGS frame; h2 sends no ACK and reports no event.
+      this.#applyReceivedSettings(decodeHttp2Settings(settingsHeader));
     }
     this.#stateMachine.processInput(ConnectionInput.RECV_HEADERS);
     const stream = this.#beginNewStream(1, 1);
@@ -251,7 +248,7 @@ export class H2Connection {
       throw new FrameTooLargeError(`Cannot send padding of ${padLength}, max frame size is ${this.maxOutboundFrameSize}`);
     }
     this.#stateMachine.processInput(ConnectionInput.SEND_DATA);
-    const frames = this.#requireStream(streamId).sendData(data, options.endStream === true, padLength);
+    const frames = this.#getStreamById(streamId).sendData(data, options.endStream === true, padLength);
     this.#send(frames);
     this.outboundFlowControlWindow -= frameSize;
   }
@@ -524,8 +521,17 @@ export class H2Connection {
   #receiveSettingsFrame(frame: SettingsFrame): { frames: Serializable[]; events: Event[] } {
     this.#stateMachine.processInput(ConnectionInput.RECV_SETTINGS);
     if (frame.ack) return { frames: [], events: [new SettingsAcknowledged(this.#localSettingsAcked())] };
+    const changed = this.#applyReceivedSettings(frame.settings);
+    return { frames: [new SettingsFrame([], true)], events: [new RemoteSettingsChanged(changed)] };
+  }
+
+  /**
+   * Validates the peer's settings, records them as current (we acknowledge at once) and
+   * applies their effects. Returns what changed, with the values before this frame.
+   */
+  #applyReceivedSettings(settings: ReadonlyArray<readonly [number, number]>): Map<number, ChangedSetting> {
     const received = new Map<number, number>();
-    for (const [code, value] of frame.settings) {
+    for (const [code, value] of settings) {
       this.remoteSettings.validateReceivedSetting(code, value);
       received.set(code, value); // duplicates: the last one wins
     }
@@ -536,7 +542,7 @@ export class H2Connection {
     }
     this.#stateMachine.processInput(ConnectionInput.SEND_SETTINGS);
     this.#applyRemoteSettings(this.remoteSettings.acknowledge());
-    return { frames: [new SettingsFrame([], true)], events: [new RemoteSettingsChanged(changed)] };
+    return changed;
   }
 
   #receivePushPromiseFrame(frame: PushPromiseFrame): { frames: Serializable[]; events: Event[] } {
@@ -564,7 +570,7 @@ export class H2Connection {
       throw err;
     }
     const promised = this.#beginNewStream(frame.promisedStreamId, 0);
-    promised.remotelyPushed(headers.map(([name, value]) => ({ name, value, neverIndex: false })));
+    promised.remotelyPushed(headers.map(([name, value]) => ({ name, value })));
     return { frames: [], events };
   }
 
@@ -663,12 +669,6 @@ export class H2Connection {
     }
   }
 
-  /** Removes the SETTINGS ACK just queued by an h2c upgrade (h2 discards it). */
-  #dropLastSettingsAck(): void {
-    const all = this.#writer.take();
-    this.#writer.writeBytes(all.subarray(0, all.length - 9));
-  }
-
   #isOutbound(streamId: number): boolean {
     return streamId % 2 === (this.config.clientSide ? 1 : 0);
   }
@@ -699,11 +699,6 @@ export class H2Connection {
     if (stream !== undefined) return stream;
     if (this.#isIdle(streamId)) throw new NoSuchStreamError(streamId);
     throw new StreamClosedError(streamId);
-  }
-
-  /** Like #getStreamById, for sendData (h2 raises KeyError there for unknown ids after its window check). */
-  #requireStream(streamId: number): Stream {
-    return this.#getStreamById(streamId);
   }
 
   #getOrCreateStream(streamId: number, allowedParity: number): Stream {

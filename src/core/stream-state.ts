@@ -34,7 +34,6 @@
  * error that closes the stream. Actions check role rules and record what was sent/received;
  * they never build frames or events (stream.ts does, from the returned {@link Outcome}).
  */
-import { ErrorCodes } from '../error-codes.js';
 import { ProtocolError, StreamClosedError } from '../errors.js';
 
 export enum StreamState {
@@ -342,6 +341,3 @@ const ROWS: Row[] = [
 const TRANSITIONS = new Map<number, { next: StreamState; action: Action | null }>(
   ROWS.map(([state, input, action, next]) => [state * INPUT_COUNT + input, { next, action }]),
 );
-
-/** Error code used for frames a stream's state forbids (RFC 9113 §5.1). */
-export const STREAM_CLOSED_CODE = ErrorCodes.STREAM_CLOSED;

@@ -99,7 +99,7 @@ export class Stream {
     if (outcome === Outcome.TRAILERS_SENT && !endStream) {
       throw new ProtocolError('Trailers must have END_STREAM set.', { streamId: this.streamId });
     }
-    const frames = this.#buildHeaderFrames(fields, encoder, this.#flagsForSent(outcome), (block, endHeaders) => new HeadersFrame(this.streamId, block, endStream, endHeaders));
+    const frames = this.#buildHeaderFrames(fields, encoder, this.#flagsForSent(outcome), 0, (block, endHeaders) => new HeadersFrame(this.streamId, block, endStream, endHeaders));
     if (endStream) this.machine.processInput(StreamInput.SEND_END_STREAM);
     if (this.machine.client === true && this.#authority === null) this.#authority = authorityFromHeaders(fields);
     if (outcome === Outcome.REQUEST_SENT) this.#requestMethod = methodFromHeaders(fields);
@@ -109,17 +109,18 @@ export class Stream {
   /** PUSH_PROMISE (+ CONTINUATION) on this (parent) stream. */
   pushStreamInBand(promisedStreamId: number, fields: OutboundField[], encoder: HpackEncoder): OutboundFrame[] {
     const outcome = this.machine.processInput(StreamInput.SEND_PUSH_PROMISE);
-    return this.#buildHeaderFrames(fields, encoder, this.#flagsForSent(outcome), (block, endHeaders) => new PushPromiseFrame(this.streamId, promisedStreamId, block, endHeaders));
+    // The PUSH_PROMISE carries the 4-octet promised stream id before its field block.
+    return this.#buildHeaderFrames(fields, encoder, this.#flagsForSent(outcome), 4, (block, endHeaders) => new PushPromiseFrame(this.streamId, promisedStreamId, block, endHeaders));
   }
 
   /** The promised stream, reserved by our PUSH_PROMISE. */
-  locallyPushed(fields: OutboundField[]): void {
+  locallyPushed(fields: ReadonlyArray<{ name: string; value: string }>): void {
     this.machine.processInput(StreamInput.SEND_PUSH_PROMISE);
     this.#authority = authorityFromHeaders(fields);
   }
 
   /** The promised stream, reserved by the peer's PUSH_PROMISE. */
-  remotelyPushed(fields: OutboundField[]): void {
+  remotelyPushed(fields: ReadonlyArray<{ name: string; value: string }>): void {
     this.machine.processInput(StreamInput.RECV_PUSH_PROMISE);
     this.#authority = authorityFromHeaders(fields);
   }
@@ -315,29 +316,27 @@ export class Stream {
     };
   }
 
-  /** Normalizes, validates and encodes an outbound block, split into frames of at most MAX_FRAME_SIZE. */
+  /**
+   * Normalizes, validates and encodes an outbound block, split into frames of at most
+   * MAX_FRAME_SIZE; `firstOverhead` is what the first frame carries before its block.
+   */
   #buildHeaderFrames(
     input: OutboundField[],
     encoder: HpackEncoder,
     flags: HeaderValidationFlags,
+    firstOverhead: number,
     first: (block: Uint8Array, endHeaders: boolean) => HeadersFrame | PushPromiseFrame,
   ): OutboundFrame[] {
     const fields = this.config.normalizeOutboundHeaders ? normalizeOutboundHeaders(input, this.config.splitOutboundCookies) : input;
     if (this.config.validateOutboundHeaders) {
-      try {
-        validateOutboundHeaders(
-          fields.map((f) => [f.name, f.value] as const),
-          flags,
-          this.streamId,
-        );
-      } catch (err) {
-        // The caller's mistake, not the peer's: a plain connection-scoped ProtocolError as in h2.
-        throw new ProtocolError((err as Error).message, { streamId: this.streamId });
-      }
+      validateOutboundHeaders(
+        fields.map((f) => [f.name, f.value] as const),
+        flags,
+        this.streamId,
+      );
     }
     const block = encoder.encode(fields);
-    // The first frame also carries a promised stream id (4 octets) for PUSH_PROMISE.
-    const firstRoom = this.maxOutboundFrameSize - (first(Buffer.alloc(0), true) instanceof PushPromiseFrame ? 4 : 0);
+    const firstRoom = this.maxOutboundFrameSize - firstOverhead;
     if (block.length <= firstRoom) return [first(block, true)];
     const frames: OutboundFrame[] = [first(block.subarray(0, firstRoom), false)];
     for (let at = firstRoom; at < block.length; at += this.maxOutboundFrameSize) {

@@ -359,6 +359,19 @@ describe('H2Connection: h2 behaviour cases (notes §9)', function () {
     ]);
   });
 
+  it('27. normalizes outbound headers and refuses te other than trailers as the caller\'s error', function () {
+    const { client, server: s } = connectedPair();
+    client.sendHeaders(1, [...REQ, ['X-Foo', ' bar '], ['Connection', 'close'], ['authorization', 'secret']], { endStream: true });
+    const ev = s.receiveData(client.dataToSend());
+    expect((ev[0] as RequestReceived).headers.slice(4)).to.deep.equal([
+      ['x-foo', 'bar'],
+      ['authorization', 'secret'],
+    ]);
+    expect(() => client.sendHeaders(3, [...REQ, ['te', 'gzip']]))
+      .to.throw(ProtocolError, 'Invalid value for TE header')
+      .with.property('scope', 'connection');
+  });
+
   it('28. returns queued bytes in parts with dataToSend(amount)', function () {
     const { client } = connectedPair();
     client.sendHeaders(1, REQ);
