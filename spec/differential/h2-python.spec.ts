@@ -19,7 +19,9 @@ type Step =
   | ['close', number]
   | ['settings', Array<[number, number]>]
   | ['window', number, number]
-  | ['end', number];
+  | ['end', number]
+  | ['push', number, number, Array<[string, string]>]
+  | ['prio', number, number, number, boolean];
 
 interface Script {
   name: string;
@@ -46,6 +48,14 @@ const SETTINGS_ACK = h(rawFrame(4, 1, 0));
 // A request HEADERS block exactly as h2 encodes REQ on a fresh connection (notes §9 case 5), END_STREAM.
 const REQ_HEADERS = '00000d01050000000182848741882f91d35d055c87a7';
 const RESP_200 = h(rawFrame(1, 4, 1, '88'));
+const PUSHED: Array<[string, string]> = [
+  [':method', 'GET'],
+  [':path', '/style.css'],
+  [':scheme', 'https'],
+  [':authority', 'example.com'],
+];
+// PUSH_PROMISE on stream 1 promising stream 2, with REQ's block (fresh HPACK context).
+const PUSH_PROMISE_2 = h(rawFrame(5, 4, 1, '00000002' + '82848741882f91d35d055c87a7'));
 
 const SCRIPTS: Script[] = [
   { name: 'client preface and SETTINGS', client: true, steps: [['init']] },
@@ -93,6 +103,24 @@ const SCRIPTS: Script[] = [
   { name: 'DATA on a half-closed (remote) stream', client: false, steps: [['init'], ['recv', PREFACE + EMPTY_SETTINGS + REQ_HEADERS + h(rawFrame(0, 0, 1, '78'))]] },
   { name: 'DATA after the peer reset the stream', client: false, steps: [['init'], ['recv', PREFACE + EMPTY_SETTINGS + h(rawFrame(1, 4, 1, '82848741882f91d35d055c87a7')) + h(rawFrame(3, 0, 1, '00000008')) + h(rawFrame(0, 0, 1, '78'))]] },
   { name: 'HEADERS on a stream that ended both ways', client: false, steps: [['init'], ['recv', PREFACE + EMPTY_SETTINGS + REQ_HEADERS], ['headers', 1, [[':status', '200']], true], ['recv', h(rawFrame(1, 5, 1, '82848741882f91d35d055c87a7'))]] },
+  // Push and priority.
+  {
+    name: 'server pushes a stylesheet',
+    client: false,
+    steps: [['init'], ['recv', PREFACE + EMPTY_SETTINGS + REQ_HEADERS], ['push', 1, 2, PUSHED], ['headers', 2, [[':status', '200']], false], ['data', 2, '6869', true], ['headers', 1, [[':status', '200']], true]],
+  },
+  { name: 'server pushes after the client disabled push', client: false, steps: [['init'], ['recv', PREFACE + h(rawFrame(4, 0, 0, '0002 00000000')) + REQ_HEADERS], ['push', 1, 2, PUSHED]] },
+  { name: 'server pushes on a pushed stream', client: false, steps: [['init'], ['recv', PREFACE + EMPTY_SETTINGS + REQ_HEADERS], ['push', 1, 2, PUSHED], ['push', 2, 4, PUSHED]] },
+  {
+    name: 'client receives a promise and the pushed response',
+    client: true,
+    steps: [['init'], ['recv', EMPTY_SETTINGS], ['headers', 1, REQ, true], ['recv', PUSH_PROMISE_2 + h(rawFrame(1, 4, 2, '88')) + h(rawFrame(0, 1, 2, '6869')) + RESP_200]],
+  },
+  { name: 'client refuses a promise on a stream it reset', client: true, steps: [['init'], ['recv', EMPTY_SETTINGS], ['headers', 1, REQ, true], ['reset', 1, 8], ['recv', PUSH_PROMISE_2]] },
+  { name: 'client resets a promised stream', client: true, steps: [['init'], ['recv', EMPTY_SETTINGS], ['headers', 1, REQ, true], ['recv', PUSH_PROMISE_2], ['reset', 2, 8]] },
+  { name: 'client sends PRIORITY', client: true, steps: [['init'], ['prio', 1, 32, 0, true], ['prio', 3, 256, 1, false]] },
+  { name: 'server receives PRIORITY', client: false, steps: [['init'], ['recv', PREFACE + EMPTY_SETTINGS + h(rawFrame(2, 0, 3, '80000001 1f'))]] },
+  { name: 'server receives HEADERS with priority', client: false, steps: [['init'], ['recv', PREFACE + EMPTY_SETTINGS + h(rawFrame(1, 0x25, 1, '00000000 0f 82848741882f91d35d055c87a7'))]] },
 ];
 
 /**
@@ -111,7 +139,7 @@ from h2.exceptions import ProtocolError
 scripts = json.load(sys.stdin)
 def ev(e):
     d = {'type': type(e).__name__}
-    for k in ('stream_id', 'error_code', 'remote_reset', 'delta', 'last_stream_id', 'flow_controlled_length', 'weight', 'depends_on', 'exclusive'):
+    for k in ('stream_id', 'error_code', 'remote_reset', 'delta', 'last_stream_id', 'flow_controlled_length', 'weight', 'depends_on', 'exclusive', 'pushed_stream_id', 'parent_stream_id'):
         if hasattr(e, k): d[k] = int(getattr(e, k)) if getattr(e, k) is not None else None
     if hasattr(e, 'data') and e.data is not None: d['data'] = e.data.hex()
     if hasattr(e, 'ping_data'): d['ping_data'] = e.ping_data.hex()
@@ -137,6 +165,8 @@ for s in scripts:
             elif op == 'settings': c.update_settings(dict(step[1]))
             elif op == 'window': c.increment_flow_control_window(step[1], stream_id=(step[2] or None))
             elif op == 'end': c.end_stream(step[1])
+            elif op == 'push': c.push_stream(step[1], step[2], [(n, v) for n, v in step[3]])
+            elif op == 'prio': c.prioritize(step[1], weight=step[2], depends_on=step[3], exclusive=step[4])
         except ProtocolError as e:
             r['error'] = {'type': type(e).__name__, 'code': int(e.error_code) if getattr(e, 'error_code', None) is not None else None}
         r['bytes'] = c.data_to_send().hex()
@@ -164,6 +194,8 @@ function summarize(e: Event): Record<string, unknown> {
     ['weight', 'weight'],
     ['dependsOn', 'depends_on'],
     ['exclusive', 'exclusive'],
+    ['pushedStreamId', 'pushed_stream_id'],
+    ['parentStreamId', 'parent_stream_id'],
   ] as const) {
     const v = o[ours];
     if (v !== undefined) d[theirs] = typeof v === 'boolean' ? Number(v) : v;
@@ -216,6 +248,12 @@ function runOurs(script: Script): StepResult[] {
           break;
         case 'end':
           c.endStream(step[1]);
+          break;
+        case 'push':
+          c.pushStream(step[1], step[2], step[3]);
+          break;
+        case 'prio':
+          c.prioritize(step[1], { weight: step[2], dependsOn: step[3], exclusive: step[4] });
           break;
       }
     } catch (err) {

@@ -33,7 +33,8 @@ export interface H2ConfigurationOptions {
   maxClosedStreams?: number;
 }
 
-const NO_LOG: H2Logger = {
+/** The default logger; H2Connection skips building log messages when it is in use. */
+export const NO_LOG: H2Logger = {
   debug() {
     /* h2's DummyLogger: discards */
   },

@@ -3,6 +3,11 @@
  * actions are allowed in which state. The side (client/server) is decided by whichever of
  * SEND_HEADERS / RECV_HEADERS happens first. An input the table lacks closes the connection
  * and throws; from then on only GOAWAY may be sent or received.
+ *
+ * Graceful shutdown (our addition; h2 lacks it): a GOAWAY with NO_ERROR moves the state to
+ * CLOSED as in h2, but the machine keeps *draining*: the inputs the open state allowed stay
+ * allowed, so streams that already exist can finish (RFC 9113 §6.8). The connection refuses
+ * new streams itself. Any protocol error, or a GOAWAY with an error code, ends draining.
  */
 import { ProtocolError } from '../errors.js';
 
@@ -74,9 +79,21 @@ const TRANSITIONS = new Map<number, ConnectionState>(ROWS.map(([s, i, n]) => [s 
 
 export class ConnectionStateMachine {
   state = ConnectionState.IDLE;
+  /** The open state a graceful GOAWAY left, whose inputs stay allowed; null when not draining. */
+  #drainingFrom: ConnectionState | null = null;
+
+  /** True between a graceful GOAWAY (either way) and the end of the connection. */
+  get draining(): boolean {
+    return this.#drainingFrom !== null;
+  }
 
   /** @throws ProtocolError for an input not allowed now; the connection is then CLOSED. */
   processInput(input: ConnectionInput): void {
+    if (this.#drainingFrom !== null && input !== ConnectionInput.SEND_GOAWAY && input !== ConnectionInput.RECV_GOAWAY) {
+      if (TRANSITIONS.get(this.#drainingFrom * INPUT_COUNT + input) !== undefined) return;
+      this.#drainingFrom = null;
+      throw new ProtocolError(`Invalid input ConnectionInputs.${ConnectionInput[input]} in state ConnectionState.CLOSED`);
+    }
     const next = TRANSITIONS.get(this.state * INPUT_COUNT + input);
     if (next === undefined) {
       const from = this.state;
@@ -84,5 +101,21 @@ export class ConnectionStateMachine {
       throw new ProtocolError(`Invalid input ConnectionInputs.${ConnectionInput[input]} in state ConnectionState.${ConnectionState[from]}`);
     }
     this.state = next;
+  }
+
+  /**
+   * A GOAWAY sent or received. `graceful` (NO_ERROR) keeps the current open state's inputs
+   * allowed while existing streams finish; otherwise (or from IDLE) the connection is done.
+   */
+  goAway(input: ConnectionInput.SEND_GOAWAY | ConnectionInput.RECV_GOAWAY, graceful: boolean): void {
+    const open = this.#drainingFrom ?? (this.state === ConnectionState.CLIENT_OPEN || this.state === ConnectionState.SERVER_OPEN ? this.state : null);
+    this.processInput(input);
+    this.#drainingFrom = graceful ? open : null;
+  }
+
+  /** A connection error: nothing but GOAWAY from now on. */
+  fail(): void {
+    this.#drainingFrom = null;
+    this.state = ConnectionState.CLOSED;
   }
 }

@@ -40,7 +40,7 @@ import {
 } from '../frame/index.js';
 import { HpackDecoder, HpackEncoder } from '../hpack/index.js';
 import { ClosedStreams } from './closed-streams.js';
-import { H2Configuration, type H2ConfigurationOptions } from './config.js';
+import { H2Configuration, type H2ConfigurationOptions, type H2Logger, NO_LOG } from './config.js';
 import { ConnectionInput, ConnectionState, ConnectionStateMachine } from './connection-state.js';
 import {
   AlternativeServiceAvailable,
@@ -102,6 +102,12 @@ export class H2Connection {
   readonly #inbound = new WindowManager(65535);
   /** Set after a connection error: later input is ignored unparsed (notes/dos-defences.md §2.17). */
   #dead = false;
+  /** `config.logger`, or null for h2's discarding default, so messages are built only when read. */
+  readonly #log: H2Logger | null;
+  /** The lowest last-stream-id of the GOAWAYs we sent; null before the first. */
+  #goAwaySentLastStreamId: number | null = null;
+  /** Set by the first GOAWAY we receive: we may open no more streams. */
+  #goAwayReceived = false;
 
   /** One handler per frame type (h2 `_frame_dispatch_table`). */
   readonly #dispatch: ReadonlyMap<number, (frame: never) => { frames: Serializable[]; events: Event[] }> = new Map<number, (frame: never) => { frames: Serializable[]; events: Event[] }>([
@@ -128,6 +134,7 @@ export class H2Connection {
     this.maxOutboundFrameSize = this.remoteSettings.maxFrameSize;
     this.maxInboundFrameSize = this.localSettings.maxFrameSize;
     this.#closedStreams = new ClosedStreams(this.config.maxClosedStreams);
+    this.#log = this.config.logger === NO_LOG ? null : this.config.logger;
     this.#decoder = new HpackDecoder({ maxHeaderListSize: DEFAULT_MAX_HEADER_LIST_SIZE });
     this.#reader = new FrameReader({
       expectPreface: !client,
@@ -176,6 +183,7 @@ export class H2Connection {
 
   /** Queues the client preface (client) and our SETTINGS. */
   initiateConnection(): void {
+    this.#log?.debug('Initializing connection');
     this.#stateMachine.processInput(ConnectionInput.SEND_SETTINGS);
     if (this.config.clientSide) this.#writer.writeBytes(CLIENT_PREFACE);
     this.#send([new SettingsFrame([...this.localSettings])]);
@@ -212,29 +220,31 @@ export class H2Connection {
   }
 
   sendHeaders(streamId: number, headers: Iterable<HeaderInput>, options: SendHeadersOptions = {}): void {
+    this.#log?.debug(`Send headers on stream ID ${streamId}`);
     const fields = toOutboundFields(headers);
     if (!this.#streams.has(streamId)) {
+      this.#refuseNewOutboundStream();
       const max = this.remoteSettings.maxConcurrentStreams;
       const open = this.openOutboundStreams;
       if (open + 1 > max) throw new TooManyStreamsError(`Max outbound streams is ${max}, ${open} open`);
     }
-    this.#stateMachine.processInput(ConnectionInput.SEND_HEADERS);
-    const stream = this.#getOrCreateStream(streamId, this.config.clientSide ? 1 : 0);
-    const frames = stream.sendHeaders(fields, this.#encoder, options.endStream === true);
     const { priorityWeight, priorityDependsOn, priorityExclusive } = options;
+    let priority = null;
     if (priorityWeight !== undefined || priorityDependsOn !== undefined || priorityExclusive !== undefined) {
       if (!this.config.clientSide) throw new RFC1122Error('Servers SHOULD NOT prioritize streams.');
-      const first = frames[0];
-      if (first instanceof HeadersFrame) {
-        const priority = this.#priorityFields(streamId, priorityWeight, priorityDependsOn, priorityExclusive);
-        frames[0] = new HeadersFrame(first.streamId, first.headerBlock, first.endStream, first.endHeaders, first.padLength, priority);
-      }
+      priority = this.#priorityFields(streamId, priorityWeight, priorityDependsOn, priorityExclusive);
     }
-    this.#send(frames);
+    this.#stateMachine.processInput(ConnectionInput.SEND_HEADERS);
+    if (this.config.validateOutboundHeaders && this.remoteSettings.enableConnectProtocol !== 1 && fields.some((f) => f.name === ':protocol')) {
+      throw new ProtocolError('Cannot send :protocol: the peer has not enabled extended CONNECT (RFC 8441)');
+    }
+    const stream = this.#getOrCreateStream(streamId, this.config.clientSide ? 1 : 0);
+    this.#send(stream.sendHeaders(fields, this.#encoder, options.endStream === true, priority));
   }
 
   sendData(streamId: number, data: Uint8Array, options: SendDataOptions = {}): void {
     if (!(data instanceof Uint8Array)) throw new TypeError('data must be a Uint8Array');
+    this.#log?.debug(`Send data on stream ID ${streamId} with len ${data.length}`);
     const padLength = options.padLength ?? null;
     let frameSize = data.length;
     if (padLength !== null) {
@@ -254,17 +264,20 @@ export class H2Connection {
   }
 
   endStream(streamId: number): void {
+    this.#log?.debug(`End stream ID ${streamId}`);
     this.#stateMachine.processInput(ConnectionInput.SEND_DATA);
     this.#send(this.#getStreamById(streamId).endStream());
   }
 
   /** PUSH_PROMISE on `streamId` reserving `promisedStreamId` (server only, if the client allows push). */
   pushStream(streamId: number, promisedStreamId: number, requestHeaders: Iterable<HeaderInput>): void {
+    this.#log?.debug(`Send Push Promise frame on stream ID ${streamId}`);
     if (this.remoteSettings.enablePush === 0) throw new ProtocolError('Remote peer has disabled stream push');
     const fields = toOutboundFields(requestHeaders);
     this.#stateMachine.processInput(ConnectionInput.SEND_PUSH_PROMISE);
     const parent = this.#getStreamById(streamId);
     if (streamId % 2 === 0) throw new ProtocolError('Cannot recursively push streams.');
+    this.#refuseNewOutboundStream();
     const promised = this.#beginNewStream(promisedStreamId, 0);
     const frames = parent.pushStreamInBand(promisedStreamId, fields, this.#encoder);
     promised.locallyPushed(fields);
@@ -272,6 +285,7 @@ export class H2Connection {
   }
 
   resetStream(streamId: number, errorCode: ErrorCodes | number = ErrorCodes.NO_ERROR): void {
+    this.#log?.debug(`Reset stream ID ${streamId}`);
     this.#stateMachine.processInput(ConnectionInput.SEND_RST_STREAM);
     this.#send(this.#getStreamById(streamId).resetStream(errorCode));
   }
@@ -281,6 +295,7 @@ export class H2Connection {
     if (!Number.isInteger(increment) || increment < 1 || increment > MAX_WINDOW_SIZE) {
       throw new RangeError(`Flow control increment must be between 1 and ${MAX_WINDOW_SIZE}`);
     }
+    this.#log?.debug(`Increase stream ID ${streamId ?? 0} flow control window by ${increment}`);
     this.#stateMachine.processInput(ConnectionInput.SEND_WINDOW_UPDATE);
     if (streamId !== undefined && streamId !== 0) {
       this.#send(this.#getStreamById(streamId).increaseFlowControlWindow(increment));
@@ -326,19 +341,38 @@ export class H2Connection {
   ping(opaqueData: Uint8Array | string): void {
     const data = typeof opaqueData === 'string' ? Buffer.from(opaqueData, 'latin1') : opaqueData;
     if (typeof opaqueData === 'string' || data.length !== 8) throw new RangeError(`Invalid value for ping data: ${JSON.stringify(String(opaqueData))}`);
+    this.#log?.debug('Send Ping frame');
     this.#stateMachine.processInput(ConnectionInput.SEND_PING);
     this.#send([new PingFrame(Buffer.from(data))]);
   }
 
-  /** GOAWAY. `lastStreamId` defaults to the highest stream the peer opened. */
+  /**
+   * GOAWAY. `lastStreamId` defaults to the highest stream the peer opened. With NO_ERROR the
+   * shutdown is graceful: streams that exist may finish, new ones are refused (see
+   * {@link H2Connection.draining}); with any other code the connection is finished.
+   */
   closeConnection(errorCode: ErrorCodes | number = ErrorCodes.NO_ERROR, options: { additionalData?: Uint8Array; lastStreamId?: number } = {}): void {
     if (options.additionalData !== undefined && !(options.additionalData instanceof Uint8Array)) throw new TypeError('additionalData must be a Uint8Array');
-    this.#stateMachine.processInput(ConnectionInput.SEND_GOAWAY);
-    this.#send([new GoAwayFrame(options.lastStreamId ?? this.highestInboundStreamId, errorCode, options.additionalData)]);
+    this.#log?.debug('Close connection');
+    const lastStreamId = options.lastStreamId ?? this.highestInboundStreamId;
+    this.#stateMachine.goAway(ConnectionInput.SEND_GOAWAY, (errorCode as number) === 0);
+    this.#goAwaySentLastStreamId = Math.min(this.#goAwaySentLastStreamId ?? lastStreamId, lastStreamId);
+    this.#send([new GoAwayFrame(lastStreamId, errorCode, options.additionalData)]);
+  }
+
+  /**
+   * True after a graceful GOAWAY either way (our addition; h2 has no graceful shutdown):
+   * `state` is CLOSED as in h2, but streams that exist may still exchange frames until they
+   * close. No new stream may be opened; new streams from the peer above the last-stream-id we
+   * sent are refused with RST_STREAM(REFUSED_STREAM).
+   */
+  get draining(): boolean {
+    return this.#stateMachine.draining;
   }
 
   /** SETTINGS with exactly `newSettings`; they take effect when the peer acknowledges. */
   updateSettings(newSettings: SettingsInput): void {
+    this.#log?.debug('Update connection settings');
     const entries = settingsEntries(newSettings);
     this.#stateMachine.processInput(ConnectionInput.SEND_SETTINGS);
     for (const [code, value] of entries) this.localSettings.set(code, value);
@@ -383,6 +417,7 @@ export class H2Connection {
    *   h2 would queue (none for a bad client preface). All later input is ignored.
    */
   receiveData(data: Uint8Array): Event[] {
+    this.#log?.trace('Process received data on connection. Received data:', data);
     if (this.#dead) return [];
     const events: Event[] = [];
     this.#reader.maxFrameSize = this.maxInboundFrameSize;
@@ -411,7 +446,7 @@ export class H2Connection {
   #fail(err: unknown, silent: boolean): never {
     this.#dead = true;
     if (err instanceof ProtocolError && !silent) {
-      this.#stateMachine.processInput(ConnectionInput.SEND_GOAWAY);
+      this.#stateMachine.fail();
       const debug = err instanceof DenialOfServiceError ? Buffer.from(err.message.split(':')[0] ?? '', 'latin1') : undefined;
       this.#send([new GoAwayFrame(this.highestInboundStreamId, err.errorCode, debug)]);
     }
@@ -420,6 +455,7 @@ export class H2Connection {
 
   /** Dispatches one frame; stream-scoped errors become RST_STREAM here (h2 `_receive_frame`). */
   #receiveFrame(frame: Frame): Event[] {
+    this.#log?.debug('Received frame:', frame);
     const handler = this.#dispatch.get(frame.type);
     try {
       const result = handler === undefined ? { frames: [], events: [new UnknownFrameReceived(frame as UnknownFrame)] } : handler(frame as never);
@@ -489,7 +525,12 @@ export class H2Connection {
     // Decoded before anything else so the compression context stays in sync whatever happens next.
     const headers = this.#decodeHeaders(frame.headerBlock);
     this.#stateMachine.processInput(ConnectionInput.RECV_HEADERS);
+    if (this.#refusedAfterGoAway(frame.streamId)) return { frames: [], events: [] };
     const stream = this.#getOrCreateStream(frame.streamId, this.config.clientSide ? 0 : 1);
+    if (this.config.validateInboundHeaders && !this.config.clientSide && this.localSettings.enableConnectProtocol !== 1 && headers.some(([name]) => name === ':protocol')) {
+      // RFC 8441 §3/§4: :protocol without our SETTINGS_ENABLE_CONNECT_PROTOCOL is a malformed request.
+      throw new ProtocolError('Received :protocol without SETTINGS_ENABLE_CONNECT_PROTOCOL', { streamId: frame.streamId, scope: 'stream' });
+    }
     let priority: PriorityUpdated | null = null;
     if (frame.priority !== null) {
       priority = new PriorityUpdated(frame.streamId, frame.priority.weight + 1, frame.priority.dependsOn, frame.priority.exclusive);
@@ -533,6 +574,10 @@ export class H2Connection {
     const received = new Map<number, number>();
     for (const [code, value] of settings) {
       this.remoteSettings.validateReceivedSetting(code, value);
+      // RFC 8441 §3: once enabled, extended CONNECT cannot be withdrawn.
+      if (code === (SettingCodes.ENABLE_CONNECT_PROTOCOL as number) && value === 0 && this.remoteSettings.enableConnectProtocol === 1) {
+        throw new ProtocolError('SETTINGS_ENABLE_CONNECT_PROTOCOL changed from 1 to 0');
+      }
       received.set(code, value); // duplicates: the last one wins
     }
     const changed = new Map<number, ChangedSetting>();
@@ -569,6 +614,7 @@ export class H2Connection {
       }
       throw err;
     }
+    if (this.#refusedAfterGoAway(frame.promisedStreamId)) return { frames: [], events: [] };
     const promised = this.#beginNewStream(frame.promisedStreamId, 0);
     promised.remotelyPushed(headers.map(([name, value]) => ({ name, value })));
     return { frames: [], events };
@@ -581,12 +627,28 @@ export class H2Connection {
     return { frames: [new PingFrame(data, true)], events: [new PingReceived(data)] };
   }
 
+  /**
+   * GOAWAY. With an error code the connection is over (h2: the outbound buffer is cleared).
+   * With NO_ERROR it drains: our streams above `lastStreamId` were never processed, so they
+   * close now, reported as StreamReset(REFUSED_STREAM) (safe to retry); the rest may finish.
+   */
   #receiveGoAwayFrame(frame: GoAwayFrame): { frames: Serializable[]; events: Event[] } {
-    this.#stateMachine.processInput(ConnectionInput.RECV_GOAWAY);
-    // We can send nothing more (h2 clears the buffer).
-    this.clearOutboundDataBuffer();
+    const graceful = frame.errorCode === 0; // NO_ERROR
+    this.#stateMachine.goAway(ConnectionInput.RECV_GOAWAY, graceful);
+    this.#goAwayReceived = true;
+    if (!graceful) this.clearOutboundDataBuffer();
     const data = frame.additionalData.length > 0 ? Buffer.from(frame.additionalData) : null;
-    return { frames: [], events: [new ConnectionTerminated(frame.errorCode, frame.lastStreamId, data)] };
+    const events: Event[] = [new ConnectionTerminated(frame.errorCode, frame.lastStreamId, data)];
+    if (graceful) {
+      for (const [id, stream] of this.#streams) {
+        if (id > frame.lastStreamId && this.#isOutbound(id) && !stream.closed) {
+          stream.machine.state = StreamState.CLOSED;
+          stream.machine.closedBy = StreamClosedBy.RECV_RST_STREAM;
+          events.push(new StreamReset(id, ErrorCodes.REFUSED_STREAM, true));
+        }
+      }
+    }
+    return { frames: [], events };
   }
 
   #receiveWindowUpdateFrame(frame: WindowUpdateFrame): { frames: Serializable[]; events: Event[] } {
@@ -620,6 +682,26 @@ export class H2Connection {
 
   #send(frames: Serializable[]): void {
     for (const f of frames) f.serializeInto(this.#writer);
+  }
+
+  /** After a GOAWAY either way no new stream may start (RFC 9113 §6.8). Not a connection error. */
+  #refuseNewOutboundStream(): void {
+    if (this.#stateMachine.draining) throw new ProtocolError('Cannot open a new stream: the connection is going away (GOAWAY)');
+  }
+
+  /**
+   * After we sent a graceful GOAWAY, a new stream from the peer above its last-stream-id is
+   * refused: its id is used up (so later frames on it meet a reset stream) and RST_STREAM
+   * (REFUSED_STREAM) tells the peer it may retry elsewhere. True if refused.
+   */
+  #refusedAfterGoAway(streamId: number): boolean {
+    if (!this.#stateMachine.draining || this.#goAwaySentLastStreamId === null || streamId <= this.#goAwaySentLastStreamId) return false;
+    if (this.#streams.has(streamId)) return false;
+    const stream = this.#beginNewStream(streamId, this.config.clientSide ? 0 : 1);
+    stream.machine.state = StreamState.CLOSED;
+    stream.machine.closedBy = StreamClosedBy.SEND_RST_STREAM;
+    this.#send([new RstStreamFrame(streamId, ErrorCodes.REFUSED_STREAM)]);
+    return true;
   }
 
   #decodeHeaders(block: Uint8Array): Array<[string, string]> {

@@ -8,3 +8,4 @@ export { StreamState } from './stream-state.js';
 export { SettingCodes, Settings, ChangedSetting, type SettingsInput } from './settings.js';
 export * from './events.js';
 export type { HeaderInput } from './headers/normalize.js';
+export { encodeHttp2Settings, decodeHttp2Settings } from './upgrade.js';

@@ -6,7 +6,7 @@
  */
 import { ErrorCodes } from '../error-codes.js';
 import { InvalidBodyLengthError, ProtocolError, StreamClosedError } from '../errors.js';
-import { ContinuationFrame, DataFrame, HeadersFrame, PushPromiseFrame, RstStreamFrame, WindowUpdateFrame, AltSvcFrame } from '../frame/index.js';
+import { ContinuationFrame, DataFrame, HeadersFrame, type PriorityFields, PushPromiseFrame, RstStreamFrame, WindowUpdateFrame, AltSvcFrame } from '../frame/index.js';
 import type { HpackEncoder } from '../hpack/index.js';
 import type { H2Configuration } from './config.js';
 import {
@@ -88,7 +88,7 @@ export class Stream {
   // ---------------------------------------------------------------- sending
 
   /** HEADERS (+ CONTINUATION) for a request, response, 1xx or trailers. */
-  sendHeaders(fields: OutboundField[], encoder: HpackEncoder, endStream: boolean): OutboundFrame[] {
+  sendHeaders(fields: OutboundField[], encoder: HpackEncoder, endStream: boolean, priority: PriorityFields | null = null): OutboundFrame[] {
     let input = StreamInput.SEND_HEADERS;
     if (this.machine.client !== true && isInformationalResponse(fields)) {
       if (endStream) throw new ProtocolError('Cannot set END_STREAM on informational responses.', { streamId: this.streamId });
@@ -99,7 +99,9 @@ export class Stream {
     if (outcome === Outcome.TRAILERS_SENT && !endStream) {
       throw new ProtocolError('Trailers must have END_STREAM set.', { streamId: this.streamId });
     }
-    const frames = this.#buildHeaderFrames(fields, encoder, this.#flagsForSent(outcome), 0, (block, endHeaders) => new HeadersFrame(this.streamId, block, endStream, endHeaders));
+    // Priority fields take 5 octets of the first frame, so its block fragment is 5 shorter.
+    const overhead = priority === null ? 0 : 5;
+    const frames = this.#buildHeaderFrames(fields, encoder, this.#flagsForSent(outcome), overhead, (block, endHeaders) => new HeadersFrame(this.streamId, block, endStream, endHeaders, null, priority));
     if (endStream) this.machine.processInput(StreamInput.SEND_END_STREAM);
     if (this.machine.client === true && this.#authority === null) this.#authority = authorityFromHeaders(fields);
     if (outcome === Outcome.REQUEST_SENT) this.#requestMethod = methodFromHeaders(fields);
