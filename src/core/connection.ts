@@ -355,7 +355,7 @@ export class H2Connection {
     if (options.additionalData !== undefined && !(options.additionalData instanceof Uint8Array)) throw new TypeError('additionalData must be a Uint8Array');
     this.#log?.debug('Close connection');
     const lastStreamId = options.lastStreamId ?? this.highestInboundStreamId;
-    this.#stateMachine.goAway(ConnectionInput.SEND_GOAWAY, (errorCode as number) === 0);
+    this.#stateMachine.goAway(ConnectionInput.SEND_GOAWAY, errorCode === 0);
     this.#goAwaySentLastStreamId = Math.min(this.#goAwaySentLastStreamId ?? lastStreamId, lastStreamId);
     this.#send([new GoAwayFrame(lastStreamId, errorCode, options.additionalData)]);
   }
