@@ -79,6 +79,13 @@ export interface SendDataOptions {
 
 type Serializable = { serializeInto(w: FrameWriter): void };
 
+/**
+ * Closed streams leave the stream map (for the bounded ClosedStreams record) when the open
+ * streams are counted; counting is skipped while the map is smaller than MAX_CONCURRENT_STREAMS,
+ * and forced once it holds this many, so the map stays small whatever the peer's limit.
+ */
+const PRUNE_AT = 128;
+
 /** h2: `H2Connection`. */
 export class H2Connection {
   readonly config: H2Configuration;
@@ -225,8 +232,12 @@ export class H2Connection {
     if (!this.#streams.has(streamId)) {
       this.#refuseNewOutboundStream();
       const max = this.remoteSettings.maxConcurrentStreams;
-      const open = this.openOutboundStreams;
-      if (open + 1 > max) throw new TooManyStreamsError(`Max outbound streams is ${max}, ${open} open`);
+      // Counting walks (and prunes) every stream; with fewer known streams than the limit it
+      // cannot be reached, so skip it until the map holds PRUNE_AT streams.
+      if (this.#streams.size >= Math.min(max, PRUNE_AT)) {
+        const open = this.openOutboundStreams;
+        if (open + 1 > max) throw new TooManyStreamsError(`Max outbound streams is ${max}, ${open} open`);
+      }
     }
     const { priorityWeight, priorityDependsOn, priorityExclusive } = options;
     let priority = null;
@@ -519,8 +530,10 @@ export class H2Connection {
   #receiveHeadersFrame(frame: HeadersFrame): { frames: Serializable[]; events: Event[] } {
     if (!this.#streams.has(frame.streamId) && frame.streamId > this.highestInboundStreamId) {
       const max = this.localSettings.maxConcurrentStreams;
-      const open = this.openInboundStreams;
-      if (open + 1 > max) throw new TooManyStreamsError(`Max inbound streams is ${max}, ${open} open`);
+      if (this.#streams.size >= Math.min(max, PRUNE_AT)) {
+        const open = this.openInboundStreams;
+        if (open + 1 > max) throw new TooManyStreamsError(`Max inbound streams is ${max}, ${open} open`);
+      }
     }
     // Decoded before anything else so the compression context stays in sync whatever happens next.
     const headers = this.#decodeHeaders(frame.headerBlock);

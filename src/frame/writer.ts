@@ -11,6 +11,8 @@ import { FRAME_HEADER_LENGTH, STREAM_ID_MASK } from './header.js';
 
 /** First slab size in octets; slabs grow to fit what is pending. */
 const INITIAL_SLAB_SIZE = 16 * 1024;
+/** Largest slab size remembered as the next allocation size (see #preferredSize). */
+const MAX_PREFERRED_SLAB_SIZE = 1024 * 1024;
 /** When a take() empties the writer and less than this is left, the slab is dropped so idle connections hold nothing. */
 const MIN_USEFUL_ROOM = 1024;
 
@@ -22,6 +24,12 @@ export class FrameWriter {
   #start = 0;
   /** End of the bytes written. */
   #end = 0;
+  /**
+   * Size of the next slab: the largest one needed so far (capped). A connection that queues
+   * 64 KiB between takes then gets one 128 KiB slab per round instead of doubling from 16 KiB
+   * and copying what is pending at every step.
+   */
+  #preferredSize = INITIAL_SLAB_SIZE;
 
   /** Octets written and not yet taken. */
   get length(): number {
@@ -32,7 +40,8 @@ export class FrameWriter {
   #reserve(n: number): void {
     if (this.#end + n <= this.#slab.length) return;
     const pending = this.#end - this.#start;
-    const size = Math.max(INITIAL_SLAB_SIZE, (pending + n) * 2);
+    const size = Math.max(this.#preferredSize, (pending + n) * 2);
+    if (size > this.#preferredSize) this.#preferredSize = Math.min(size, MAX_PREFERRED_SLAB_SIZE);
     const slab = Buffer.allocUnsafe(size);
     this.#slab.copy(slab, 0, this.#start, this.#end);
     this.#slab = slab;

@@ -49,6 +49,8 @@ export function toOutboundFields(headers: Iterable<HeaderInput>): OutboundField[
 
 /** Python's bytes.strip(): ASCII whitespace at both ends. */
 function strip(s: string): string {
+  // Fast path: nearly every field has no whitespace at either end (0x20 and below covers all six).
+  if (s.length === 0 || (s.charCodeAt(0) > 0x20 && s.charCodeAt(s.length - 1) > 0x20)) return s;
   return s.replace(/^[ \t\n\r\x0b\x0c]+|[ \t\n\r\x0b\x0c]+$/g, '');
 }
 
