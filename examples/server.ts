@@ -1,20 +1,116 @@
 /**
- * `npm start`: the h2c server of the README (issue #5 builds it on H2Duplex).
+ * `npm start`: an h2c (HTTP/2 over cleartext TCP, prior knowledge) server on 127.0.0.1.
  *
- * The adapter does not exist yet, so this prints what is missing and exits non-zero rather
- * than pretending to serve. It checks what exists: that the package's frame and HPACK layers
- * load.
+ *   GET  /          a short text
+ *   GET  /bytes/N   N bytes (at most 1 GiB), written with backpressure: the next chunk waits
+ *                   for 'drain', so a slow client holds the server to one flow-control window
+ *   POST (any path) the request body echoed back
+ *
+ *   PORT=8080 npm start
+ *   curl --http2-prior-knowledge http://127.0.0.1:8080/
+ *
+ * Each TCP connection is `socket.pipe(h2).pipe(socket)`. Import `startServer` to run it from
+ * code (the specs do, on port 0).
  */
-import { FrameReader, HpackEncoder } from '../src/index.js';
+import net from 'node:net';
+import { pathToFileURL } from 'node:url';
+import { H2Duplex, type H2Stream } from '../src/index.js';
 
-const port = Number(process.env['PORT'] ?? 8080);
-new FrameReader();
-new HpackEncoder();
-console.error(
-  [
-    `h2duplex: no server on 127.0.0.1:${port} yet.`,
-    'Built so far: the frame layer (src/frame/) and the HPACK layer (src/hpack/); run `npm test`.',
-    'Missing: the H2Connection core (issue #4) and the H2Duplex adapter (issue #5) this server runs on.',
-  ].join('\n'),
-);
-process.exit(1);
+const MAX_BYTES = 1 << 30;
+const CHUNK = Buffer.alloc(64 * 1024, 'x');
+
+/** Serves one HTTP/2 connection on `socket`. */
+export function serveConnection(socket: net.Socket): H2Duplex {
+  const h2 = new H2Duplex({ config: { clientSide: false } });
+  socket.setNoDelay(true);
+  socket.pipe(h2).pipe(socket);
+  // A transport failure ends the connection. A protocol error has already queued its GOAWAY
+  // and ended h2's output (so the pipe ends the socket after writing it): only make sure a
+  // peer that never closes its side does not keep the socket forever.
+  socket.on('error', () => h2.destroy());
+  socket.on('close', () => h2.destroy());
+  h2.on('error', () => socket.setTimeout(5000, () => socket.destroy()));
+  h2.on('stream', (stream: H2Stream, headers) => {
+    stream.on('error', () => {
+      /* reset by the peer or the connection went away: nothing to clean up */
+    });
+    handle(stream, new Map(headers.map(([n, v]) => [n.toString(), v.toString()])));
+  });
+  return h2;
+}
+
+function handle(stream: H2Stream, headers: Map<string, string>): void {
+  const method = headers.get(':method');
+  const path = headers.get(':path') ?? '/';
+  if (method === 'POST' || method === 'PUT') {
+    stream.respond([[':status', '200'], ['content-type', headers.get('content-type') ?? 'application/octet-stream']]);
+    stream.pipe(stream);
+    return;
+  }
+  stream.resume(); // a GET has no body; drain it so the stream can finish
+  const bytes = /^\/bytes\/(\d+)$/.exec(path);
+  if (bytes !== null) {
+    const n = Number(bytes[1]);
+    if (n > MAX_BYTES) {
+      stream.respond([[':status', '400'], ['content-type', 'text/plain']]);
+      stream.end(`at most ${MAX_BYTES} bytes\n`);
+      return;
+    }
+    stream.respond([[':status', '200'], ['content-type', 'application/octet-stream'], ['content-length', String(n)]]);
+    writeBytes(stream, n);
+    return;
+  }
+  if (path === '/') {
+    stream.respond([[':status', '200'], ['content-type', 'text/plain; charset=utf-8']]);
+    stream.end('Hello from h2duplex over HTTP/2!\n');
+    return;
+  }
+  stream.respond([[':status', '404'], ['content-type', 'text/plain']]);
+  stream.end('not found\n');
+}
+
+/** Writes n bytes, waiting for 'drain' whenever write() says the window or transport is full. */
+function writeBytes(stream: H2Stream, n: number): void {
+  let left = n;
+  const more = (): void => {
+    while (left > 0) {
+      const size = Math.min(left, CHUNK.length);
+      left -= size;
+      const chunk = size === CHUNK.length ? CHUNK : CHUNK.subarray(0, size);
+      if (left === 0) {
+        stream.end(chunk);
+        return;
+      }
+      if (!stream.write(chunk)) {
+        stream.once('drain', more);
+        return;
+      }
+    }
+    stream.end();
+  };
+  more();
+}
+
+/** Starts the server; resolves with it once listening. */
+export function startServer(port = 0, host = '127.0.0.1'): Promise<net.Server> {
+  const server = net.createServer(serveConnection);
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve(server);
+    });
+  });
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  const port = Number(process.env['PORT'] ?? 8080);
+  const server = await startServer(port);
+  console.log(`h2duplex: h2c server on http://127.0.0.1:${port}/  (try: curl --http2-prior-knowledge http://127.0.0.1:${port}/)`);
+  const stop = () => {
+    server.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}

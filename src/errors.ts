@@ -9,7 +9,7 @@
  * GOAWAY. h2 only has stream scope for `StreamClosedError`; the frame layer and HPACK layer
  * raise stream-scoped errors where the RFC says "stream error".
  */
-import { ErrorCodes } from './error-codes.js';
+import { ErrorCodes, errorCodeName } from './error-codes.js';
 
 /** Options every H2Error constructor accepts. */
 export interface H2ErrorOptions {
@@ -160,3 +160,41 @@ export class CompressionError extends ProtocolError {
 
 /** A SHOULD NOT of RFC 1122's robustness principle was violated. h2: `RFC1122Error` (not a ProtocolError). */
 export class RFC1122Error extends H2Error {}
+
+// ---------------------------------------------------------------- adapter (duplex/) errors
+
+/**
+ * An H2Stream ended by RST_STREAM: `remote` says who sent it. `retryable` is true when the
+ * peer never processed the request (REFUSED_STREAM, or a stream above a GOAWAY's
+ * last-stream-id: RFC 9113 §8.7), so the request may be sent again.
+ */
+export class StreamResetError extends H2Error {
+  readonly streamId: number;
+  readonly remote: boolean;
+  readonly retryable: boolean;
+
+  constructor(streamId: number, errorCode: ErrorCodes | number, remote: boolean, options?: H2ErrorOptions) {
+    super(`Stream ${streamId} was reset by the ${remote ? 'peer' : 'local endpoint'} with ${errorCodeName(errorCode)}`, errorCode, options);
+    this.streamId = streamId;
+    this.remote = remote;
+    this.retryable = errorCode === (ErrorCodes.REFUSED_STREAM as number);
+  }
+}
+
+/**
+ * The connection under an H2Stream (or a pending ping/settings) ended first: GOAWAY with an
+ * error, a connection error, the transport closing or failing. `errorCode` is the GOAWAY's
+ * code when there was one, else INTERNAL_ERROR; the transport error, if any, is the `cause`.
+ */
+export class ConnectionClosedError extends H2Error {
+  constructor(message: string, errorCode: ErrorCodes | number = ErrorCodes.INTERNAL_ERROR, options?: H2ErrorOptions) {
+    super(message, errorCode, options);
+  }
+}
+
+/** A ping() or settings() was not acknowledged in time. */
+export class AckTimeoutError extends H2Error {
+  constructor(message: string) {
+    super(message, ErrorCodes.SETTINGS_TIMEOUT);
+  }
+}

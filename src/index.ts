@@ -19,8 +19,12 @@ export {
   DenialOfServiceError,
   CompressionError,
   RFC1122Error,
+  StreamResetError,
+  ConnectionClosedError,
+  AckTimeoutError,
 } from './errors.js';
 export type { ErrorScope, H2ErrorOptions, ProtocolErrorOptions } from './errors.js';
 export * from './frame/index.js';
 export * from './hpack/index.js';
 export * from './core/index.js';
+export * from './duplex/index.js';

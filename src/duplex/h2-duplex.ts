@@ -1,0 +1,468 @@
+/**
+ * H2Duplex: the sans-IO H2Connection as a readable-stream Duplex (API.md §3), so that
+ * `socket.pipe(h2).pipe(socket)` speaks HTTP/2 over any byte stream.
+ *
+ * Owns: the byte flow (transport → `receiveData`; `dataToSend` → readable side, one push per
+ * turn of the event loop), routing core events to H2Streams, handing parked stream writes to
+ * the core as window and output room allow, ping/settings promises, graceful close.
+ * Does not own: protocol rules (the core) or per-stream buffering (H2Stream).
+ *
+ * Backpressure, both directions:
+ * - Output: stream writes are handed to the core only while the readable side holds less than
+ *   its high-water mark (`#outputBudget`), so a slow transport stops the writers.
+ * - Input: while the readable side is over its high-water mark, the callback of `_write` is
+ *   held until `_read`: a peer that keeps sending (PINGs, requests) while not reading our
+ *   answers is stopped by the transport's own backpressure.
+ */
+import { randomBytes } from 'node:crypto';
+import { Duplex } from 'readable-stream';
+import { ErrorCodes } from '../error-codes.js';
+import { AckTimeoutError, ConnectionClosedError, H2Error } from '../errors.js';
+import {
+  type ChangedSetting,
+  ConnectionTerminated,
+  DataReceived,
+  type Event,
+  type EventHeaders,
+  H2Configuration,
+  type H2ConfigurationOptions,
+  H2Connection,
+  type HeaderInput,
+  InformationalResponseReceived,
+  PingAckReceived,
+  PushedStreamReceived,
+  RemoteSettingsChanged,
+  RequestReceived,
+  ResponseReceived,
+  SettingCodes,
+  SettingsAcknowledged,
+  type SettingsInput,
+  StreamEnded,
+  StreamReset,
+  TrailersReceived,
+  WindowUpdated,
+} from '../core/index.js';
+import { H2Stream, kData, kEnd, kFail, kPendingWrite, kReset, kSend, type SendHeadersAdapterOptions, type StreamRole } from './h2-stream.js';
+import type { StreamHost } from './stream-host.js';
+
+/** Options of {@link H2Duplex}. */
+export interface H2DuplexOptions {
+  /** The core's configuration; `clientSide` picks the role (default true, as in h2). */
+  config?: H2Configuration | H2ConfigurationOptions;
+  /**
+   * Settings sent after the preface SETTINGS (h2's defaults). Default: INITIAL_WINDOW_SIZE
+   * 262144 (256 KiB per stream). Pass `{}` for h2's plain defaults.
+   */
+  settings?: SettingsInput;
+  /** Connection-level receive window we grant at start (WINDOW_UPDATE on stream 0). Default 1 MiB. */
+  connectionWindowSize?: number;
+  /** High-water mark of each H2Stream, both sides. Default 64 KiB. */
+  streamHighWaterMark?: number;
+  /** High-water mark of the duplex's readable (output) side. Default 256 KiB. */
+  highWaterMark?: number;
+  /** Milliseconds a ping() or settings() waits for its ACK. Default 10000. */
+  ackTimeout?: number;
+}
+
+/** Listener arguments of H2Duplex's own events (plus every core event under its class name). */
+export interface H2DuplexEvents {
+  /** Server: a new request. */
+  stream: [stream: H2Stream, headers: EventHeaders, event: RequestReceived];
+  /** Client: a pushed response promised on `parent`. */
+  push: [stream: H2Stream, requestHeaders: EventHeaders, parent: H2Stream | undefined];
+  /** The peer sent GOAWAY. */
+  goaway: [errorCode: number, lastStreamId: number, additionalData: Buffer | null];
+  /** Every core event. */
+  event: [event: Event];
+}
+
+const DEFAULT_STREAM_WINDOW = 256 * 1024;
+const DEFAULT_CONNECTION_WINDOW = 1024 * 1024;
+const DEFAULT_STREAM_HWM = 64 * 1024;
+const DEFAULT_OUTPUT_HWM = 256 * 1024;
+const DEFAULT_ACK_TIMEOUT = 10_000;
+/** Smallest output budget worth a DATA frame; below it writers wait for the transport. */
+const MIN_SEND_BUDGET = 4096;
+
+interface Waiter<T> {
+  resolve(value: T): void;
+  reject(error: Error): void;
+  timer: NodeJS.Timeout;
+}
+
+export class H2Duplex extends Duplex {
+  /** The sans-IO core underneath. */
+  readonly connection: H2Connection;
+
+  readonly #streams = new Map<number, H2Stream>();
+  /** Streams with a parked write, in the order they asked (round robin). */
+  readonly #waiting = new Set<H2Stream>();
+  readonly #host: StreamHost;
+  readonly #streamHwm: number;
+  readonly #ackTimeout: number;
+  #flushHandle: NodeJS.Immediate | null = null;
+  /** Octets handed to the core since the last flush. */
+  #spent = 0;
+  /** The `_write` callback held while the output is over its high-water mark. */
+  #heldInput: (() => void) | null = null;
+  #outputEnded = false;
+  #closing: Promise<void> | null = null;
+  #resolveClosed: (() => void) | null = null;
+  readonly #pings = new Map<string, Waiter<number> & { start: bigint }>();
+  readonly #settingsWaiters: Array<Waiter<Map<number, ChangedSetting>>> = [];
+  #remoteAddress: string | undefined;
+  #remotePort: number | undefined;
+
+  constructor(options: H2DuplexOptions = {}) {
+    const hwm = options.highWaterMark ?? DEFAULT_OUTPUT_HWM;
+    super({ allowHalfOpen: true, readableHighWaterMark: hwm, writableHighWaterMark: hwm });
+    this.connection = new H2Connection(options.config);
+    this.#streamHwm = options.streamHighWaterMark ?? DEFAULT_STREAM_HWM;
+    this.#ackTimeout = options.ackTimeout ?? DEFAULT_ACK_TIMEOUT;
+    this.#host = this.#makeHost();
+    // The source piped into us is usually the socket: remember its address for H2Stream.
+    this.on('pipe', (source: { remoteAddress?: unknown; remotePort?: unknown }) => {
+      if (typeof source.remoteAddress === 'string') this.#remoteAddress = source.remoteAddress;
+      if (typeof source.remotePort === 'number') this.#remotePort = source.remotePort;
+    });
+
+    const connection = this.connection;
+    connection.initiateConnection();
+    const settings = options.settings ?? { [SettingCodes.INITIAL_WINDOW_SIZE]: DEFAULT_STREAM_WINDOW };
+    if (Object.keys(settings).length > 0 || (settings instanceof Map && settings.size > 0)) connection.updateSettings(settings);
+    const window = options.connectionWindowSize ?? DEFAULT_CONNECTION_WINDOW;
+    if (window > 65535) connection.incrementFlowControlWindow(window - 65535);
+    this.#scheduleFlush();
+  }
+
+  // Typed listeners for our own events; everything else is Duplex's.
+  override on<K extends keyof H2DuplexEvents>(event: K, listener: (...args: H2DuplexEvents[K]) => void): this;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- Duplex's own listener type
+  override on(event: string | symbol, listener: (...args: any[]) => void): this;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- Duplex's own listener type
+  override on(event: string | symbol, listener: (...args: any[]) => void): this {
+    return super.on(event, listener);
+  }
+
+  override once<K extends keyof H2DuplexEvents>(event: K, listener: (...args: H2DuplexEvents[K]) => void): this;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- Duplex's own listener type
+  override once(event: string | symbol, listener: (...args: any[]) => void): this;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- Duplex's own listener type
+  override once(event: string | symbol, listener: (...args: any[]) => void): this {
+    return super.once(event, listener);
+  }
+
+  /** The transport's remote address, learned from a piped net.Socket. */
+  get remoteAddress(): string | undefined {
+    return this.#remoteAddress;
+  }
+
+  /** The transport's remote port, learned from a piped net.Socket. */
+  get remotePort(): number | undefined {
+    return this.#remotePort;
+  }
+
+  // ------------------------------------------------------------------ public API
+
+  /** Client: open a stream with request `headers`. END_STREAM with them if `endStream`. */
+  request(headers: Iterable<HeaderInput>, options: SendHeadersAdapterOptions = {}): H2Stream {
+    const connection = this.connection;
+    const id = connection.getNextAvailableStreamId();
+    const endStream = options.endStream === true;
+    connection.sendHeaders(id, headers, { endStream });
+    this.#scheduleFlush();
+    return this.#adopt(id, 'request', endStream);
+  }
+
+  /** PING; resolves with the round-trip time in milliseconds when the ACK arrives. */
+  ping(data?: Uint8Array): Promise<number> {
+    return new Promise((resolve, reject) => {
+      const payload = data === undefined ? randomBytes(8) : Buffer.from(data);
+      const key = payload.toString('hex');
+      if (this.#pings.has(key)) {
+        reject(new RangeError(`A ping with payload ${key} is already in flight`));
+        return;
+      }
+      this.connection.ping(payload);
+      const timer = setTimeout(() => {
+        this.#pings.delete(key);
+        reject(new AckTimeoutError(`PING ${key} not acknowledged within ${this.#ackTimeout} ms`));
+      }, this.#ackTimeout).unref();
+      this.#pings.set(key, { resolve, reject, timer, start: process.hrtime.bigint() });
+      this.#scheduleFlush();
+    });
+  }
+
+  /** SETTINGS; resolves with what changed once the peer acknowledges them. */
+  settings(settings: SettingsInput): Promise<Map<number, ChangedSetting>> {
+    return new Promise((resolve, reject) => {
+      this.connection.updateSettings(settings);
+      const timer = setTimeout(() => {
+        const i = this.#settingsWaiters.findIndex((w) => w.timer === timer);
+        if (i >= 0) this.#settingsWaiters.splice(i, 1);
+        reject(new AckTimeoutError(`SETTINGS not acknowledged within ${this.#ackTimeout} ms`));
+      }, this.#ackTimeout).unref();
+      this.#settingsWaiters.push({ resolve, reject, timer });
+      this.#scheduleFlush();
+    });
+  }
+
+  /**
+   * GOAWAY. With NO_ERROR (default) the close is graceful: open streams finish, then the
+   * readable side ends. With another code every open stream fails at once. Resolves when the
+   * readable side has ended.
+   */
+  close(errorCode: number = ErrorCodes.NO_ERROR): Promise<void> {
+    if (this.#closing !== null) return this.#closing;
+    this.#closing = new Promise((resolve) => {
+      this.#resolveClosed = resolve;
+    });
+    if (this.#outputEnded || this.destroyed) {
+      this.#resolveClosed?.();
+      return this.#closing;
+    }
+    try {
+      this.connection.closeConnection(errorCode);
+    } catch {
+      // The connection already failed: its GOAWAY is out.
+    }
+    if (errorCode !== (ErrorCodes.NO_ERROR as number)) this.#failAll(new ConnectionClosedError('Connection closed with GOAWAY by us', errorCode));
+    this.#scheduleFlush();
+    return this.#closing;
+  }
+
+  // ------------------------------------------------------------------ Duplex implementation
+
+  override _write(chunk: Buffer, _encoding: string, callback: (error?: Error | null) => void): void {
+    let events: Event[];
+    try {
+      events = this.connection.receiveData(chunk);
+    } catch (err) {
+      this.#onConnectionError(err);
+      callback();
+      return;
+    }
+    this.#dispatch(events);
+    this.#scheduleFlush();
+    if (this.readableLength >= this.readableHighWaterMark) this.#heldInput = callback;
+    else callback();
+  }
+
+  override _read(): void {
+    const held = this.#heldInput;
+    if (held !== null) {
+      this.#heldInput = null;
+      held();
+    }
+    if (this.#waiting.size > 0) this.#scheduleFlush();
+  }
+
+  /** The transport ended (EOF): streams that have not finished never will. */
+  override _final(callback: (error?: Error | null) => void): void {
+    this.#failAll(new ConnectionClosedError('The transport ended before the stream finished'));
+    this.#flush();
+    this.#endOutput();
+    callback();
+  }
+
+  override _destroy(error: Error | null, callback: (error: Error | null) => void): void {
+    if (this.#flushHandle !== null) clearImmediate(this.#flushHandle);
+    this.#flushHandle = null;
+    this.#failAll(new ConnectionClosedError(error === null ? 'The connection was destroyed' : `The connection failed: ${error.message}`, ErrorCodes.INTERNAL_ERROR, { cause: error ?? undefined }));
+    this.#outputEnded = true;
+    this.#resolveClosed?.();
+    callback(error);
+  }
+
+  // ------------------------------------------------------------------ byte flow
+
+  #scheduleFlush(): void {
+    if (this.#flushHandle === null && !this.#outputEnded) {
+      this.#flushHandle = setImmediate(() => {
+        this.#flush();
+      });
+    }
+  }
+
+  /** Hands parked writes to the core, then pushes everything the core queued as one chunk. */
+  #flush(): void {
+    this.#flushHandle = null;
+    if (this.#outputEnded) return;
+    this.#sendWaiting();
+    const out = this.connection.dataToSend();
+    this.#spent = 0;
+    if (out.length > 0) this.push(out);
+    // Output room may have opened for writers that hit the budget.
+    if (this.#waiting.size > 0 && this.#outputBudget() >= MIN_SEND_BUDGET) this.#scheduleFlush();
+    this.#maybeFinishDraining();
+  }
+
+  #outputBudget(): number {
+    return this.readableHighWaterMark - this.readableLength - this.#spent;
+  }
+
+  #sendWaiting(): void {
+    if (this.#waiting.size === 0) return;
+    const list = [...this.#waiting];
+    this.#waiting.clear();
+    for (const stream of list) {
+      const budget = this.#outputBudget();
+      if (budget >= Math.min(MIN_SEND_BUDGET, this.readableHighWaterMark >> 1)) this.#spent += stream[kSend](budget);
+      if (stream[kPendingWrite] && !stream.destroyed) this.#waiting.add(stream);
+    }
+  }
+
+  #endOutput(): void {
+    if (this.#outputEnded) return;
+    this.#outputEnded = true;
+    if (this.#flushHandle !== null) clearImmediate(this.#flushHandle);
+    this.#flushHandle = null;
+    this.push(null);
+    this.#resolveClosed?.();
+  }
+
+  /** After a graceful GOAWAY either way: end once the last stream is done. */
+  #maybeFinishDraining(): void {
+    if (this.connection.draining && this.#streams.size === 0) this.#endOutput();
+  }
+
+  #onConnectionError(err: unknown): void {
+    const error = err instanceof H2Error ? err : new H2Error(String(err), ErrorCodes.INTERNAL_ERROR, { cause: err });
+    this.#failAll(new ConnectionClosedError(`Connection error: ${error.message}`, error.errorCode, { cause: error }));
+    // STYLE.md §5: the GOAWAY goes out before we tear down.
+    this.#flush();
+    this.#endOutput();
+    if (this.readableLength === 0) queueMicrotask(() => this.destroy(error));
+    else this.once('end', () => this.destroy(error));
+    this.resume();
+  }
+
+  /** Every stream and waiter fails with `error` (the connection is gone or going). */
+  #failAll(error: ConnectionClosedError): void {
+    for (const stream of [...this.#streams.values()]) stream[kFail](error);
+    this.#streams.clear();
+    this.#waiting.clear();
+    for (const [key, w] of this.#pings) {
+      clearTimeout(w.timer);
+      w.reject(error);
+      this.#pings.delete(key);
+    }
+    for (const w of this.#settingsWaiters.splice(0)) {
+      clearTimeout(w.timer);
+      w.reject(error);
+    }
+  }
+
+  // ------------------------------------------------------------------ events
+
+  #dispatch(events: Event[]): void {
+    for (const ev of events) {
+      if (ev instanceof DataReceived) this.#onData(ev);
+      else if (ev instanceof RequestReceived) this.#onRequest(ev);
+      else if (ev instanceof ResponseReceived) this.#streams.get(ev.streamId)?.emit('response', ev.headers, ev);
+      else if (ev instanceof StreamEnded) this.#streams.get(ev.streamId)?.[kEnd]();
+      else if (ev instanceof WindowUpdated) this.#onWindow();
+      else if (ev instanceof StreamReset) this.#streams.get(ev.streamId)?.[kReset](ev.errorCode, ev.remoteReset);
+      else if (ev instanceof InformationalResponseReceived) this.#streams.get(ev.streamId)?.emit('informational', ev.headers, ev);
+      else if (ev instanceof TrailersReceived) this.#streams.get(ev.streamId)?.emit('trailers', ev.headers, ev);
+      else if (ev instanceof PushedStreamReceived) this.#onPush(ev);
+      else if (ev instanceof RemoteSettingsChanged) this.#onWindow();
+      else if (ev instanceof SettingsAcknowledged) this.#onSettingsAck(ev);
+      else if (ev instanceof PingAckReceived) this.#onPingAck(ev);
+      else if (ev instanceof ConnectionTerminated) this.#onGoAway(ev);
+      this.emit(ev.constructor.name, ev);
+      this.emit('event', ev);
+    }
+  }
+
+  #onData(ev: DataReceived): void {
+    const stream = this.#streams.get(ev.streamId);
+    if (stream === undefined || stream.destroyed) {
+      // Nobody will read it: give the window back now.
+      this.connection.acknowledgeReceivedData(ev.flowControlledLength, ev.streamId);
+      return;
+    }
+    stream[kData](ev.data, ev.flowControlledLength);
+  }
+
+  #onRequest(ev: RequestReceived): void {
+    const stream = this.#adopt(ev.streamId, 'response');
+    if (this.listenerCount('stream') === 0) {
+      // No handler: refuse rather than leave the peer waiting (safe to retry).
+      stream.close(ErrorCodes.REFUSED_STREAM);
+      return;
+    }
+    this.emit('stream', stream, ev.headers, ev);
+  }
+
+  #onPush(ev: PushedStreamReceived): void {
+    const parent = this.#streams.get(ev.parentStreamId);
+    const stream = this.#adopt(ev.pushedStreamId, 'pushed-in');
+    const wanted = (parent !== undefined && parent.listenerCount('push') > 0) || this.listenerCount('push') > 0;
+    if (!wanted) {
+      stream.close(ErrorCodes.CANCEL);
+      return;
+    }
+    parent?.emit('push', stream, ev.headers);
+    this.emit('push', stream, ev.headers, parent);
+  }
+
+  /** Window opened on a stream or on all of them (stream 0, SETTINGS): retry parked writes. */
+  #onWindow(): void {
+    if (this.#waiting.size > 0) this.#scheduleFlush();
+  }
+
+  #onSettingsAck(ev: SettingsAcknowledged): void {
+    const w = this.#settingsWaiters.shift();
+    if (w === undefined) return;
+    clearTimeout(w.timer);
+    w.resolve(ev.changedSettings);
+  }
+
+  #onPingAck(ev: PingAckReceived): void {
+    const key = ev.pingData.toString('hex');
+    const w = this.#pings.get(key);
+    if (w === undefined) return;
+    this.#pings.delete(key);
+    clearTimeout(w.timer);
+    w.resolve(Number(process.hrtime.bigint() - w.start) / 1e6);
+  }
+
+  #onGoAway(ev: ConnectionTerminated): void {
+    this.emit('goaway', ev.errorCode, ev.lastStreamId, ev.additionalData);
+    if (ev.errorCode !== (ErrorCodes.NO_ERROR as number)) {
+      this.#failAll(new ConnectionClosedError(`The peer closed the connection with GOAWAY`, ev.errorCode));
+      this.#endOutput();
+    }
+    // Graceful: the core reset our streams above lastStreamId (retryable); the rest finish,
+    // and #maybeFinishDraining ends the output after the last one.
+  }
+
+  // ------------------------------------------------------------------ streams
+
+  #adopt(id: number, role: StreamRole, localEnded = false): H2Stream {
+    const stream = new H2Stream(this.#host, id, role, this.#streamHwm, localEnded);
+    this.#streams.set(id, stream);
+    return stream;
+  }
+
+  #makeHost(): StreamHost {
+    return {
+      connection: this.connection,
+      scheduleFlush: () => {
+        this.#scheduleFlush();
+      },
+      waitToSend: (stream: H2Stream) => {
+        this.#waiting.add(stream);
+        this.#scheduleFlush();
+      },
+      adopt: (id: number, role: StreamRole) => this.#adopt(id, role),
+      forget: (stream: H2Stream) => {
+        if (this.#streams.get(stream.id) === stream) this.#streams.delete(stream.id);
+        this.#waiting.delete(stream);
+        if (this.connection.draining) this.#scheduleFlush();
+      },
+      address: () => ({ remoteAddress: this.#remoteAddress, remotePort: this.#remotePort }),
+    };
+  }
+}

@@ -1,0 +1,394 @@
+/**
+ * H2Stream: one HTTP/2 stream as a byte Duplex (API.md §3), the way a socket is one.
+ *
+ * Readable side: DATA payload in order. Bytes are acknowledged to the peer
+ * (`acknowledgeReceivedData` → WINDOW_UPDATE) only when `_read` finds them consumed, so a
+ * consumer that stops reading stops the peer within one stream window (RFC 9113 §5.2).
+ *
+ * Writable side: `_write` parks the chunk; the H2Duplex hands it to the core at its next flush
+ * as far as the peer's stream and connection windows and the duplex's output budget allow,
+ * and calls back only once the core took all of it. A write that ends the stream (`end(data)`)
+ * carries END_STREAM on its last DATA frame; `sendTrailers()` ends it with HEADERS instead.
+ *
+ * Endings: a peer RST_STREAM destroys the stream with a StreamResetError (NO_ERROR only ends
+ * it); `close(code)` sends RST_STREAM; `destroy()` before the stream finished sends
+ * RST_STREAM(CANCEL), or INTERNAL_ERROR when destroyed with an error.
+ *
+ * The methods under symbol keys are how the owning H2Duplex delivers events and window: they
+ * are not for users.
+ */
+import { Duplex } from 'readable-stream';
+import { ErrorCodes } from '../error-codes.js';
+import { ConnectionClosedError, H2Error, StreamResetError } from '../errors.js';
+import type { EventHeaders, HeaderInput, InformationalResponseReceived, ResponseReceived, TrailersReceived } from '../core/index.js';
+import type { StreamHost } from './stream-host.js';
+
+export const kData = Symbol('h2duplex.data');
+export const kEnd = Symbol('h2duplex.end');
+export const kReset = Symbol('h2duplex.reset');
+export const kSend = Symbol('h2duplex.send');
+export const kFail = Symbol('h2duplex.fail');
+export const kPendingWrite = Symbol('h2duplex.pendingWrite');
+
+/** A write waiting to be handed to the core. */
+interface PendingWrite {
+  data: Uint8Array;
+  offset: number;
+  callback: (error?: Error | null) => void;
+}
+
+/** Options of {@link H2Stream.respond} and `H2Duplex.request`. */
+export interface SendHeadersAdapterOptions {
+  /** Send END_STREAM with the headers: no body follows (the writable side is ended). */
+  endStream?: boolean;
+}
+
+/** Which side opened the stream and what it may do. */
+export type StreamRole = 'request' | 'response' | 'pushed-out' | 'pushed-in';
+
+export interface H2StreamEvents {
+  response: [headers: EventHeaders, event: ResponseReceived];
+  informational: [headers: EventHeaders, event: InformationalResponseReceived];
+  trailers: [headers: EventHeaders, event: TrailersReceived];
+  push: [stream: H2Stream, requestHeaders: EventHeaders];
+  reset: [errorCode: number, remote: boolean];
+  timeout: [];
+}
+
+export class H2Stream extends Duplex {
+  /** The HTTP/2 stream id. */
+  readonly id: number;
+  /** How this stream came to be: our request (client), a request to us (server), a push. */
+  readonly role: StreamRole;
+
+  readonly #host: StreamHost;
+  #pending: PendingWrite | null = null;
+  /** DATA octets pushed to the readable side, and how many of them the peer got back as window. */
+  #pushed = 0;
+  #acked = 0;
+  /** The final (non-1xx) response headers were sent (server side). */
+  #responded = false;
+  /** END_STREAM went out (on DATA, trailers or HEADERS). */
+  #endSent = false;
+  /** END_STREAM came in. */
+  #remoteEnded = false;
+  #trailers: HeaderInput[] | null = null;
+  /** The core stream is closed or reset: nothing more may be sent or acknowledged on it. */
+  #closedInCore = false;
+  #timeoutMs = 0;
+  #timer: NodeJS.Timeout | null = null;
+
+  /** @internal Created by H2Duplex (request, incoming request, push). */
+  constructor(host: StreamHost, id: number, role: StreamRole, highWaterMark: number, localEnded = false) {
+    super({ allowHalfOpen: true, readableHighWaterMark: highWaterMark, writableHighWaterMark: highWaterMark, decodeStrings: true });
+    this.#host = host;
+    this.id = id;
+    this.role = role;
+    // The server never sends a body on a pushed request, nor the client on a pushed response.
+    if (role === 'pushed-out') this.push(null);
+    if (role === 'pushed-in' || localEnded) {
+      this.#endSent = true;
+      this.end();
+    }
+  }
+
+  // Typed listeners for our own events; everything else is Duplex's.
+  override on<K extends keyof H2StreamEvents>(event: K, listener: (...args: H2StreamEvents[K]) => void): this;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- Duplex's own listener type
+  override on(event: string | symbol, listener: (...args: any[]) => void): this;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- Duplex's own listener type
+  override on(event: string | symbol, listener: (...args: any[]) => void): this {
+    return super.on(event, listener);
+  }
+
+  override once<K extends keyof H2StreamEvents>(event: K, listener: (...args: H2StreamEvents[K]) => void): this;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- Duplex's own listener type
+  override once(event: string | symbol, listener: (...args: any[]) => void): this;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- Duplex's own listener type
+  override once(event: string | symbol, listener: (...args: any[]) => void): this {
+    return super.once(event, listener);
+  }
+
+  // ---------------------------------------------------------------- socket-like members
+
+  /** The transport's remote address, when known (a piped net.Socket). */
+  get remoteAddress(): string | undefined {
+    return this.#host.address().remoteAddress;
+  }
+
+  get remotePort(): number | undefined {
+    return this.#host.address().remotePort;
+  }
+
+  /**
+   * Emits 'timeout' after `ms` without DATA either way (0 disables), like `socket.setTimeout`;
+   * the stream is not closed by it.
+   */
+  setTimeout(ms: number, callback?: () => void): this {
+    this.#timeoutMs = ms;
+    if (callback !== undefined) this.once('timeout', callback);
+    this.#touch();
+    return this;
+  }
+
+  /** No-op: there is no Nagle on an HTTP/2 stream (socket compatibility). */
+  setNoDelay(): this {
+    return this;
+  }
+
+  /** No-op: keep-alive belongs to the connection (socket compatibility). */
+  setKeepAlive(): this {
+    return this;
+  }
+
+  // ---------------------------------------------------------------- HTTP/2 actions
+
+  /** Server: send response headers (a 1xx may come first and leaves the stream unanswered). */
+  respond(headers: Iterable<HeaderInput>, options: SendHeadersAdapterOptions = {}): void {
+    const list = [...headers];
+    const endStream = options.endStream === true;
+    this.#host.connection.sendHeaders(this.id, list, { endStream });
+    if (!isInformational(list)) this.#responded = true;
+    this.#host.scheduleFlush();
+    if (endStream) {
+      this.#endSent = true;
+      this.#maybeDone();
+      this.end();
+    }
+  }
+
+  /** Server: promise a pushed response for `requestHeaders`; returns the pushed stream to respond on. */
+  pushStream(requestHeaders: Iterable<HeaderInput>): H2Stream {
+    return this.#host.connection.config.clientSide ? failClientPush() : pushFrom(this, this.#host, requestHeaders);
+  }
+
+  /** End the stream with trailers (HEADERS with END_STREAM) after everything written so far. */
+  sendTrailers(headers: Iterable<HeaderInput>): void {
+    this.#trailers = [...headers];
+    this.end();
+  }
+
+  /** RST_STREAM with `errorCode` (default CANCEL), then destroy the stream. */
+  close(errorCode: number = ErrorCodes.CANCEL): void {
+    this.#resetInCore(errorCode);
+    this.destroy();
+  }
+
+  // ---------------------------------------------------------------- Duplex implementation
+
+  override _read(): void {
+    // What the consumer took since the last call is handed back to the peer as window.
+    const consumed = this.#pushed - this.readableLength - this.#acked;
+    if (consumed > 0) this.#acknowledge(consumed);
+  }
+
+  override _write(chunk: Buffer, _encoding: string, callback: (error?: Error | null) => void): void {
+    if (this.#closedInCore) {
+      callback(new StreamResetError(this.id, ErrorCodes.STREAM_CLOSED, false));
+      return;
+    }
+    this.#touch();
+    this.#pending = { data: chunk, offset: 0, callback };
+    this.#host.waitToSend(this);
+  }
+
+  override _final(callback: (error?: Error | null) => void): void {
+    if (this.#endSent || this.#closedInCore) {
+      callback();
+      return;
+    }
+    try {
+      this.#autoRespond();
+      const connection = this.#host.connection;
+      if (this.#trailers !== null) connection.sendHeaders(this.id, this.#trailers, { endStream: true });
+      else connection.endStream(this.id);
+      this.#endSent = true;
+      this.#host.scheduleFlush();
+      this.#maybeDone();
+      callback();
+    } catch (err) {
+      callback(err as Error);
+    }
+  }
+
+  override _destroy(error: Error | null, callback: (error: Error | null) => void): void {
+    if (this.#timer !== null) clearTimeout(this.#timer);
+    // Destroyed before both sides finished: tell the peer (ordering: reset before forget,
+    // so the core still knows the stream).
+    if (!this.#closedInCore && !(this.#endSent && this.readableEnded)) {
+      this.#resetInCore(error === null ? ErrorCodes.CANCEL : ErrorCodes.INTERNAL_ERROR);
+    }
+    // Bytes that will never be read still hold connection window: return it.
+    const unread = this.#pushed - this.#acked;
+    if (unread > 0) this.#acknowledge(unread);
+    const pending = this.#pending;
+    this.#pending = null;
+    if (pending !== null) pending.callback(error ?? new StreamResetError(this.id, ErrorCodes.CANCEL, false));
+    this.#host.forget(this);
+    callback(error);
+  }
+
+  // ---------------------------------------------------------------- delivered by H2Duplex
+
+  /** DATA arrived: push it; padding (never readable) is acknowledged at once. */
+  [kData](data: Buffer, flowControlledLength: number): void {
+    this.#touch();
+    const padding = flowControlledLength - data.length;
+    if (padding > 0) {
+      this.#pushed += padding;
+      this.#acknowledge(padding);
+    }
+    if (data.length === 0) return;
+    this.#pushed += data.length;
+    this.push(data);
+  }
+
+  /** END_STREAM arrived. */
+  [kEnd](): void {
+    this.#remoteEnded = true;
+    this.push(null);
+    this.#maybeDone();
+  }
+
+  /** RST_STREAM, either way, as the core reported it (StreamReset). */
+  [kReset](errorCode: number, remote: boolean): void {
+    this.#closedInCore = true;
+    this.emit('reset', errorCode, remote);
+    if (errorCode === (ErrorCodes.NO_ERROR as number) && remote) {
+      // RFC 9113 §8.1: NO_ERROR means "stop sending"; what was received stays readable.
+      const pending = this.#pending;
+      this.#pending = null;
+      pending?.callback();
+      this.#endSent = true;
+      if (!this.readableEnded) this.push(null);
+      if (!this.writableEnded) this.end();
+      return;
+    }
+    this.destroy(new StreamResetError(this.id, errorCode, remote));
+  }
+
+  /** The connection ended under the stream. */
+  [kFail](error: H2Error): void {
+    this.#closedInCore = true;
+    this.destroy(error instanceof ConnectionClosedError || error instanceof StreamResetError ? error : new ConnectionClosedError(error.message, error.errorCode, { cause: error }));
+  }
+
+  /**
+   * Hands parked write data to the core, up to `budget` octets and the flow-control window.
+   * @returns octets handed over; the stream re-registers itself if data is left.
+   */
+  [kSend](budget: number): number {
+    const p = this.#pending;
+    if (p === null || this.destroyed) return 0;
+    const connection = this.#host.connection;
+    let window: number;
+    try {
+      this.#autoRespond();
+      window = connection.localFlowControlWindow(this.id);
+    } catch (err) {
+      this.destroy(err as Error);
+      return 0;
+    }
+    const left = p.data.length - p.offset;
+    const n = Math.min(left, window, budget);
+    if (n <= 0 && left > 0) return 0;
+    // The last chunk of an ended stream carries END_STREAM itself (no empty DATA frame after).
+    const last = n === left && this.writableEnded && this.#trailers === null && this.writableLength === p.data.length;
+    try {
+      connection.sendData(this.id, p.offset === 0 && n === p.data.length ? p.data : p.data.subarray(p.offset, p.offset + n), { endStream: last });
+    } catch (err) {
+      this.destroy(err as Error);
+      return 0;
+    }
+    p.offset += n;
+    if (last) {
+      this.#endSent = true;
+      this.#maybeDone();
+    }
+    if (p.offset === p.data.length) {
+      this.#pending = null;
+      p.callback();
+    }
+    return n;
+  }
+
+  /** True while a write is parked waiting for window or output room. */
+  get [kPendingWrite](): boolean {
+    return this.#pending !== null;
+  }
+
+  // ---------------------------------------------------------------- helpers
+
+  /** A server writing a body before respond() gets `:status: 200` first (as node:http does). */
+  #autoRespond(): void {
+    if (this.role === 'response' || this.role === 'pushed-out') {
+      if (!this.#responded) this.respond([[':status', '200']]);
+    }
+  }
+
+  /**
+   * Both END_STREAMs passed: the core stream is closed and no frame can arrive for it, so the
+   * duplex stops routing to it even if the consumer never reads the (empty) body to its end.
+   */
+  #maybeDone(): void {
+    if (this.#endSent && this.#remoteEnded) this.#host.forget(this);
+  }
+
+  #acknowledge(octets: number): void {
+    this.#acked += octets;
+    try {
+      this.#host.connection.acknowledgeReceivedData(octets, this.id);
+      this.#host.scheduleFlush();
+    } catch {
+      // The connection is closed: there is nobody to give window back to.
+    }
+  }
+
+  #resetInCore(errorCode: number): void {
+    if (this.#closedInCore) return;
+    this.#closedInCore = true;
+    try {
+      this.#host.connection.resetStream(this.id, errorCode);
+      this.#host.scheduleFlush();
+    } catch {
+      // Already closed in the core (both END_STREAMs crossed): nothing to reset.
+    }
+  }
+
+  #touch(): void {
+    if (this.#timeoutMs <= 0) {
+      if (this.#timer !== null) clearTimeout(this.#timer);
+      this.#timer = null;
+      return;
+    }
+    if (this.#timer !== null) {
+      this.#timer.refresh();
+      return;
+    }
+    this.#timer = setTimeout(() => {
+      this.#timer = null;
+      this.emit('timeout');
+    }, this.#timeoutMs);
+    this.#timer.unref();
+  }
+}
+
+function isInformational(headers: HeaderInput[]): boolean {
+  for (const [name, value] of headers) {
+    const n = typeof name === 'string' ? name : Buffer.from(name).toString('latin1');
+    if (n === ':status') return (typeof value === 'string' ? value : Buffer.from(value).toString('latin1')).startsWith('1');
+  }
+  return false;
+}
+
+function failClientPush(): never {
+  throw new H2Error('Only a server can push', ErrorCodes.PROTOCOL_ERROR);
+}
+
+function pushFrom(parent: H2Stream, host: StreamHost, requestHeaders: Iterable<HeaderInput>): H2Stream {
+  const connection = host.connection;
+  const promisedId = connection.getNextAvailableStreamId();
+  connection.pushStream(parent.id, promisedId, requestHeaders);
+  host.scheduleFlush();
+  return host.adopt(promisedId, 'pushed-out');
+}
