@@ -13,6 +13,8 @@ export default defineConfig(
     rules: {
       // Template literals with numbers are how messages name values (STYLE.md §5).
       '@typescript-eslint/restrict-template-expressions': ['error', { allowNumber: true }],
+      // Socket-compatible no-ops keep net.Socket's parameters for callers' types: `_name`.
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
     },
   },
   {

@@ -106,6 +106,8 @@ export class H2Duplex extends Duplex {
   /** The `_write` callback held while the output is over its high-water mark. */
   #heldInput: (() => void) | null = null;
   #outputEnded = false;
+  /** The connection ended with an error GOAWAY either way: later input is dropped unparsed. */
+  #inputClosed = false;
   #closing: Promise<void> | null = null;
   #resolveClosed: (() => void) | null = null;
   readonly #pings = new Map<string, Waiter<number> & { start: bigint }>();
@@ -226,7 +228,13 @@ export class H2Duplex extends Duplex {
     } catch {
       // The connection already failed: its GOAWAY is out.
     }
-    if (errorCode !== (ErrorCodes.NO_ERROR as number)) this.#failAll(new ConnectionClosedError('Connection closed with GOAWAY by us', errorCode));
+    if (errorCode !== (ErrorCodes.NO_ERROR as number)) {
+      this.#inputClosed = true;
+      this.#failAll(new ConnectionClosedError('Connection closed with GOAWAY by us', errorCode));
+      this.#flush();
+      this.#endOutput();
+      return this.#closing;
+    }
     this.#scheduleFlush();
     return this.#closing;
   }
@@ -234,6 +242,10 @@ export class H2Duplex extends Duplex {
   // ------------------------------------------------------------------ Duplex implementation
 
   override _write(chunk: Buffer, _encoding: string, callback: (error?: Error | null) => void): void {
+    if (this.#inputClosed) {
+      callback();
+      return;
+    }
     let events: Event[];
     try {
       events = this.connection.receiveData(chunk);
@@ -332,9 +344,10 @@ export class H2Duplex extends Duplex {
     // STYLE.md §5: the GOAWAY goes out before we tear down.
     this.#flush();
     this.#endOutput();
-    if (this.readableLength === 0) queueMicrotask(() => this.destroy(error));
-    else this.once('end', () => this.destroy(error));
-    this.resume();
+    // As for streams: the peer's error is emitted only to a listener, never as a crash.
+    const destroy = () => this.destroy(this.listenerCount('error') > 0 ? error : undefined);
+    if (this.readableLength === 0) queueMicrotask(destroy);
+    else this.once('end', destroy);
   }
 
   /** Every stream and waiter fails with `error` (the connection is gone or going). */
@@ -431,6 +444,7 @@ export class H2Duplex extends Duplex {
   #onGoAway(ev: ConnectionTerminated): void {
     this.emit('goaway', ev.errorCode, ev.lastStreamId, ev.additionalData);
     if (ev.errorCode !== (ErrorCodes.NO_ERROR as number)) {
+      this.#inputClosed = true;
       this.#failAll(new ConnectionClosedError(`The peer closed the connection with GOAWAY`, ev.errorCode));
       this.#endOutput();
     }

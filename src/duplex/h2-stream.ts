@@ -60,6 +60,8 @@ export class H2Stream extends Duplex {
   readonly id: number;
   /** How this stream came to be: our request (client), a request to us (server), a push. */
   readonly role: StreamRole;
+  /** The RST_STREAM code, once the stream was reset either way (node:http2's `rstCode`). */
+  rstCode: number | undefined;
 
   readonly #host: StreamHost;
   #pending: PendingWrite | null = null;
@@ -132,12 +134,12 @@ export class H2Stream extends Duplex {
   }
 
   /** No-op: there is no Nagle on an HTTP/2 stream (socket compatibility). */
-  setNoDelay(): this {
+  setNoDelay(_noDelay?: boolean): this {
     return this;
   }
 
   /** No-op: keep-alive belongs to the connection (socket compatibility). */
-  setKeepAlive(): this {
+  setKeepAlive(_enable?: boolean, _initialDelay?: number): this {
     return this;
   }
 
@@ -176,10 +178,19 @@ export class H2Stream extends Duplex {
 
   // ---------------------------------------------------------------- Duplex implementation
 
+  /**
+   * Every way of consuming a Readable (flowing mode, pipe, async iteration, read()) goes
+   * through read(); `_read` alone is not enough, because Readable calls it *before* taking
+   * the chunk out of its buffer, and then not again until the next push.
+   */
+  override read(size?: number): unknown {
+    const chunk: unknown = super.read(size);
+    this.#acknowledgeConsumed();
+    return chunk;
+  }
+
   override _read(): void {
-    // What the consumer took since the last call is handed back to the peer as window.
-    const consumed = this.#pushed - this.readableLength - this.#acked;
-    if (consumed > 0) this.#acknowledge(consumed);
+    this.#acknowledgeConsumed();
   }
 
   override _write(chunk: Buffer, _encoding: string, callback: (error?: Error | null) => void): void {
@@ -253,6 +264,7 @@ export class H2Stream extends Duplex {
   /** RST_STREAM, either way, as the core reported it (StreamReset). */
   [kReset](errorCode: number, remote: boolean): void {
     this.#closedInCore = true;
+    this.rstCode = errorCode;
     this.emit('reset', errorCode, remote);
     if (errorCode === (ErrorCodes.NO_ERROR as number) && remote) {
       // RFC 9113 §8.1: NO_ERROR means "stop sending"; what was received stays readable.
@@ -264,13 +276,13 @@ export class H2Stream extends Duplex {
       if (!this.writableEnded) this.end();
       return;
     }
-    this.destroy(new StreamResetError(this.id, errorCode, remote));
+    this.#destroyFromPeer(new StreamResetError(this.id, errorCode, remote));
   }
 
   /** The connection ended under the stream. */
   [kFail](error: H2Error): void {
     this.#closedInCore = true;
-    this.destroy(error instanceof ConnectionClosedError || error instanceof StreamResetError ? error : new ConnectionClosedError(error.message, error.errorCode, { cause: error }));
+    this.#destroyFromPeer(error instanceof ConnectionClosedError || error instanceof StreamResetError ? error : new ConnectionClosedError(error.message, error.errorCode, { cause: error }));
   }
 
   /**
@@ -327,11 +339,27 @@ export class H2Stream extends Duplex {
   }
 
   /**
+   * Ends the stream because of the peer or the connection. The error is emitted only when
+   * someone listens for it: a peer must not be able to crash a server whose handler attached
+   * no 'error' listener (it still sees 'reset', 'close' and `rstCode`). pipe(), pipeline()
+   * and async iteration attach listeners, so they do see the error.
+   */
+  #destroyFromPeer(error: H2Error): void {
+    this.destroy(this.listenerCount('error') > 0 ? error : undefined);
+  }
+
+  /**
    * Both END_STREAMs passed: the core stream is closed and no frame can arrive for it, so the
    * duplex stops routing to it even if the consumer never reads the (empty) body to its end.
    */
   #maybeDone(): void {
     if (this.#endSent && this.#remoteEnded) this.#host.forget(this);
+  }
+
+  /** What the consumer took out of the buffer since last time goes back to the peer as window. */
+  #acknowledgeConsumed(): void {
+    const consumed = this.#pushed - this.readableLength - this.#acked;
+    if (consumed > 0) this.#acknowledge(consumed);
   }
 
   #acknowledge(octets: number): void {

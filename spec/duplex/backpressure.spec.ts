@@ -1,0 +1,128 @@
+/**
+ * Backpressure is flow control: inbound DATA is acknowledged only when the consumer reads it,
+ * so a consumer that stops reading stops the sender within one window; outbound writes wait
+ * for window and for the transport.
+ */
+import { createHash } from 'node:crypto';
+import { expect } from 'chai';
+import { createPair, H2Duplex, type H2Stream, SettingCodes } from '../../src/index.js';
+import { next } from '../helpers/streams.js';
+
+const POST: Array<[string, string]> = [[':method', 'POST'], [':path', '/upload'], [':scheme', 'http'], [':authority', 'pair']];
+const STREAM_WINDOW = 64 * 1024;
+const CHUNK = Buffer.alloc(16 * 1024, 7);
+
+const settle = () => new Promise((resolve) => setTimeout(resolve, 50));
+
+/** Writes CHUNKs forever (until stopped), honouring write() === false; counts accepted bytes. */
+function writeForever(stream: H2Stream): { accepted: () => number; falseAfter: () => number | null; stop: () => void } {
+  let accepted = 0;
+  let written = 0;
+  let falseAfter: number | null = null;
+  let stopped = false;
+  const pump = (): void => {
+    while (!stopped) {
+      written += CHUNK.length;
+      const ok = stream.write(CHUNK, () => {
+        accepted += CHUNK.length;
+      });
+      if (!ok) {
+        falseAfter ??= written;
+        stream.once('drain', pump);
+        return;
+      }
+    }
+  };
+  pump();
+  return { accepted: () => accepted, falseAfter: () => falseAfter, stop: () => (stopped = true) };
+}
+
+describe('H2Duplex backpressure', function () {
+  it('stops a sender within one stream window while the consumer does not read, resumes on read', async function () {
+    const { client, server } = createPair({ server: { settings: { [SettingCodes.INITIAL_WINDOW_SIZE]: STREAM_WINDOW } } });
+    const incoming = next<H2Stream>(server, 'stream');
+    const req = client.request(POST);
+    const writer = writeForever(req);
+    const stream = await incoming;
+    await settle();
+    // Sent = what the core took: at most the stream window (+ nothing more until a read).
+    const firstAccepted = writer.accepted();
+    expect(writer.falseAfter()).to.not.equal(null);
+    expect(firstAccepted).to.be.at.most(STREAM_WINDOW + CHUNK.length);
+    expect(client.connection.localFlowControlWindow(req.id)).to.equal(0);
+    await settle();
+    expect(writer.accepted()).to.equal(firstAccepted);
+    // Nothing was acknowledged: the server still holds every byte it received.
+    expect(stream.readableLength).to.be.at.most(STREAM_WINDOW);
+    // Reading opens the window again and the sender moves on.
+    let read = 0;
+    stream.on('data', (d: Buffer) => (read += d.length));
+    await settle();
+    expect(writer.accepted()).to.be.greaterThan(firstAccepted + STREAM_WINDOW);
+    writer.stop();
+    req.end();
+    await next(stream, 'end');
+    expect(read).to.equal(writer.accepted());
+  });
+
+  it('moves 32 MiB intact through a consumer that reads in slow bursts', async function () {
+    this.timeout(60_000);
+    const { client, server } = createPair();
+    const total = 32 * 1024 * 1024;
+    const sent = createHash('sha256');
+    const received = createHash('sha256');
+    let receivedBytes = 0;
+    let peakBuffered = 0;
+    server.on('stream', (stream: H2Stream) => {
+      stream.pause();
+      const tick = setInterval(() => {
+        peakBuffered = Math.max(peakBuffered, stream.readableLength);
+        let chunk: Buffer | null;
+        while ((chunk = stream.read() as Buffer | null) !== null) {
+          received.update(chunk);
+          receivedBytes += chunk.length;
+        }
+      }, 1);
+      stream.on('end', () => {
+        clearInterval(tick);
+        stream.respond([[':status', '204']], { endStream: true });
+      });
+    });
+    const req = client.request(POST);
+    const block = Buffer.alloc(100_000);
+    for (let offset = 0; offset < total; ) {
+      const n = Math.min(block.length, total - offset);
+      for (let i = 0; i < n; i++) block[i] = (offset + i) % 251;
+      const piece = n === block.length ? Buffer.from(block) : Buffer.from(block.subarray(0, n));
+      sent.update(piece);
+      offset += n;
+      if (!req.write(piece)) await next(req, 'drain');
+    }
+    req.end();
+    const response = next(req, 'response');
+    req.resume();
+    await response;
+    expect(receivedBytes).to.equal(total);
+    expect(received.digest('hex')).to.equal(sent.digest('hex'));
+    // The receiver never buffered more than its stream window (adapter default 256 KiB).
+    expect(peakBuffered).to.be.at.most(256 * 1024);
+  });
+
+  it('stops stream writers while the transport does not take the output', async function () {
+    const client = new H2Duplex({ highWaterMark: 64 * 1024 });
+    const server = new H2Duplex({ config: { clientSide: false }, connectionWindowSize: 1 << 30, settings: { [SettingCodes.INITIAL_WINDOW_SIZE]: (1 << 30) } });
+    // Only the client -> server direction flows; the client's readable side is the "socket".
+    server.pipe(client);
+    const req = client.request(POST);
+    const writer = writeForever(req);
+    await settle();
+    // The client's output is not read by anyone: writers stop at about its high-water mark.
+    expect(client.readableLength).to.be.at.most(64 * 1024 + 32 * 1024);
+    const stalled = writer.accepted();
+    await settle();
+    expect(writer.accepted()).to.equal(stalled);
+    writer.stop();
+    client.destroy();
+    server.destroy();
+  });
+});

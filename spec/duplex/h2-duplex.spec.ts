@@ -1,0 +1,149 @@
+/**
+ * H2Duplex and H2Stream over createPair: requests, responses, bodies, trailers, 1xx, push,
+ * ping and settings promises, under whole, 1-byte and random chunking of the byte flow.
+ */
+import { expect } from 'chai';
+import { createPair, ErrorCodes, H2Stream, SettingCodes, type EventHeaders } from '../../src/index.js';
+import { asObject, CHUNKINGS, collect, next } from '../helpers/streams.js';
+
+const GET: Array<[string, string]> = [[':method', 'GET'], [':path', '/'], [':scheme', 'http'], [':authority', 'pair']];
+const POST: Array<[string, string]> = [[':method', 'POST'], [':path', '/echo'], [':scheme', 'http'], [':authority', 'pair']];
+
+for (const { name, chunkSize } of CHUNKINGS) {
+  describe(`H2Duplex over createPair (${name})`, function () {
+    it('serves a GET', async function () {
+      const { client, server } = createPair({ chunkSize });
+      server.on('stream', (stream, headers) => {
+        expect(asObject(headers)[':path']).to.equal('/');
+        stream.respond([[':status', '200'], ['content-type', 'text/plain']]);
+        stream.end('hello');
+      });
+      const req = client.request(GET, { endStream: true });
+      const headers = await next<EventHeaders>(req, 'response');
+      expect(asObject(headers)).to.deep.equal({ ':status': '200', 'content-type': 'text/plain' });
+      expect((await collect(req)).toString()).to.equal('hello');
+      await client.close();
+    });
+
+    it('echoes a POST body of 200 KiB intact', async function () {
+      const { client, server } = createPair({ chunkSize });
+      server.on('stream', (stream) => {
+        stream.respond([[':status', '200']]);
+        stream.pipe(stream);
+      });
+      const body = Buffer.from(Array.from({ length: 200 * 1024 }, (_, i) => (i * 31) & 0xff));
+      const req = client.request(POST);
+      req.end(body);
+      const echoed = await collect(req);
+      expect(echoed.equals(body)).to.equal(true);
+      await client.close();
+    });
+
+    it('sends trailers after the body and reports them', async function () {
+      const { client, server } = createPair({ chunkSize });
+      server.on('stream', (stream) => {
+        stream.respond([[':status', '200']]);
+        stream.write('body');
+        stream.sendTrailers([['x-checksum', 'abc']]);
+      });
+      const req = client.request(GET, { endStream: true });
+      const trailers = next<EventHeaders>(req, 'trailers');
+      expect((await collect(req)).toString()).to.equal('body');
+      expect(asObject(await trailers)).to.deep.equal({ 'x-checksum': 'abc' });
+    });
+
+    it('delivers a 103 before the final response', async function () {
+      const { client, server } = createPair({ chunkSize });
+      server.on('stream', (stream) => {
+        stream.respond([[':status', '103'], ['link', '</a.css>; rel=preload']]);
+        stream.respond([[':status', '204']], { endStream: true });
+      });
+      const req = client.request(GET, { endStream: true });
+      // Both arrive in one read: listen for both before awaiting either.
+      const info = next<EventHeaders>(req, 'informational');
+      const response = next<EventHeaders>(req, 'response');
+      expect(asObject(await info)[':status']).to.equal('103');
+      expect(asObject(await response)[':status']).to.equal('204');
+      expect((await collect(req)).length).to.equal(0);
+    });
+
+    it('pushes a response the client reads from the push event', async function () {
+      const { client, server } = createPair({ chunkSize });
+      server.on('stream', (stream) => {
+        const pushed = stream.pushStream([[':method', 'GET'], [':path', '/style.css'], [':scheme', 'http'], [':authority', 'pair']]);
+        pushed.respond([[':status', '200'], ['content-type', 'text/css']]);
+        pushed.end('body{}');
+        stream.respond([[':status', '200']]);
+        stream.end('page');
+      });
+      const req = client.request(GET, { endStream: true });
+      // The pushed response may arrive in the same read as the promise: listen synchronously.
+      const [pushed, requestHeaders, pushedResponse] = await new Promise<[H2Stream, EventHeaders, Promise<EventHeaders>]>((resolve) =>
+        req.on('push', (s, h) => {
+          resolve([s, h, next<EventHeaders>(s, 'response')]);
+        }),
+      );
+      expect(asObject(requestHeaders)[':path']).to.equal('/style.css');
+      expect(asObject(await pushedResponse)['content-type']).to.equal('text/css');
+      expect((await collect(pushed)).toString()).to.equal('body{}');
+      expect((await collect(req)).toString()).to.equal('page');
+    });
+
+    it('runs 50 concurrent requests to completion', async function () {
+      const { client, server } = createPair({ chunkSize });
+      server.on('stream', (stream, headers) => {
+        stream.respond([[':status', '200']]);
+        stream.end(`you asked for ${asObject(headers)[':path']}`);
+      });
+      const bodies = await Promise.all(
+        Array.from({ length: 50 }, (_, i) => collect(client.request([[':method', 'GET'], [':path', `/${i}`], [':scheme', 'http'], [':authority', 'pair']], { endStream: true }))),
+      );
+      bodies.forEach((b, i) => expect(b.toString()).to.equal(`you asked for /${i}`));
+    });
+  });
+}
+
+describe('H2Duplex: ping, settings, events', function () {
+  it('resolves ping() with a round-trip time when the ACK arrives', async function () {
+    const { client } = createPair();
+    const rtt = await client.ping(Buffer.from('12345678'));
+    expect(rtt).to.be.a('number').and.at.least(0);
+  });
+
+  it('resolves settings() with what changed once acknowledged, and the peer applies them', async function () {
+    const { client, server } = createPair();
+    const changed = await client.settings({ [SettingCodes.MAX_CONCURRENT_STREAMS]: 7 });
+    expect(changed.get(SettingCodes.MAX_CONCURRENT_STREAMS)?.newValue).to.equal(7);
+    expect(server.connection.remoteSettings.maxConcurrentStreams).to.equal(7);
+  });
+
+  it('re-emits every core event under its class name and as "event"', async function () {
+    const { client, server } = createPair();
+    const names: string[] = [];
+    server.on('event', (ev) => names.push(ev.constructor.name));
+    const requests: unknown[] = [];
+    server.on('RequestReceived', (ev) => requests.push(ev));
+    server.on('stream', (stream) => {
+      stream.respond([[':status', '200']], { endStream: true });
+    });
+    await collect(client.request(GET, { endStream: true }));
+    expect(names).to.include.members(['RemoteSettingsChanged', 'RequestReceived', 'StreamEnded']);
+    expect(requests).to.have.length(1);
+  });
+
+  it('rejects pending pings when the connection is destroyed', async function () {
+    const { client } = createPair();
+    const ping = client.ping();
+    client.destroy();
+    const err = await ping.then(() => null, (e: unknown) => e);
+    expect(err).to.be.instanceOf(Error).and.have.property('name', 'ConnectionClosedError');
+  });
+
+  it('refuses requests (REFUSED_STREAM) when nobody listens for "stream"', async function () {
+    const { client } = createPair();
+    const req = client.request(GET, { endStream: true });
+    const err = await next<Error & { errorCode: number; retryable: boolean }>(req, 'error');
+    expect(err.errorCode).to.equal(ErrorCodes.REFUSED_STREAM);
+    expect(err.retryable).to.equal(true);
+  });
+});
