@@ -8,18 +8,25 @@ import type { StreamClosedBy } from './stream-state.js';
 
 export class ClosedStreams {
   readonly #byId = new Map<number, StreamClosedBy | null>();
+  /** Stream ids in the order they were remembered (a ring), so the oldest is found without an iterator. */
+  readonly #order: Float64Array;
+  #head = 0;
 
-  constructor(readonly maxEntries: number) {}
+  constructor(readonly maxEntries: number) {
+    this.#order = new Float64Array(Math.max(1, maxEntries));
+  }
 
   remember(streamId: number, closedBy: StreamClosedBy | null): void {
-    this.#byId.delete(streamId);
-    this.#byId.set(streamId, closedBy);
-    // Map iteration order is insertion order: the first key is the oldest.
-    while (this.#byId.size > this.maxEntries) {
-      const oldest = this.#byId.keys().next();
-      if (oldest.done === true) break;
-      this.#byId.delete(oldest.value);
+    if (this.maxEntries <= 0) return;
+    if (this.#byId.has(streamId)) {
+      // Stream ids are remembered once each; a repeat only updates how it closed.
+      this.#byId.set(streamId, closedBy);
+      return;
     }
+    if (this.#byId.size >= this.maxEntries) this.#byId.delete(this.#order[this.#head] ?? 0);
+    this.#order[this.#head] = streamId;
+    this.#head = (this.#head + 1) % this.#order.length;
+    this.#byId.set(streamId, closedBy);
   }
 
   has(streamId: number): boolean {

@@ -12,8 +12,9 @@
  *    out of sync).
  */
 import { H2Error } from '../errors.js';
-import type { HpackCompressorCore } from './hpack-js.js';
+import type { HpackBitEncoder, HpackCompressorCore } from './hpack-js.js';
 import { createBitEncoder, createCompressorCore } from './hpack-js.js';
+import { OctetSink } from './octet-sink.js';
 import { DEFAULT_HEADER_TABLE_SIZE } from './decoder.js';
 
 /** A field to encode. Strings must hold octets (every code unit <= 0xFF; use latin1 for bytes). */
@@ -40,8 +41,13 @@ export class HpackEncoder {
   /** The size to end on at the next block start. */
   #pendingFinal: number;
   #dead = false;
+  /** hpack.js's bit writer, reused for every block, writing into our sink instead of a wbuf. */
+  readonly #bits: HpackBitEncoder;
+  readonly #sink = new OctetSink();
 
   constructor(options: HpackEncoderOptions = {}) {
+    this.#bits = createBitEncoder();
+    this.#bits.buffer = this.#sink;
     this.#cap = options.maxTableSize ?? DEFAULT_HEADER_TABLE_SIZE;
     // The peer's decoder starts at 4096 (RFC 9113 §6.5.2); we may use less, announced by an update.
     this.#core = createCompressorCore(DEFAULT_HEADER_TABLE_SIZE);
@@ -84,7 +90,11 @@ export class HpackEncoder {
       }
     }
     const core = this.#core;
-    const bits = createBitEncoder();
+    const bits = this.#bits;
+    // Every field ends octet-aligned, so a block always starts with an empty bit word.
+    bits.word = 0;
+    bits.bitOffset = 0;
+    this.#sink.clear();
     try {
       if (this.#pendingMin !== null) {
         // RFC 7541 §4.2: signal the smallest size reached, then the final one.
@@ -100,12 +110,11 @@ export class HpackEncoder {
     } finally {
       core._encoder = null;
     }
-    const parts = bits.render();
-    return parts.length === 1 && parts[0] !== undefined ? parts[0] : Buffer.concat(parts);
+    return this.#sink.take();
   }
 
   /** Writes `001xxxxx` + size (RFC 7541 §6.3) and applies it to our table. */
-  #emitSizeUpdate(bits: ReturnType<typeof createBitEncoder>, size: number): void {
+  #emitSizeUpdate(bits: HpackBitEncoder, size: number): void {
     bits.encodeBits(1, 3);
     bits.encodeInt(size);
     this.#core._table.updateSize(size);

@@ -43,6 +43,10 @@ export interface HpackBitEncoder {
   encodeBits(bits: number, len: number): void;
   encodeInt(num: number): void;
   render(): Buffer[];
+  /** Where the octets go (wbuf in hpack.js; replaceable by anything with the same three methods). */
+  buffer: { writeUInt8(octet: number): void; reserve(n: number): void; skip(n: number): void };
+  word: number;
+  bitOffset: number;
 }
 
 /** A field as hpack.js's compressor takes it. Strings hold octets (one char per octet). */
@@ -128,7 +132,7 @@ export function createCompressorCore(maxSize: number): HpackCompressorCore {
   return core;
 }
 
-/** A fresh bit writer for one header block. */
+/** A fresh bit writer (hpack.js `Encoder`), writing into its own wbuf until `buffer` is replaced. */
 export function createBitEncoder(): HpackBitEncoder {
   return hpackJs.encoder.create();
 }
