@@ -19,9 +19,9 @@ describe('ClosedStreams', function () {
     const closed = new ClosedStreams(3);
     for (let id = 1; id <= 2001; id += 2) closed.remember(id, StreamClosedBy.SEND_END_STREAM);
     expect(closed.size).to.equal(3);
-    expect(closed.has(1995)).to.equal(true);
+    expect(closed.has(1997)).to.equal(true);
     expect(closed.has(2001)).to.equal(true);
-    expect(closed.has(1993)).to.equal(false);
+    expect(closed.has(1995)).to.equal(false);
   });
 
   it('updates a stream remembered twice without using a second slot', function () {
