@@ -14,7 +14,7 @@
  */
 import net from 'node:net';
 import { pathToFileURL } from 'node:url';
-import { H2Duplex, type H2Stream } from '../src/index.js';
+import { type EventHeaders, H2Duplex, type H2Stream } from '../src/index.js';
 
 const MAX_BYTES = 1 << 30;
 const CHUNK = Buffer.alloc(64 * 1024, 'x');
@@ -30,16 +30,16 @@ export function serveConnection(socket: net.Socket): H2Duplex {
   socket.on('error', () => h2.destroy());
   socket.on('close', () => h2.destroy());
   h2.on('error', () => socket.setTimeout(5000, () => socket.destroy()));
-  h2.on('stream', (stream: H2Stream, headers) => {
-    stream.on('error', () => {
-      /* reset by the peer or the connection went away: nothing to clean up */
-    });
-    handle(stream, new Map(headers.map(([n, v]) => [n.toString(), v.toString()])));
-  });
+  h2.on('stream', handleStream);
   return h2;
 }
 
-function handle(stream: H2Stream, headers: Map<string, string>): void {
+/** The request handler: attach it to any server H2Duplex (`h2.on('stream', handleStream)`). */
+export function handleStream(stream: H2Stream, rawHeaders: EventHeaders): void {
+  stream.on('error', () => {
+    /* reset by the peer or the connection went away: nothing to clean up */
+  });
+  const headers = new Map(rawHeaders.map(([n, v]) => [n.toString(), v.toString()]));
   const method = headers.get(':method');
   const path = headers.get(':path') ?? '/';
   if (method === 'POST' || method === 'PUT') {

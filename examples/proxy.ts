@@ -1,0 +1,136 @@
+/**
+ * A reverse proxy on H2Duplex: every request on the listening h2c port becomes a stream on
+ * one HTTP/2 connection to the upstream, H2Stream piped to H2Stream both ways. Backpressure
+ * is end to end: a slow downstream client stops reading, the proxy stops acknowledging the
+ * upstream's DATA, and the upstream's window closes; the same holds for request bodies.
+ *
+ * CONNECT (RFC 9113 §8.5): `:method CONNECT` with `:authority host:port` opens a TCP
+ * connection and tunnels the stream's bytes to it (a 200 response, then raw bytes).
+ *
+ *   UPSTREAM=http://127.0.0.1:8080 PORT=8081 npx tsx examples/proxy.ts
+ *   curl --http2-prior-knowledge http://127.0.0.1:8081/bytes/100
+ */
+import net from 'node:net';
+import { pathToFileURL } from 'node:url';
+import { H2Duplex, type EventHeaders, type H2Stream } from '../src/index.js';
+import { connectTo } from './client.js';
+
+/** Hop-by-hop and per-connection fields that must not be forwarded. */
+const DROP = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'upgrade', 'te']);
+
+function forwardable(headers: EventHeaders): Array<[string, string]> {
+  const out: Array<[string, string]> = [];
+  for (const [n, v] of headers) {
+    const name = n.toString();
+    if (!DROP.has(name)) out.push([name, v.toString()]);
+  }
+  return out;
+}
+
+/** One upstream connection, reopened when it closes. */
+class Upstream {
+  #h2: H2Duplex | null = null;
+  #connecting: Promise<H2Duplex> | null = null;
+
+  constructor(readonly url: URL) {}
+
+  get(): Promise<H2Duplex> {
+    if (this.#h2 !== null && !this.#h2.destroyed && !this.#h2.connection.draining) return Promise.resolve(this.#h2);
+    this.#connecting ??= connectTo(this.url).then((socket) => {
+      const h2 = new H2Duplex();
+      socket.pipe(h2).pipe(socket);
+      socket.on('error', () => h2.destroy());
+      socket.on('close', () => h2.destroy());
+      h2.on('error', () => socket.destroy());
+      this.#h2 = h2;
+      this.#connecting = null;
+      return h2;
+    });
+    return this.#connecting;
+  }
+
+  close(): void {
+    void this.#h2?.close();
+  }
+}
+
+function proxyRequest(upstream: Upstream, downstream: H2Stream, headers: EventHeaders): void {
+  const forwarded = forwardable(headers);
+  upstream.get().then(
+    (h2) => {
+      const up = h2.request(forwarded);
+      up.on('informational', (info: EventHeaders) => downstream.respond(forwardable(info)));
+      up.on('response', (response: EventHeaders) => {
+        downstream.respond(forwardable(response));
+        up.pipe(downstream);
+      });
+      up.on('trailers', (trailers: EventHeaders) => downstream.sendTrailers(forwardable(trailers)));
+      up.on('error', () => {
+        if (!downstream.destroyed) downstream.close();
+      });
+      downstream.on('error', () => up.destroy());
+      downstream.pipe(up);
+    },
+    () => {
+      downstream.respond([[':status', '502'], ['content-type', 'text/plain']]);
+      downstream.end('upstream unreachable\n');
+    },
+  );
+}
+
+/** CONNECT host:port: a TCP tunnel carried by the stream (RFC 9113 §8.5). */
+function tunnel(downstream: H2Stream, authority: string): void {
+  const match = /^(.*):(\d+)$/.exec(authority);
+  if (match === null) {
+    downstream.respond([[':status', '400']], { endStream: true });
+    return;
+  }
+  const socket = net.connect({ host: (match[1] ?? '').replace(/^\[|\]$/g, ''), port: Number(match[2]) });
+  socket.once('connect', () => {
+    downstream.respond([[':status', '200']]);
+    socket.pipe(downstream).pipe(socket);
+  });
+  socket.on('error', () => {
+    if (!downstream.destroyed) {
+      // RFC 9113 §8.5: a TCP error on the tunnel is answered with CONNECT_ERROR.
+      downstream.close(0xa);
+    }
+  });
+  downstream.on('error', () => socket.destroy());
+  downstream.on('close', () => socket.end());
+}
+
+/** Starts the proxy; resolves with the listening server (and a close helper). */
+export async function startProxy(upstreamUrl: string, port = 0, host = '127.0.0.1'): Promise<{ server: net.Server; close: () => void }> {
+  const upstream = new Upstream(new URL(upstreamUrl));
+  const server = net.createServer((socket) => {
+    const h2 = new H2Duplex({ config: { clientSide: false } });
+    socket.pipe(h2).pipe(socket);
+    socket.on('error', () => h2.destroy());
+    socket.on('close', () => h2.destroy());
+    h2.on('error', () => socket.destroy());
+    h2.on('stream', (stream: H2Stream, headers: EventHeaders) => {
+      stream.on('error', () => {
+        /* reset by the client: the pipes above tear down the other side */
+      });
+      const method = headers.find(([n]) => n.toString() === ':method')?.[1].toString();
+      if (method === 'CONNECT') tunnel(stream, headers.find(([n]) => n.toString() === ':authority')?.[1].toString() ?? '');
+      else proxyRequest(upstream, stream, headers);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(port, host, resolve));
+  return {
+    server,
+    close: () => {
+      server.close();
+      upstream.close();
+    },
+  };
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  const upstream = process.env['UPSTREAM'] ?? 'http://127.0.0.1:8080';
+  const port = Number(process.env['PORT'] ?? 8081);
+  await startProxy(upstream, port);
+  console.log(`h2duplex proxy: http://127.0.0.1:${port}/ -> ${upstream} (and CONNECT tunnels)`);
+}
