@@ -42,4 +42,45 @@ describe('FrameWriter', function () {
     expect(w.length).to.equal(0);
     expect(w.take().length).to.equal(0);
   });
+
+  it('seals a full slab instead of moving its bytes, and takeChunks() returns the pieces in order', function () {
+    const w = new FrameWriter();
+    const first = Buffer.alloc(10_000, 1);
+    const second = Buffer.alloc(20_000, 2);
+    w.writeBytes(first);
+    w.writeBytes(second);
+    const chunks = w.takeChunks();
+    expect(chunks.length).to.be.greaterThan(1);
+    expect(Buffer.concat(chunks).equals(Buffer.concat([first, second]))).to.equal(true);
+    expect(w.length).to.equal(0);
+  });
+
+  it('keeps every octet in order under random writes, partial takes and chunk takes', function () {
+    let seed = 7;
+    const random = (n: number) => {
+      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+      return seed % n;
+    };
+    const w = new FrameWriter();
+    const written: Buffer[] = [];
+    const taken: Buffer[] = [];
+    let counter = 0;
+    for (let step = 0; step < 2000; step++) {
+      const action = random(10);
+      if (action < 6) {
+        const size = random(5) === 0 ? random(40_000) : random(300);
+        const piece = Buffer.alloc(size);
+        for (let i = 0; i < size; i++) piece[i] = counter++ & 0xff;
+        written.push(piece);
+        w.writeBytes(piece);
+      } else if (action < 8) {
+        taken.push(w.take(random(50_000)));
+      } else {
+        taken.push(...w.takeChunks());
+      }
+      expect(w.length).to.equal(Buffer.concat(written).length - Buffer.concat(taken).length);
+    }
+    taken.push(w.take());
+    expect(Buffer.concat(taken).equals(Buffer.concat(written))).to.equal(true);
+  });
 });

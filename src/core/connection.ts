@@ -416,6 +416,14 @@ export class H2Connection {
     return this.#writer.take(amount);
   }
 
+  /**
+   * The same bytes as {@link dataToSend}, as a list of Buffers that are not joined (our
+   * addition: the stream adapter pushes each, so no octet is copied a second time).
+   */
+  dataToSendChunks(): Buffer[] {
+    return this.#writer.takeChunks();
+  }
+
   clearOutboundDataBuffer(): void {
     this.#writer.clear();
   }

@@ -58,7 +58,7 @@ export interface H2DuplexOptions {
   connectionWindowSize?: number;
   /** High-water mark of each H2Stream, both sides. Default 64 KiB. */
   streamHighWaterMark?: number;
-  /** High-water mark of the duplex's readable (output) side. Default 256 KiB. */
+  /** High-water mark of the duplex's readable (output) side: what may wait for the transport. Default 1 MiB. */
   highWaterMark?: number;
   /** Milliseconds a ping() or settings() waits for its ACK. Default 10000. */
   ackTimeout?: number;
@@ -79,8 +79,10 @@ export interface H2DuplexEvents {
 const DEFAULT_STREAM_WINDOW = 256 * 1024;
 const DEFAULT_CONNECTION_WINDOW = 1024 * 1024;
 const DEFAULT_STREAM_HWM = 64 * 1024;
-const DEFAULT_OUTPUT_HWM = 256 * 1024;
+const DEFAULT_OUTPUT_HWM = 1024 * 1024;
 const DEFAULT_ACK_TIMEOUT = 10_000;
+/** Rounds over the parked writers in one flush (bounded so one flush cannot starve the loop). */
+const MAX_SEND_ROUNDS = 16;
 /** Smallest output budget worth a DATA frame; below it writers wait for the transport. */
 const MIN_SEND_BUDGET = 4096;
 
@@ -296,14 +298,17 @@ export class H2Duplex extends Duplex {
     }
   }
 
-  /** Hands parked writes to the core, then pushes everything the core queued as one chunk. */
+  /**
+   * Hands parked writes to the core (again while writers refill within the budget: a write
+   * callback runs the writer's next write synchronously), then pushes what the core queued.
+   */
   #flush(): void {
     this.#flushHandle = null;
     if (this.#outputEnded) return;
-    this.#sendWaiting();
-    const out = this.connection.dataToSend();
+    for (let round = 0; round < MAX_SEND_ROUNDS && this.#sendWaiting() > 0; round++);
+    // Slabs as they are (usually one): joining them would copy every octet again.
+    for (const chunk of this.connection.dataToSendChunks()) this.push(chunk);
     this.#spent = 0;
-    if (out.length > 0) this.push(out);
     // Output room may have opened for writers that hit the budget.
     if (this.#waiting.size > 0 && this.#outputBudget() >= MIN_SEND_BUDGET) this.#scheduleFlush();
     this.#maybeFinishDraining();
@@ -313,15 +318,22 @@ export class H2Duplex extends Duplex {
     return this.readableHighWaterMark - this.readableLength - this.#spent;
   }
 
-  #sendWaiting(): void {
-    if (this.#waiting.size === 0) return;
+  /** One round over the parked writers (round robin); returns the octets handed to the core. */
+  #sendWaiting(): number {
+    if (this.#waiting.size === 0) return 0;
     const list = [...this.#waiting];
     this.#waiting.clear();
+    let sent = 0;
     for (const stream of list) {
       const budget = this.#outputBudget();
-      if (budget >= Math.min(MIN_SEND_BUDGET, this.readableHighWaterMark >> 1)) this.#spent += stream[kSend](budget);
+      if (budget >= Math.min(MIN_SEND_BUDGET, this.readableHighWaterMark >> 1)) {
+        const n = stream[kSend](budget);
+        this.#spent += n;
+        sent += n;
+      }
       if (stream[kPendingWrite] && !stream.destroyed) this.#waiting.add(stream);
     }
+    return sent;
   }
 
   #endOutput(): void {

@@ -1,11 +1,12 @@
 /**
- * FrameWriter: serializes frames into one growing slab, handed out as views.
+ * FrameWriter: serializes frames into slabs, handed out as views.
  *
  * Frames write themselves with `serializeInto(writer)`; the connection calls {@link take} to
- * collect everything queued as one Buffer (h2's `data_to_send`). Memory handed out by `take`
- * is never written again, so callers may keep the returned Buffer; new frames go after it in
- * the same slab until the slab is full, then into a new one. This avoids a `Buffer.concat`
- * of small pieces per frame (STYLE.md §9).
+ * collect everything queued as one Buffer (h2's `data_to_send`), or {@link takeChunks} for
+ * the same bytes as a list of views without joining them (the stream adapter pushes each).
+ * Memory handed out is never written again, so callers may keep it; new frames go after it in
+ * the same slab until the slab is full. A full slab is sealed as it is and a new one started:
+ * pending bytes are never moved, so each octet is copied once (STYLE.md §9).
  */
 import { FRAME_HEADER_LENGTH, STREAM_ID_MASK } from './header.js';
 
@@ -19,6 +20,9 @@ const MIN_USEFUL_ROOM = 1024;
 const EMPTY = Buffer.alloc(0);
 
 export class FrameWriter {
+  /** Sealed pieces of earlier slabs, pending, in order, before the current slab's bytes. */
+  #sealed: Buffer[] = [];
+  #sealedLength = 0;
   #slab: Buffer = EMPTY;
   /** Start of the bytes not yet taken. */
   #start = 0;
@@ -33,20 +37,23 @@ export class FrameWriter {
 
   /** Octets written and not yet taken. */
   get length(): number {
-    return this.#end - this.#start;
+    return this.#sealedLength + this.#end - this.#start;
   }
 
-  /** Makes room for `n` more octets, moving pending bytes into a new slab if needed. */
+  /** Makes room for `n` more octets: seals what the current slab holds and starts a new one. */
   #reserve(n: number): void {
     if (this.#end + n <= this.#slab.length) return;
-    const pending = this.#end - this.#start;
-    const size = Math.max(this.#preferredSize, (pending + n) * 2);
-    if (size > this.#preferredSize) this.#preferredSize = Math.min(size, MAX_PREFERRED_SLAB_SIZE);
-    const slab = Buffer.allocUnsafe(size);
-    this.#slab.copy(slab, 0, this.#start, this.#end);
-    this.#slab = slab;
+    if (this.#end > this.#start) {
+      this.#sealed.push(this.#slab.subarray(this.#start, this.#end));
+      this.#sealedLength += this.#end - this.#start;
+    }
+    const size = Math.max(this.#preferredSize, n);
+    // Grow the next slabs toward what a round between takes needs, within the cap.
+    const wanted = Math.min(MAX_PREFERRED_SLAB_SIZE, Math.max(this.#preferredSize, (this.#sealedLength + n) * 2));
+    if (wanted > this.#preferredSize) this.#preferredSize = wanted;
+    this.#slab = Buffer.allocUnsafe(size);
     this.#start = 0;
-    this.#end = pending;
+    this.#end = 0;
   }
 
   /** Writes a 9-octet frame header. The reserved bit of the stream id is written as 0. */
@@ -95,12 +102,34 @@ export class FrameWriter {
 
   /**
    * Removes and returns the first `amount` pending octets (all of them when omitted). The
-   * returned Buffer is a view that stays valid: the writer never writes into it again.
+   * returned Buffer stays valid: the writer never writes into it again. It is a view when the
+   * octets lie in one slab, else a copy joining them.
    */
   take(amount?: number): Buffer {
-    const pending = this.#end - this.#start;
+    const pending = this.length;
     const n = amount === undefined ? pending : Math.max(0, Math.min(amount, pending));
     if (n === 0) return EMPTY;
+    if (this.#sealed.length === 0) return this.#takeFromSlab(n);
+    const chunks = this.takeChunks();
+    const all = chunks.length === 1 && chunks[0] !== undefined ? chunks[0] : Buffer.concat(chunks, pending);
+    if (n < pending) {
+      // Put the rest back as a sealed piece, ahead of anything written later.
+      this.#sealed.push(all.subarray(n));
+      this.#sealedLength = pending - n;
+    }
+    return n < pending ? all.subarray(0, n) : all;
+  }
+
+  /** Removes and returns everything pending as views, in order, without joining them. */
+  takeChunks(): Buffer[] {
+    const chunks = this.#sealed;
+    this.#sealed = [];
+    this.#sealedLength = 0;
+    if (this.#end > this.#start) chunks.push(this.#takeFromSlab(this.#end - this.#start));
+    return chunks;
+  }
+
+  #takeFromSlab(n: number): Buffer {
     const out = this.#slab.subarray(this.#start, this.#start + n);
     this.#start += n;
     if (this.#start === this.#end && this.#slab.length - this.#end < MIN_USEFUL_ROOM) {
@@ -112,6 +141,8 @@ export class FrameWriter {
 
   /** Discards everything pending. */
   clear(): void {
+    this.#sealed = [];
+    this.#sealedLength = 0;
     this.#start = this.#end;
   }
 }

@@ -1,0 +1,92 @@
+/**
+ * The h2duplex server for ../shared/bench/run-h2load.sh: h2c on 127.0.0.1, the anchor routes.
+ *
+ *   node --import tsx bench/bench-server.ts PORT [--chunk=BYTES]
+ *
+ * Routes (the same on every anchor server, ../shared/bench/README.md):
+ *   GET /            200, "ok"
+ *   GET /bytes/N     200, N bytes of 'a' in CHUNK-sized writes honouring backpressure
+ *   POST (any path)  drains the body, 200 with its length as decimal text
+ *   anything else    404
+ * Exits on SIGTERM.
+ */
+import net from 'node:net';
+import { type EventHeaders, H2Duplex, type H2Stream } from '../src/index.js';
+
+const argv = process.argv.slice(2);
+const port = Number(argv[0] ?? 8080);
+const chunkArg = argv.find((a) => a.startsWith('--chunk='));
+const chunkSize = Math.min(1 << 20, Math.max(1 << 14, Number(chunkArg?.slice('--chunk='.length) ?? 256 * 1024)));
+const PAYLOAD = Buffer.alloc(chunkSize, 0x61);
+const OK_HEADERS: Array<[string, string]> = [[':status', '200'], ['content-length', '2']];
+
+function sendBytes(stream: H2Stream, n: number): void {
+  let left = n;
+  const pump = (): void => {
+    while (left > 0) {
+      const k = Math.min(left, chunkSize);
+      left -= k;
+      const chunk = k === chunkSize ? PAYLOAD : PAYLOAD.subarray(0, k);
+      if (left === 0) {
+        stream.end(chunk);
+        return;
+      }
+      if (!stream.write(chunk)) {
+        stream.once('drain', pump);
+        return;
+      }
+    }
+    stream.end();
+  };
+  pump();
+}
+
+function onStream(stream: H2Stream, headers: EventHeaders): void {
+  stream.on('error', () => {
+    /* the client went away */
+  });
+  let method = '';
+  let path = '';
+  for (const [n, v] of headers) {
+    if (n === ':method') method = v.toString();
+    else if (n === ':path') path = v.toString();
+  }
+  if (method === 'POST') {
+    let length = 0;
+    stream.on('data', (d: Buffer) => (length += d.length));
+    stream.on('end', () => {
+      const body = String(length);
+      stream.respond([[':status', '200'], ['content-length', String(body.length)]]);
+      stream.end(body);
+    });
+    return;
+  }
+  stream.resume();
+  if (path === '/') {
+    stream.respond(OK_HEADERS);
+    stream.end('ok');
+    return;
+  }
+  if (path.startsWith('/bytes/')) {
+    const n = Number(path.slice('/bytes/'.length));
+    if (Number.isSafeInteger(n) && n >= 0) {
+      stream.respond([[':status', '200'], ['content-length', String(n)]]);
+      sendBytes(stream, n);
+      return;
+    }
+  }
+  stream.respond([[':status', '404']], { endStream: true });
+}
+
+const server = net.createServer((socket) => {
+  socket.setNoDelay(true);
+  const h2 = new H2Duplex({ config: { clientSide: false } });
+  socket.pipe(h2).pipe(socket);
+  socket.on('error', () => h2.destroy());
+  socket.on('close', () => h2.destroy());
+  h2.on('error', () => socket.destroy());
+  h2.on('stream', onStream);
+});
+server.listen(port, '127.0.0.1');
+process.on('SIGTERM', () => process.exit(0));
+process.on('SIGINT', () => process.exit(0));
