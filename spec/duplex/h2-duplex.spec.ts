@@ -3,7 +3,7 @@
  * ping and settings promises, under whole, 1-byte and random chunking of the byte flow.
  */
 import { expect } from 'chai';
-import { createPair, ErrorCodes, H2Stream, SettingCodes, type EventHeaders } from '../../src/index.js';
+import { createPair, ErrorCodes, H2Duplex, H2Stream, SettingCodes, type EventHeaders } from '../../src/index.js';
 import { asObject, CHUNKINGS, collect, next } from '../helpers/streams.js';
 
 const GET: Array<[string, string]> = [[':method', 'GET'], [':path', '/'], [':scheme', 'http'], [':authority', 'pair']];
@@ -145,5 +145,55 @@ describe('H2Duplex: ping, settings, events', function () {
     const err = await next<Error & { errorCode: number; retryable: boolean }>(req, 'error');
     expect(err.errorCode).to.equal(ErrorCodes.REFUSED_STREAM);
     expect(err.retryable).to.equal(true);
+  });
+});
+
+describe('H2Duplex: transports and limits', function () {
+  it('runs HTTP/2 inside an H2Stream (a CONNECT tunnel carrying another connection)', async function () {
+    const outer = createPair();
+    outer.server.on('stream', (tunnel: H2Stream) => {
+      tunnel.respond([[':status', '200']]);
+      const inner = new H2Duplex({ config: { clientSide: false } });
+      tunnel.pipe(inner).pipe(tunnel);
+      inner.on('stream', (stream: H2Stream) => {
+        stream.respond([[':status', '200']]);
+        stream.end('hello from inside the tunnel');
+      });
+    });
+    const tunnel = outer.client.request([[':method', 'CONNECT'], [':authority', 'inner.example:443']]);
+    const innerClient = new H2Duplex();
+    tunnel.pipe(innerClient).pipe(tunnel);
+    const req = innerClient.request(GET, { endStream: true });
+    expect((await collect(req)).toString()).to.equal('hello from inside the tunnel');
+    await innerClient.close();
+  });
+
+  it('rejects ping() and settings() that are not acknowledged in time', async function () {
+    const lonely = new H2Duplex({ ackTimeout: 30 });
+    lonely.resume();
+    const ping = await lonely.ping().then(() => null, (e: unknown) => e);
+    expect(ping).to.be.instanceOf(Error).and.have.property('name', 'AckTimeoutError');
+    const settings = await lonely.settings({ [SettingCodes.MAX_CONCURRENT_STREAMS]: 1 }).then(() => null, (e: unknown) => e);
+    expect(settings).to.be.instanceOf(Error).and.have.property('name', 'AckTimeoutError');
+    lonely.destroy();
+  });
+
+  it('stops taking input while its output is not read (a peer flooding PINGs is held back)', async function () {
+    const server = new H2Duplex({ config: { clientSide: false }, highWaterMark: 4096 });
+    const ping = Buffer.from('000008060000000000' + '0102030405060708', 'hex');
+    server.write(Buffer.concat([Buffer.from('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n'), Buffer.from('000000040000000000', 'hex')]));
+    let accepted = 0;
+    for (let i = 0; i < 2000; i++) server.write(ping, () => (accepted += 1));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    // Nobody reads the PING ACKs: once the output passed its bound the input stopped. The bound
+    // is the high-water mark or the 16 KiB at which answers are pushed at once, whichever is
+    // larger, plus the answers to one input chunk (here one 17-octet PING).
+    expect(accepted).to.be.below(2000);
+    expect(server.readableLength).to.be.below(16 * 1024 + 64);
+    const before = accepted;
+    server.resume();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(accepted).to.be.greaterThan(before);
+    server.destroy();
   });
 });

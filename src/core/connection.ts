@@ -416,6 +416,11 @@ export class H2Connection {
     return this.#writer.take(amount);
   }
 
+  /** Octets queued for {@link dataToSend} (our addition, for adapters that bound their output). */
+  get outboundDataLength(): number {
+    return this.#writer.length;
+  }
+
   /**
    * The same bytes as {@link dataToSend}, as a list of Buffers that are not joined (our
    * addition: the stream adapter pushes each, so no octet is copied a second time).

@@ -81,6 +81,8 @@ const DEFAULT_CONNECTION_WINDOW = 1024 * 1024;
 const DEFAULT_STREAM_HWM = 64 * 1024;
 const DEFAULT_OUTPUT_HWM = 1024 * 1024;
 const DEFAULT_ACK_TIMEOUT = 10_000;
+/** Core output that is pushed at once from `_write` instead of waiting for the coalescing flush. */
+const FLUSH_NOW_AT = 16 * 1024;
 /** Rounds over the parked writers in one flush (bounded so one flush cannot starve the loop). */
 const MAX_SEND_ROUNDS = 16;
 /** Smallest output budget worth a DATA frame; below it writers wait for the transport. */
@@ -257,7 +259,10 @@ export class H2Duplex extends Duplex {
       return;
     }
     this.#dispatch(events);
-    this.#scheduleFlush();
+    // Answers (PING/SETTINGS ACKs, resets) count against the output bound at once: a peer that
+    // sends many frames in one read must not queue unbounded answers before the next flush.
+    if (this.connection.outboundDataLength >= FLUSH_NOW_AT) this.#flush();
+    else this.#scheduleFlush();
     if (this.readableLength >= this.readableHighWaterMark) this.#heldInput = callback;
     else callback();
   }
