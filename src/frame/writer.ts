@@ -47,11 +47,10 @@ export class FrameWriter {
       this.#sealed.push(this.#slab.subarray(this.#start, this.#end));
       this.#sealedLength += this.#end - this.#start;
     }
-    const size = Math.max(this.#preferredSize, n);
-    // Grow the next slabs toward what a round between takes needs, within the cap.
-    const wanted = Math.min(MAX_PREFERRED_SLAB_SIZE, Math.max(this.#preferredSize, (this.#sealedLength + n) * 2));
-    if (wanted > this.#preferredSize) this.#preferredSize = wanted;
-    this.#slab = Buffer.allocUnsafe(size);
+    // Sealing with bytes pending means take() will have to join pieces: make the next slabs
+    // twice as large (within the cap) so that rounds of output soon fit in one slab.
+    if (this.#sealedLength > 0) this.#preferredSize = Math.min(MAX_PREFERRED_SLAB_SIZE, this.#preferredSize * 2);
+    this.#slab = Buffer.allocUnsafe(Math.max(this.#preferredSize, n));
     this.#start = 0;
     this.#end = 0;
   }
