@@ -197,3 +197,56 @@ describe('H2Duplex: transports and limits', function () {
     server.destroy();
   });
 });
+
+describe('H2Duplex: request queue', function () {
+  it('queues requests beyond the peer MAX_CONCURRENT_STREAMS and runs them all', async function () {
+    const { client, server } = createPair({ server: { settings: { [SettingCodes.MAX_CONCURRENT_STREAMS]: 2 } } });
+    let open = 0;
+    let peak = 0;
+    server.on('stream', (stream: H2Stream) => {
+      open += 1;
+      peak = Math.max(peak, open);
+      stream.resume();
+      setTimeout(() => {
+        stream.respond([[':status', '200']]);
+        stream.end(`stream ${stream.id}`);
+        open -= 1;
+      }, 5);
+    });
+    await client.ping(); // the server's SETTINGS arrived before the PING ACK
+    const requests = Array.from({ length: 10 }, () => client.request(GET, { endStream: true }));
+    expect(requests.filter((r) => r.id === 0)).to.have.length(8);
+    const bodies = await Promise.all(requests.map((r) => collect(r)));
+    expect(bodies.map((b) => b.toString())).to.deep.equal(requests.map((r) => `stream ${r.id}`));
+    expect(peak).to.equal(2);
+  });
+
+  it('sends the body written to a queued request once it starts', async function () {
+    const { client, server } = createPair({ server: { settings: { [SettingCodes.MAX_CONCURRENT_STREAMS]: 1 } } });
+    server.on('stream', (stream: H2Stream) => {
+      stream.respond([[':status', '200']]);
+      stream.pipe(stream);
+    });
+    await client.ping();
+    const first = client.request([[':method', 'POST'], [':path', '/'], [':scheme', 'http'], [':authority', 'pair']]);
+    const second = client.request([[':method', 'POST'], [':path', '/'], [':scheme', 'http'], [':authority', 'pair']]);
+    expect(second.id).to.equal(0);
+    second.end('queued body');
+    first.end('first body');
+    expect((await collect(first)).toString()).to.equal('first body');
+    expect((await collect(second)).toString()).to.equal('queued body');
+    expect(second.id).to.equal(3);
+  });
+
+  it('fails queued requests as retryable when the peer sends GOAWAY', async function () {
+    const { client, server } = createPair({ server: { settings: { [SettingCodes.MAX_CONCURRENT_STREAMS]: 1 } } });
+    server.on('stream', () => {
+      void server.close();
+    });
+    await client.ping();
+    client.request(GET, { endStream: true });
+    const queued = client.request(GET, { endStream: true });
+    const err = await new Promise<Error & { retryable?: boolean }>((resolve) => queued.once('error', resolve));
+    expect(err.retryable).to.equal(true);
+  });
+});

@@ -541,16 +541,20 @@ export class H2Connection {
   }
 
   #receiveHeadersFrame(frame: HeadersFrame): { frames: Serializable[]; events: Event[] } {
+    let overLimit = false;
     if (!this.#streams.has(frame.streamId) && frame.streamId > this.highestInboundStreamId) {
       const max = this.localSettings.maxConcurrentStreams;
-      if (this.#streams.size >= Math.min(max, PRUNE_AT)) {
-        const open = this.openInboundStreams;
-        if (open + 1 > max) throw new TooManyStreamsError(`Max inbound streams is ${max}, ${open} open`);
-      }
+      if (this.#streams.size >= Math.min(max, PRUNE_AT)) overLimit = this.openInboundStreams + 1 > max;
     }
     // Decoded before anything else so the compression context stays in sync whatever happens next.
     const headers = this.#decodeHeaders(frame.headerBlock);
     this.#stateMachine.processInput(ConnectionInput.RECV_HEADERS);
+    // RFC 9113 §5.1.2: a stream over our MAX_CONCURRENT_STREAMS is a stream error; REFUSED_STREAM
+    // tells the peer it may retry (h2 makes it a connection error: see README).
+    if (overLimit) {
+      this.#refuseNewStream(frame.streamId);
+      return { frames: [], events: [] };
+    }
     if (this.#refusedAfterGoAway(frame.streamId)) return { frames: [], events: [] };
     const stream = this.#getOrCreateStream(frame.streamId, this.config.clientSide ? 0 : 1);
     if (this.config.validateInboundHeaders && !this.config.clientSide && this.localSettings.enableConnectProtocol !== 1 && headers.some(([name]) => name === ':protocol')) {
@@ -723,11 +727,16 @@ export class H2Connection {
   #refusedAfterGoAway(streamId: number): boolean {
     if (!this.#stateMachine.draining || this.#goAwaySentLastStreamId === null || streamId <= this.#goAwaySentLastStreamId) return false;
     if (this.#streams.has(streamId)) return false;
+    this.#refuseNewStream(streamId);
+    return true;
+  }
+
+  /** Uses up a new peer stream id and answers RST_STREAM(REFUSED_STREAM); later frames on it meet a reset stream. */
+  #refuseNewStream(streamId: number): void {
     const stream = this.#beginNewStream(streamId, this.config.clientSide ? 0 : 1);
     stream.machine.state = StreamState.CLOSED;
     stream.machine.closedBy = StreamClosedBy.SEND_RST_STREAM;
     this.#send([new RstStreamFrame(streamId, ErrorCodes.REFUSED_STREAM)]);
-    return true;
   }
 
   #decodeHeaders(block: Uint8Array): Array<[string, string]> {

@@ -17,7 +17,7 @@
 import { randomBytes } from 'node:crypto';
 import { Duplex } from 'readable-stream';
 import { ErrorCodes } from '../error-codes.js';
-import { AckTimeoutError, ConnectionClosedError, H2Error } from '../errors.js';
+import { AckTimeoutError, ConnectionClosedError, H2Error, ProtocolError, StreamResetError } from '../errors.js';
 import {
   type ChangedSetting,
   ConnectionTerminated,
@@ -42,7 +42,7 @@ import {
   TrailersReceived,
   WindowUpdated,
 } from '../core/index.js';
-import { H2Stream, kData, kEnd, kFail, kPendingWrite, kReset, kSend, type SendHeadersAdapterOptions, type StreamRole } from './h2-stream.js';
+import { H2Stream, kData, kEnd, kFail, kPendingWrite, kReset, kSend, kStart, type SendHeadersAdapterOptions, type StreamRole } from './h2-stream.js';
 import type { StreamHost } from './stream-host.js';
 
 /** Options of {@link H2Duplex}. */
@@ -116,6 +116,8 @@ export class H2Duplex extends Duplex {
   #resolveClosed: (() => void) | null = null;
   readonly #pings = new Map<string, Waiter<number> & { start: bigint }>();
   readonly #settingsWaiters: Array<Waiter<Map<number, ChangedSetting>>> = [];
+  /** Requests waiting for a slot under the peer's MAX_CONCURRENT_STREAMS, in order. */
+  readonly #queued: Array<{ stream: H2Stream; headers: HeaderInput[]; endStream: boolean }> = [];
   #remoteAddress: string | undefined;
   #remotePort: number | undefined;
 
@@ -170,14 +172,22 @@ export class H2Duplex extends Duplex {
 
   // ------------------------------------------------------------------ public API
 
-  /** Client: open a stream with request `headers`. END_STREAM with them if `endStream`. */
+  /**
+   * Client: open a stream with request `headers` (END_STREAM with them if `endStream`). When
+   * the peer's SETTINGS_MAX_CONCURRENT_STREAMS is reached the request waits in a queue (its
+   * `id` is 0 until then; writes and `end()` wait too) and starts when a stream closes, as
+   * node:http2 does.
+   * @throws ProtocolError after a GOAWAY either way, or when stream ids are exhausted.
+   */
   request(headers: Iterable<HeaderInput>, options: SendHeadersAdapterOptions = {}): H2Stream {
-    const connection = this.connection;
-    const id = connection.getNextAvailableStreamId();
+    const list = [...headers];
     const endStream = options.endStream === true;
-    connection.sendHeaders(id, headers, { endStream });
-    this.#scheduleFlush();
-    return this.#adopt(id, 'request', endStream);
+    if (this.#queued.length === 0 && this.#hasStreamSlot()) return this.#adopt(this.#sendRequest(list, endStream), 'request', endStream);
+    // Validate now, not when the request leaves the queue.
+    if (this.connection.draining) throw new ProtocolError('Cannot open a new stream: the connection is going away (GOAWAY)');
+    const stream = new H2Stream(this.#host, 0, 'request', this.#streamHwm, endStream);
+    this.#queued.push({ stream, headers: list, endStream });
+    return stream;
   }
 
   /** PING; resolves with the round-trip time in milliseconds when the ACK arrives. */
@@ -369,6 +379,7 @@ export class H2Duplex extends Duplex {
 
   /** Every stream and waiter fails with `error` (the connection is gone or going). */
   #failAll(error: ConnectionClosedError): void {
+    for (const { stream } of this.#queued.splice(0)) stream[kFail](error);
     for (const stream of [...this.#streams.values()]) stream[kFail](error);
     this.#streams.clear();
     this.#waiting.clear();
@@ -396,7 +407,7 @@ export class H2Duplex extends Duplex {
       else if (ev instanceof InformationalResponseReceived) this.#streams.get(ev.streamId)?.emit('informational', ev.headers, ev);
       else if (ev instanceof TrailersReceived) this.#streams.get(ev.streamId)?.emit('trailers', ev.headers, ev);
       else if (ev instanceof PushedStreamReceived) this.#onPush(ev);
-      else if (ev instanceof RemoteSettingsChanged) this.#onWindow();
+      else if (ev instanceof RemoteSettingsChanged) this.#onSettingsChanged();
       else if (ev instanceof SettingsAcknowledged) this.#onSettingsAck(ev);
       else if (ev instanceof PingAckReceived) this.#onPingAck(ev);
       else if (ev instanceof ConnectionTerminated) this.#onGoAway(ev);
@@ -442,6 +453,12 @@ export class H2Duplex extends Duplex {
     if (this.#waiting.size > 0) this.#scheduleFlush();
   }
 
+  /** The peer's SETTINGS may open windows (INITIAL_WINDOW_SIZE) and stream slots. */
+  #onSettingsChanged(): void {
+    this.#onWindow();
+    if (this.#queued.length > 0) this.#startQueued();
+  }
+
   #onSettingsAck(ev: SettingsAcknowledged): void {
     const w = this.#settingsWaiters.shift();
     if (w === undefined) return;
@@ -460,6 +477,7 @@ export class H2Duplex extends Duplex {
 
   #onGoAway(ev: ConnectionTerminated): void {
     this.emit('goaway', ev.errorCode, ev.lastStreamId, ev.additionalData);
+    this.#failQueued(ErrorCodes.REFUSED_STREAM);
     if (ev.errorCode !== (ErrorCodes.NO_ERROR as number)) {
       this.#inputClosed = true;
       this.#failAll(new ConnectionClosedError(`The peer closed the connection with GOAWAY`, ev.errorCode));
@@ -470,6 +488,43 @@ export class H2Duplex extends Duplex {
   }
 
   // ------------------------------------------------------------------ streams
+
+  #hasStreamSlot(): boolean {
+    const connection = this.connection;
+    return connection.openOutboundStreams < connection.remoteSettings.maxConcurrentStreams;
+  }
+
+  /** HEADERS for a new request; returns its stream id. */
+  #sendRequest(headers: HeaderInput[], endStream: boolean): number {
+    const connection = this.connection;
+    const id = connection.getNextAvailableStreamId();
+    connection.sendHeaders(id, headers, { endStream });
+    this.#scheduleFlush();
+    return id;
+  }
+
+  /** Starts queued requests while the peer allows more streams. */
+  #startQueued(): void {
+    while (this.#queued.length > 0 && this.#hasStreamSlot() && !this.connection.draining) {
+      const next = this.#queued.shift();
+      if (next === undefined) return;
+      if (next.stream.destroyed) continue;
+      let id: number;
+      try {
+        id = this.#sendRequest(next.headers, next.endStream);
+      } catch (err) {
+        next.stream[kFail](err instanceof H2Error ? err : new H2Error(String(err), ErrorCodes.INTERNAL_ERROR, { cause: err }));
+        continue;
+      }
+      this.#streams.set(id, next.stream);
+      next.stream[kStart](id);
+    }
+  }
+
+  /** Queued requests never reached the peer: they fail as retryable. */
+  #failQueued(errorCode: number): void {
+    for (const { stream } of this.#queued.splice(0)) stream[kFail](new StreamResetError(0, errorCode, true));
+  }
 
   #adopt(id: number, role: StreamRole, localEnded = false): H2Stream {
     const stream = new H2Stream(this.#host, id, role, this.#streamHwm, localEnded);
@@ -491,6 +546,7 @@ export class H2Duplex extends Duplex {
       forget: (stream: H2Stream) => {
         if (this.#streams.get(stream.id) === stream) this.#streams.delete(stream.id);
         this.#waiting.delete(stream);
+        if (this.#queued.length > 0) this.#startQueued();
         if (this.connection.draining) this.#scheduleFlush();
       },
       address: () => ({ remoteAddress: this.#remoteAddress, remotePort: this.#remotePort }),

@@ -29,6 +29,7 @@ export const kReset = Symbol('h2duplex.reset');
 export const kSend = Symbol('h2duplex.send');
 export const kFail = Symbol('h2duplex.fail');
 export const kPendingWrite = Symbol('h2duplex.pendingWrite');
+export const kStart = Symbol('h2duplex.start');
 
 /** A write waiting to be handed to the core. */
 interface PendingWrite {
@@ -56,8 +57,7 @@ export interface H2StreamEvents {
 }
 
 export class H2Stream extends Duplex {
-  /** The HTTP/2 stream id. */
-  readonly id: number;
+  #id: number;
   /** How this stream came to be: our request (client), a request to us (server), a push. */
   readonly role: StreamRole;
   /** The RST_STREAM code, once the stream was reset either way (node:http2's `rstCode`). */
@@ -78,13 +78,15 @@ export class H2Stream extends Duplex {
   /** The core stream is closed or reset: nothing more may be sent or acknowledged on it. */
   #closedInCore = false;
   #timeoutMs = 0;
+  /** `_final` of a queued request, run once it has a stream. */
+  #deferredFinal: ((error?: Error | null) => void) | null = null;
   #timer: NodeJS.Timeout | null = null;
 
   /** @internal Created by H2Duplex (request, incoming request, push). */
   constructor(host: StreamHost, id: number, role: StreamRole, highWaterMark: number, localEnded = false) {
     super({ allowHalfOpen: true, readableHighWaterMark: highWaterMark, writableHighWaterMark: highWaterMark, decodeStrings: true });
     this.#host = host;
-    this.id = id;
+    this.#id = id;
     this.role = role;
     // The server never sends a body on a pushed request, nor the client on a pushed response.
     if (role === 'pushed-out') this.push(null);
@@ -109,6 +111,14 @@ export class H2Stream extends Duplex {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- Duplex's own listener type
   override once(event: string | symbol, listener: (...args: any[]) => void): this {
     return super.once(event, listener);
+  }
+
+  /**
+   * The HTTP/2 stream id; 0 while a request waits for a free slot under the peer's
+   * SETTINGS_MAX_CONCURRENT_STREAMS (see `H2Duplex.request`).
+   */
+  get id(): number {
+    return this.#id;
   }
 
   // ---------------------------------------------------------------- socket-like members
@@ -172,7 +182,7 @@ export class H2Stream extends Duplex {
 
   /** RST_STREAM with `errorCode` (default CANCEL), then destroy the stream. */
   close(errorCode: number = ErrorCodes.CANCEL): void {
-    this.#resetInCore(errorCode);
+    if (this.#id !== 0) this.#resetInCore(errorCode);
     this.destroy();
   }
 
@@ -200,10 +210,15 @@ export class H2Stream extends Duplex {
     }
     this.#touch();
     this.#pending = { data: chunk, offset: 0, callback };
-    this.#host.waitToSend(this);
+    // A queued request has no stream yet: the write waits for kStart.
+    if (this.#id !== 0) this.#host.waitToSend(this);
   }
 
   override _final(callback: (error?: Error | null) => void): void {
+    if (this.#id === 0 && !this.#closedInCore) {
+      this.#deferredFinal = callback;
+      return;
+    }
     if (this.#endSent || this.#closedInCore) {
       callback();
       return;
@@ -226,9 +241,10 @@ export class H2Stream extends Duplex {
     if (this.#timer !== null) clearTimeout(this.#timer);
     // Destroyed before both sides finished: tell the peer (ordering: reset before forget,
     // so the core still knows the stream).
-    if (!this.#closedInCore && !(this.#endSent && this.readableEnded)) {
+    if (this.#id !== 0 && !this.#closedInCore && !(this.#endSent && this.readableEnded)) {
       this.#resetInCore(error === null ? ErrorCodes.CANCEL : ErrorCodes.INTERNAL_ERROR);
     }
+    this.#deferredFinal = null;
     // Bytes that will never be read still hold connection window: return it.
     const unread = this.#pushed - this.#acked;
     if (unread > 0) this.#acknowledge(unread);
@@ -283,6 +299,15 @@ export class H2Stream extends Duplex {
   [kFail](error: H2Error): void {
     this.#closedInCore = true;
     this.#destroyFromPeer(error instanceof ConnectionClosedError || error instanceof StreamResetError ? error : new ConnectionClosedError(error.message, error.errorCode, { cause: error }));
+  }
+
+  /** A queued request got its stream (its HEADERS were just sent): release parked work. */
+  [kStart](id: number): void {
+    this.#id = id;
+    if (this.#pending !== null) this.#host.waitToSend(this);
+    const final = this.#deferredFinal;
+    this.#deferredFinal = null;
+    if (final !== null) this._final(final);
   }
 
   /**
