@@ -54,9 +54,12 @@ class Upstream {
   }
 }
 
-function proxyRequest(upstream: Upstream, downstream: H2Stream, headers: EventHeaders): void {
+/** Where requests go: a client H2Duplex to the upstream (a new one if the last one closed). */
+export type UpstreamSource = () => Promise<H2Duplex>;
+
+function proxyRequest(upstream: UpstreamSource, downstream: H2Stream, headers: EventHeaders): void {
   const forwarded = forwardable(headers);
-  upstream.get().then(
+  upstream().then(
     (h2) => {
       const up = h2.request(forwarded);
       up.on('informational', (info: EventHeaders) => downstream.respond(forwardable(info)));
@@ -100,6 +103,18 @@ function tunnel(downstream: H2Stream, authority: string): void {
   downstream.on('close', () => socket.end());
 }
 
+/** Makes server H2Duplex `h2` a proxy: CONNECT tunnels, everything else forwarded upstream. */
+export function attachProxy(h2: H2Duplex, upstream: UpstreamSource): void {
+  h2.on('stream', (stream: H2Stream, headers: EventHeaders) => {
+    stream.on('error', () => {
+      /* reset by the client: the pipes tear down the other side */
+    });
+    const method = headers.find(([n]) => n.toString() === ':method')?.[1].toString();
+    if (method === 'CONNECT') tunnel(stream, headers.find(([n]) => n.toString() === ':authority')?.[1].toString() ?? '');
+    else proxyRequest(upstream, stream, headers);
+  });
+}
+
 /** Starts the proxy; resolves with the listening server (and a close helper). */
 export async function startProxy(upstreamUrl: string, port = 0, host = '127.0.0.1'): Promise<{ server: net.Server; close: () => void }> {
   const upstream = new Upstream(new URL(upstreamUrl));
@@ -109,14 +124,7 @@ export async function startProxy(upstreamUrl: string, port = 0, host = '127.0.0.
     socket.on('error', () => h2.destroy());
     socket.on('close', () => h2.destroy());
     h2.on('error', () => socket.destroy());
-    h2.on('stream', (stream: H2Stream, headers: EventHeaders) => {
-      stream.on('error', () => {
-        /* reset by the client: the pipes above tear down the other side */
-      });
-      const method = headers.find(([n]) => n.toString() === ':method')?.[1].toString();
-      if (method === 'CONNECT') tunnel(stream, headers.find(([n]) => n.toString() === ':authority')?.[1].toString() ?? '');
-      else proxyRequest(upstream, stream, headers);
-    });
+    attachProxy(h2, () => upstream.get());
   });
   await new Promise<void>((resolve) => server.listen(port, host, resolve));
   return {

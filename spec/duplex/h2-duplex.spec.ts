@@ -250,3 +250,28 @@ describe('H2Duplex: request queue', function () {
     expect(err.retryable).to.equal(true);
   });
 });
+
+describe('H2Stream: socket-like members over TCP', function () {
+  it('knows the remote address of the socket piped into its duplex', async function () {
+    const { default: net } = await import('node:net');
+    const { default: http2 } = await import('node:http2');
+    const seen = new Promise<[string | undefined, number | undefined]>((resolve) => {
+      const server = net.createServer((socket) => {
+        const h2 = new H2Duplex({ config: { clientSide: false } });
+        socket.pipe(h2).pipe(socket);
+        h2.on('stream', (stream: H2Stream) => {
+          resolve([stream.remoteAddress, stream.remotePort]);
+          stream.respond([[':status', '204']], { endStream: true });
+          server.close();
+        });
+      });
+      server.listen(0, '127.0.0.1', () => {
+        const session = http2.connect(`http://127.0.0.1:${(server.address() as { port: number }).port}`);
+        session.request({ ':path': '/' }).on('response', () => session.close()).end();
+      });
+    });
+    const [address, port] = await seen;
+    expect(address).to.equal('127.0.0.1');
+    expect(port).to.be.a('number');
+  });
+});

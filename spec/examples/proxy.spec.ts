@@ -7,9 +7,10 @@ import http2 from 'node:http2';
 import net from 'node:net';
 import { expect } from 'chai';
 import { connectTo } from '../../examples/client.js';
-import { startProxy } from '../../examples/proxy.js';
-import { startServer } from '../../examples/server.js';
-import { H2Duplex } from '../../src/index.js';
+import { attachProxy, startProxy } from '../../examples/proxy.js';
+import { handleStream, startServer } from '../../examples/server.js';
+import { createPair, type EventHeaders, H2Duplex } from '../../src/index.js';
+import { asObject, collect } from '../helpers/streams.js';
 
 describe('examples/proxy', function () {
   this.timeout(180_000);
@@ -37,12 +38,21 @@ describe('examples/proxy', function () {
     // piled up since its last GC, whatever the program keeps. What must stay bounded is what
     // is *kept* (buffered on the path), so each sample collects first (.mocharc: --expose-gc).
     const collectGarbage = (): void => (global as { gc?: () => void }).gc?.();
+    // RSS alone can hide growth (memory freed by earlier specs stays in the process), so the
+    // live total (JS heap + Buffers, after GC) is tracked as well.
+    const live = (): number => {
+      const m = process.memoryUsage();
+      return m.heapUsed + m.arrayBuffers;
+    };
     collectGarbage();
     const baseline = process.memoryUsage().rss;
+    const liveBaseline = live();
     let peak = baseline;
+    let livePeak = liveBaseline;
     const sampler = setInterval(() => {
       collectGarbage();
       peak = Math.max(peak, process.memoryUsage().rss);
+      livePeak = Math.max(livePeak, live());
     }, 25);
     const req = h2.request([[':method', 'GET'], [':scheme', 'http'], [':authority', 'proxy'], [':path', `/bytes/${total}`]], { endStream: true });
     const hash = createHash('sha256');
@@ -69,8 +79,10 @@ describe('examples/proxy', function () {
     for (let i = 0; i < total / block.length; i++) expected.update(block);
     expect(hash.digest('hex')).to.equal(expected.digest('hex'));
     const growthMiB = (peak - baseline) / (1024 * 1024);
-    console.log(`      256 MiB through the proxy: peak RSS growth ${growthMiB.toFixed(1)} MiB (sampled after GC)`);
+    const liveMiB = (livePeak - liveBaseline) / (1024 * 1024);
+    console.log(`      256 MiB through the proxy: peak RSS growth ${growthMiB.toFixed(1)} MiB, peak live (heap + Buffers) growth ${liveMiB.toFixed(1)} MiB (sampled after GC)`);
     expect(growthMiB, `peak RSS growth ${growthMiB.toFixed(1)} MiB`).to.be.below(64);
+    expect(liveMiB, `peak live memory growth ${liveMiB.toFixed(1)} MiB`).to.be.below(64);
   });
 
   it('tunnels CONNECT to a TCP echo server (RFC 9113 §8.5)', async function () {
@@ -91,4 +103,23 @@ describe('examples/proxy', function () {
       echo.close();
     }
   });
+
+  for (const chunkSize of [1, 'random'] as const) {
+    it(`proxies GET and POST over createPair hops with ${chunkSize === 1 ? '1-byte' : 'random'} chunks`, async function () {
+      // client --pair A--> proxy --pair B--> origin (the example server's handler)
+      const a = createPair({ chunkSize });
+      const b = createPair({ chunkSize });
+      b.server.on('stream', handleStream);
+      attachProxy(a.server, () => Promise.resolve(b.client));
+      const get = a.client.request([[':method', 'GET'], [':scheme', 'http'], [':authority', 'p'], [':path', '/bytes/40000']], { endStream: true });
+      const getHeaders = new Promise<EventHeaders>((resolve) => get.once('response', resolve));
+      expect((await collect(get)).length).to.equal(40000);
+      expect(asObject(await getHeaders)['content-length']).to.equal('40000');
+      const post = a.client.request([[':method', 'POST'], [':scheme', 'http'], [':authority', 'p'], [':path', '/echo']]);
+      post.end('through two hops');
+      expect((await collect(post)).toString()).to.equal('through two hops');
+      await a.client.close();
+      await b.client.close();
+    });
+  }
 });
