@@ -1,7 +1,7 @@
 /**
  * Connected in-memory H2Connection pairs for specs (no sockets).
  */
-import { H2Configuration, H2Connection } from '../../src/index.js';
+import { H2Configuration, type H2ConfigurationOptions, H2Connection } from '../../src/index.js';
 
 /** The request of notes/h2-behaviour.md §9 ("REQ"). */
 export const REQ: Array<[string, string]> = [
@@ -12,9 +12,9 @@ export const REQ: Array<[string, string]> = [
 ];
 
 /** A client and a server that have exchanged prefaces and SETTINGS (+ ACKs); both buffers drained. */
-export function connectedPair(): { client: H2Connection; server: H2Connection } {
-  const client = new H2Connection(new H2Configuration({ clientSide: true }));
-  const server = new H2Connection(new H2Configuration({ clientSide: false }));
+export function connectedPair(options: H2ConfigurationOptions = {}): { client: H2Connection; server: H2Connection } {
+  const client = new H2Connection(new H2Configuration({ ...options, clientSide: true }));
+  const server = new H2Connection(new H2Configuration({ ...options, clientSide: false }));
   client.initiateConnection();
   server.initiateConnection();
   server.receiveData(client.dataToSend());
@@ -24,8 +24,8 @@ export function connectedPair(): { client: H2Connection; server: H2Connection } 
 }
 
 /** h2's "srv" of §9: a server after its SETTINGS, having received preface + empty SETTINGS; buffer drained. */
-export function server(): H2Connection {
-  const s = new H2Connection(new H2Configuration({ clientSide: false }));
+export function server(options: H2ConfigurationOptions = {}): H2Connection {
+  const s = new H2Connection(new H2Configuration({ ...options, clientSide: false }));
   s.initiateConnection();
   s.receiveData(Buffer.concat([Buffer.from('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n'), Buffer.from('000000040000000000', 'hex')]));
   s.dataToSend();

@@ -2,7 +2,21 @@
  * H2Configuration: the options of one connection (h2 `config.py`), validated on set.
  * Limits beyond h2 (DoS budgets) live in limits.ts and are added here as options.
  */
-import { DEFAULT_MAX_CONTINUATION_FRAMES, DEFAULT_MAX_HEADER_BLOCK_SIZE, DEFAULT_MAX_CLOSED_STREAMS } from './limits.js';
+import type { RateLimitOptions } from './budgets.js';
+import {
+  DEFAULT_GLITCH_RATE_LIMIT,
+  DEFAULT_MAX_CLOSED_STREAMS,
+  DEFAULT_MAX_CONTINUATION_FRAMES,
+  DEFAULT_MAX_HEADER_BLOCK_SIZE,
+  DEFAULT_MAX_HEADER_LIST_PAIRS,
+  DEFAULT_MAX_LOCAL_ERROR_RESETS,
+  DEFAULT_MAX_OUTBOUND_CONTROL_FRAMES,
+  DEFAULT_MAX_OUTSTANDING_PINGS,
+  DEFAULT_MAX_OUTSTANDING_SETTINGS,
+  DEFAULT_MAX_REFUSED_STREAMS,
+  DEFAULT_MAX_SETTINGS_ENTRIES,
+  DEFAULT_RESET_RATE_LIMIT,
+} from './limits.js';
 
 /** How header names and values appear in events: decoded strings, or raw Buffers (`null`). */
 export type HeaderEncoding = 'latin1' | 'utf-8' | null;
@@ -31,6 +45,33 @@ export interface H2ConfigurationOptions {
   maxContinuationFrames?: number;
   /** Closed streams remembered for late frames (h2 MAX_CLOSED_STREAMS). Default 65536. */
   maxClosedStreams?: number;
+  // DoS budgets (notes/dos-defences.md §4; docs/security.md). Infinity disables one.
+  /** Consecutive refused peer streams before GOAWAY(ENHANCE_YOUR_CALM, "too_many_refused_streams"). Default 100. */
+  maxRefusedStreams?: number;
+  /** RST_STREAMs received on peer-opened streams (Rapid Reset). Default { burst: 1000, perSecond: 33 }. */
+  resetRateLimit?: RateLimitOptions;
+  /** RST_STREAMs we send because of peer errors. Default 1024. */
+  maxLocalErrorResets?: number;
+  /**
+   * Treat the MadeYouReset primitives (WINDOW_UPDATE of 0 or overflowing on a stream, PRIORITY
+   * self-dependency or wrong length, DATA/HEADERS after the peer's END_STREAM) as connection
+   * errors with their RFC code, as nghttp2 does (CVE-2025-8671). Default true; false is h2's way.
+   */
+  escalateStreamErrors?: boolean;
+  /** Frames that cost work and carry nothing. Default { burst: 1000, perSecond: 33 }. */
+  glitchRateLimit?: RateLimitOptions;
+  /** Control frames we queued (ACKs, RST_STREAM, WINDOW_UPDATE) not yet taken by dataToSend(). Default 1000. */
+  maxOutboundControlFrames?: number;
+  /** Entries in one received SETTINGS frame. Default 32. */
+  maxSettingsEntries?: number;
+  /** Our PINGs awaiting ACK; ping() throws beyond it. Default 10. */
+  maxOutstandingPings?: number;
+  /** Our SETTINGS awaiting ACK; updateSettings() throws beyond it. Default 10. */
+  maxOutstandingSettings?: number;
+  /** Fields in one received header block. Default 128. */
+  maxHeaderListPairs?: number;
+  /** Milliseconds for rate limits. Default `performance.now`. */
+  clock?: () => number;
 }
 
 /** The default logger; H2Connection skips building log messages when it is in use. */
@@ -55,6 +96,12 @@ function positive(name: string, v: unknown, d: number): number {
   return v;
 }
 
+function rate(name: string, v: RateLimitOptions | undefined, d: RateLimitOptions): RateLimitOptions {
+  if (v === undefined) return d;
+  if (typeof v !== 'object' || !(v.burst > 0) || !(v.perSecond >= 0)) throw new RangeError(`${name} must be { burst > 0, perSecond >= 0 } (burst Infinity disables)`);
+  return { burst: v.burst, perSecond: v.perSecond };
+}
+
 /** h2: `H2Configuration`. */
 export class H2Configuration {
   clientSide: boolean;
@@ -68,6 +115,17 @@ export class H2Configuration {
   maxHeaderBlockSize: number;
   maxContinuationFrames: number;
   maxClosedStreams: number;
+  maxRefusedStreams: number;
+  resetRateLimit: RateLimitOptions;
+  maxLocalErrorResets: number;
+  escalateStreamErrors: boolean;
+  glitchRateLimit: RateLimitOptions;
+  maxOutboundControlFrames: number;
+  maxSettingsEntries: number;
+  maxOutstandingPings: number;
+  maxOutstandingSettings: number;
+  maxHeaderListPairs: number;
+  clock: () => number;
 
   constructor(options: H2ConfigurationOptions = {}) {
     this.clientSide = bool('clientSide', options.clientSide, true);
@@ -84,5 +142,17 @@ export class H2Configuration {
     this.maxHeaderBlockSize = positive('maxHeaderBlockSize', options.maxHeaderBlockSize, DEFAULT_MAX_HEADER_BLOCK_SIZE);
     this.maxContinuationFrames = positive('maxContinuationFrames', options.maxContinuationFrames, DEFAULT_MAX_CONTINUATION_FRAMES);
     this.maxClosedStreams = positive('maxClosedStreams', options.maxClosedStreams, DEFAULT_MAX_CLOSED_STREAMS);
+    this.maxRefusedStreams = positive('maxRefusedStreams', options.maxRefusedStreams, DEFAULT_MAX_REFUSED_STREAMS);
+    this.resetRateLimit = rate('resetRateLimit', options.resetRateLimit, DEFAULT_RESET_RATE_LIMIT);
+    this.maxLocalErrorResets = positive('maxLocalErrorResets', options.maxLocalErrorResets, DEFAULT_MAX_LOCAL_ERROR_RESETS);
+    this.escalateStreamErrors = bool('escalateStreamErrors', options.escalateStreamErrors, true);
+    this.glitchRateLimit = rate('glitchRateLimit', options.glitchRateLimit, DEFAULT_GLITCH_RATE_LIMIT);
+    this.maxOutboundControlFrames = positive('maxOutboundControlFrames', options.maxOutboundControlFrames, DEFAULT_MAX_OUTBOUND_CONTROL_FRAMES);
+    this.maxSettingsEntries = positive('maxSettingsEntries', options.maxSettingsEntries, DEFAULT_MAX_SETTINGS_ENTRIES);
+    this.maxOutstandingPings = positive('maxOutstandingPings', options.maxOutstandingPings, DEFAULT_MAX_OUTSTANDING_PINGS);
+    this.maxOutstandingSettings = positive('maxOutstandingSettings', options.maxOutstandingSettings, DEFAULT_MAX_OUTSTANDING_SETTINGS);
+    this.maxHeaderListPairs = positive('maxHeaderListPairs', options.maxHeaderListPairs, DEFAULT_MAX_HEADER_LIST_PAIRS);
+    if (options.clock !== undefined && typeof options.clock !== 'function') throw new TypeError('clock must be a function returning milliseconds');
+    this.clock = options.clock ?? (() => performance.now());
   }
 }

@@ -10,6 +10,7 @@
  */
 import { ErrorCodes } from '../error-codes.js';
 import {
+  H2Error,
   FlowControlError,
   FrameTooLargeError,
   NoAvailableStreamIDError,
@@ -39,6 +40,7 @@ import {
   WindowUpdateFrame,
 } from '../frame/index.js';
 import { HpackDecoder, HpackEncoder } from '../hpack/index.js';
+import { CountLimit, RateLimit } from './budgets.js';
 import { ClosedStreams } from './closed-streams.js';
 import { H2Configuration, type H2ConfigurationOptions, type H2Logger, NO_LOG } from './config.js';
 import { ConnectionInput, ConnectionState, ConnectionStateMachine } from './connection-state.js';
@@ -79,6 +81,16 @@ export interface SendDataOptions {
 
 type Serializable = { serializeInto(w: FrameWriter): void };
 
+/** Frames the core queues by itself in answer to the peer (§4 #8 counts them). */
+function isControlFrame(frame: Serializable): boolean {
+  return (
+    frame instanceof RstStreamFrame ||
+    frame instanceof WindowUpdateFrame ||
+    (frame instanceof PingFrame && frame.ack) ||
+    (frame instanceof SettingsFrame && frame.ack)
+  );
+}
+
 /**
  * Closed streams leave the stream map (for the bounded ClosedStreams record) when the open
  * streams are counted; counting is skipped while the map is smaller than MAX_CONCURRENT_STREAMS,
@@ -111,6 +123,19 @@ export class H2Connection {
   #dead = false;
   /** `config.logger`, or null for h2's discarding default, so messages are built only when read. */
   readonly #log: H2Logger | null;
+  // DoS budgets (notes/dos-defences.md §4; limits.ts has the defaults and reasons).
+  readonly #resets: RateLimit;
+  readonly #glitches: RateLimit;
+  readonly #localResets: CountLimit;
+  readonly #refused: CountLimit;
+  /** Control frames queued while receiving and not yet taken (§4 #8). */
+  #controlFrames = 0;
+  /** True inside receiveData: control frames queued then are the peer's doing. */
+  #receiving = false;
+  #outstandingPings = 0;
+  #outstandingSettings = 0;
+  /** Set while a DATA or HEADERS frame arrives on a stream whose peer already sent END_STREAM. */
+  #onEndedStream = false;
   /** The lowest last-stream-id of the GOAWAYs we sent; null before the first. */
   #goAwaySentLastStreamId: number | null = null;
   /** Set by the first GOAWAY we receive: we may open no more streams. */
@@ -142,6 +167,10 @@ export class H2Connection {
     this.maxInboundFrameSize = this.localSettings.maxFrameSize;
     this.#closedStreams = new ClosedStreams(this.config.maxClosedStreams);
     this.#log = this.config.logger === NO_LOG ? null : this.config.logger;
+    this.#resets = new RateLimit(this.config.resetRateLimit, this.config.clock);
+    this.#glitches = new RateLimit(this.config.glitchRateLimit, this.config.clock);
+    this.#localResets = new CountLimit(this.config.maxLocalErrorResets);
+    this.#refused = new CountLimit(this.config.maxRefusedStreams);
     this.#decoder = new HpackDecoder({ maxHeaderListSize: DEFAULT_MAX_HEADER_LIST_SIZE });
     this.#reader = new FrameReader({
       expectPreface: !client,
@@ -194,6 +223,7 @@ export class H2Connection {
     this.#stateMachine.processInput(ConnectionInput.SEND_SETTINGS);
     if (this.config.clientSide) this.#writer.writeBytes(CLIENT_PREFACE);
     this.#send([new SettingsFrame([...this.localSettings])]);
+    this.#outstandingSettings += 1;
   }
 
   /**
@@ -353,7 +383,11 @@ export class H2Connection {
     const data = typeof opaqueData === 'string' ? Buffer.from(opaqueData, 'latin1') : opaqueData;
     if (typeof opaqueData === 'string' || data.length !== 8) throw new RangeError(`Invalid value for ping data: ${JSON.stringify(String(opaqueData))}`);
     this.#log?.debug('Send Ping frame');
+    if (this.#outstandingPings >= this.config.maxOutstandingPings) {
+      throw new H2Error(`${this.#outstandingPings} PINGs are awaiting their ACK (maxOutstandingPings)`, ErrorCodes.ENHANCE_YOUR_CALM);
+    }
     this.#stateMachine.processInput(ConnectionInput.SEND_PING);
+    this.#outstandingPings += 1;
     this.#send([new PingFrame(Buffer.from(data))]);
   }
 
@@ -385,7 +419,11 @@ export class H2Connection {
   updateSettings(newSettings: SettingsInput): void {
     this.#log?.debug('Update connection settings');
     const entries = settingsEntries(newSettings);
+    if (this.#outstandingSettings >= this.config.maxOutstandingSettings) {
+      throw new H2Error(`${this.#outstandingSettings} SETTINGS are awaiting their ACK (maxOutstandingSettings)`, ErrorCodes.ENHANCE_YOUR_CALM);
+    }
     this.#stateMachine.processInput(ConnectionInput.SEND_SETTINGS);
+    this.#outstandingSettings += 1;
     for (const [code, value] of entries) this.localSettings.set(code, value);
     this.#send([new SettingsFrame(entries)]);
   }
@@ -413,6 +451,7 @@ export class H2Connection {
 
   /** Removes and returns queued output (all, or the first `amount` octets). */
   dataToSend(amount?: number): Buffer {
+    this.#controlFrames = 0;
     return this.#writer.take(amount);
   }
 
@@ -426,10 +465,12 @@ export class H2Connection {
    * addition: the stream adapter pushes each, so no octet is copied a second time).
    */
   dataToSendChunks(): Buffer[] {
+    this.#controlFrames = 0;
     return this.#writer.takeChunks();
   }
 
   clearOutboundDataBuffer(): void {
+    this.#controlFrames = 0;
     this.#writer.clear();
   }
 
@@ -446,23 +487,34 @@ export class H2Connection {
     const events: Event[] = [];
     this.#reader.maxFrameSize = this.maxInboundFrameSize;
     this.#reader.feed(data);
-    for (;;) {
-      let frame: Frame | null;
-      try {
-        frame = this.#reader.next();
-      } catch (err) {
-        if (err instanceof ProtocolError && err.scope === 'stream' && err.streamId !== null) {
-          events.push(...this.#answerStreamError(err.streamId, err.errorCode));
-          continue;
+    this.#receiving = true;
+    try {
+      for (;;) {
+        let frame: Frame | null;
+        try {
+          frame = this.#reader.next();
+        } catch (err) {
+          // The frame layer's stream errors are PRIORITY of the wrong length and WINDOW_UPDATE
+          // of 0 on a stream: MadeYouReset primitives, escalated unless configured otherwise.
+          if (err instanceof ProtocolError && err.scope === 'stream' && err.streamId !== null && !this.config.escalateStreamErrors) {
+            try {
+              events.push(...this.#answerStreamError(err.streamId, err.errorCode));
+            } catch (budgetErr) {
+              this.#fail(budgetErr, false);
+            }
+            continue;
+          }
+          this.#fail(err, err instanceof ProtocolError && err.message === 'Invalid HTTP/2 preamble.');
         }
-        this.#fail(err, err instanceof ProtocolError && err.message === 'Invalid HTTP/2 preamble.');
+        if (frame === null) return events;
+        try {
+          events.push(...this.#receiveFrame(frame));
+        } catch (err) {
+          this.#fail(err, false);
+        }
       }
-      if (frame === null) return events;
-      try {
-        events.push(...this.#receiveFrame(frame));
-      } catch (err) {
-        this.#fail(err, false);
-      }
+    } finally {
+      this.#receiving = false;
     }
   }
 
@@ -481,13 +533,22 @@ export class H2Connection {
   #receiveFrame(frame: Frame): Event[] {
     this.#log?.debug('Received frame:', frame);
     const handler = this.#dispatch.get(frame.type);
+    this.#onEndedStream = this.config.escalateStreamErrors && (frame.type === DataFrame.TYPE || frame.type === HeadersFrame.TYPE) && this.#peerEnded(frame.streamId);
     try {
-      const result = handler === undefined ? { frames: [], events: [new UnknownFrameReceived(frame as UnknownFrame)] } : handler(frame as never);
+      if (handler === undefined) {
+        this.#glitch();
+        return [new UnknownFrameReceived(frame as UnknownFrame)];
+      }
+      const result = handler(frame as never);
       this.#send(result.frames);
       return result.events;
     } catch (err) {
       if (err instanceof StreamClosedError) {
-        if (this.#closedByReset(err.streamId)) {
+        // A late frame on a stream we reset is a race, answered with RST_STREAM; after the
+        // peer's own END_STREAM it is a MadeYouReset primitive (escalated: GOAWAY).
+        if (this.#closedByReset(err.streamId) && !this.#onEndedStream) {
+          this.#glitch();
+          this.#countLocalReset();
           this.#send([new RstStreamFrame(err.streamId, err.errorCode)]);
           return CLOSED_ERROR_EVENTS.get(err) ?? [];
         }
@@ -495,6 +556,8 @@ export class H2Connection {
       }
       if (err instanceof StreamIDTooLowError) {
         if (this.#closedByReset(err.streamId)) {
+          this.#glitch();
+          this.#countLocalReset();
           this.#send([new RstStreamFrame(err.streamId, ErrorCodes.STREAM_CLOSED)]);
           return [];
         }
@@ -510,6 +573,8 @@ export class H2Connection {
 
   /** RFC 9113 §5.4.2: reset the stream (a malformed message or a stream-level rule broken). */
   #answerStreamError(streamId: number, errorCode: number): Event[] {
+    this.#glitch();
+    this.#countLocalReset();
     const stream = this.#streams.get(streamId);
     if (stream !== undefined && !stream.closed) {
       stream.machine.state = StreamState.CLOSED;
@@ -522,6 +587,8 @@ export class H2Connection {
   #receiveDataFrame(frame: DataFrame): { frames: Serializable[]; events: Event[] } {
     this.#stateMachine.processInput(ConnectionInput.RECV_DATA);
     const length = frame.flowControlledLength;
+    // CVE-2019-9518: empty DATA without END_STREAM costs work and carries nothing.
+    if (length === 0 && !frame.endStream) this.#glitch();
     this.#inbound.windowConsumed(length);
     const data = Buffer.isBuffer(frame.data) ? frame.data : Buffer.from(frame.data);
     try {
@@ -532,6 +599,9 @@ export class H2Connection {
         const increment = this.#inbound.processBytes(length);
         if (increment > 0) this.#send([new WindowUpdateFrame(0, increment)]);
         if (err instanceof StreamClosedError) {
+          if (this.#onEndedStream) throw err;
+          this.#glitch();
+          this.#countLocalReset();
           this.#send([new RstStreamFrame(err.streamId, err.errorCode)]);
           return { frames: [], events: CLOSED_ERROR_EVENTS.get(err) ?? [] };
         }
@@ -557,6 +627,7 @@ export class H2Connection {
     }
     if (this.#refusedAfterGoAway(frame.streamId)) return { frames: [], events: [] };
     const stream = this.#getOrCreateStream(frame.streamId, this.config.clientSide ? 0 : 1);
+    this.#refused.reset();
     if (this.config.validateInboundHeaders && !this.config.clientSide && this.localSettings.enableConnectProtocol !== 1 && headers.some(([name]) => name === ':protocol')) {
       // RFC 8441 §3/§4: :protocol without our SETTINGS_ENABLE_CONNECT_PROTOCOL is a malformed request.
       throw new ProtocolError('Received :protocol without SETTINGS_ENABLE_CONNECT_PROTOCOL', { streamId: frame.streamId, scope: 'stream' });
@@ -565,7 +636,7 @@ export class H2Connection {
     if (frame.priority !== null) {
       priority = new PriorityUpdated(frame.streamId, frame.priority.weight + 1, frame.priority.dependsOn, frame.priority.exclusive);
       if (priority.dependsOn === frame.streamId) {
-        throw new ProtocolError(`Stream ${frame.streamId} may not depend on itself`, { streamId: frame.streamId, scope: 'stream' });
+        throw new ProtocolError(`Stream ${frame.streamId} may not depend on itself`, { streamId: frame.streamId, scope: this.#streamErrorScope() });
       }
     }
     return { frames: [], events: stream.receiveHeaders(headers, frame.endStream, priority) };
@@ -573,13 +644,17 @@ export class H2Connection {
 
   #receivePriorityFrame(frame: PriorityFrame): { frames: Serializable[]; events: Event[] } {
     this.#stateMachine.processInput(ConnectionInput.RECV_PRIORITY);
-    // RFC 9113 §5.3.1: self-dependency is a stream error.
-    if (frame.dependsOn === frame.streamId) throw new ProtocolError(`Stream ${frame.streamId} may not depend on itself`, { streamId: frame.streamId, scope: 'stream' });
+    // CVE-2019-9513: priorities are advisory (RFC 9113 §5.3); a flood of them is a glitch.
+    this.#glitch();
+    // RFC 9113 §5.3.1: self-dependency is a stream error (escalated: MadeYouReset).
+    if (frame.dependsOn === frame.streamId) throw new ProtocolError(`Stream ${frame.streamId} may not depend on itself`, { streamId: frame.streamId, scope: this.#streamErrorScope() });
     return { frames: [], events: [new PriorityUpdated(frame.streamId, frame.weight + 1, frame.dependsOn, frame.exclusive)] };
   }
 
   #receiveRstStreamFrame(frame: RstStreamFrame): { frames: Serializable[]; events: Event[] } {
     this.#stateMachine.processInput(ConnectionInput.RECV_RST_STREAM);
+    // CVE-2023-44487 (Rapid Reset): resets of streams the peer opened are rate limited.
+    if (!this.#isOutbound(frame.streamId) && !this.#resets.take()) throw new DenialOfServiceError('too_many_resets: RST_STREAM rate limit (resetRateLimit) exceeded');
     const stream = this.#streams.get(frame.streamId);
     if (stream === undefined) {
       // RFC 9113 §6.4: RST_STREAM on an idle stream is a connection error (h2 ignores it).
@@ -591,7 +666,14 @@ export class H2Connection {
 
   #receiveSettingsFrame(frame: SettingsFrame): { frames: Serializable[]; events: Event[] } {
     this.#stateMachine.processInput(ConnectionInput.RECV_SETTINGS);
-    if (frame.ack) return { frames: [], events: [new SettingsAcknowledged(this.#localSettingsAcked())] };
+    if (frame.ack) {
+      if (this.#outstandingSettings > 0) this.#outstandingSettings -= 1;
+      return { frames: [], events: [new SettingsAcknowledged(this.#localSettingsAcked())] };
+    }
+    // CVE-2019-9515 variant: settings are applied one by one; cap the work per frame.
+    if (frame.settings.length > this.config.maxSettingsEntries) {
+      throw new DenialOfServiceError(`too_many_settings: ${frame.settings.length} entries in one SETTINGS frame (maxSettingsEntries ${this.config.maxSettingsEntries})`);
+    }
     const changed = this.#applyReceivedSettings(frame.settings);
     return { frames: [new SettingsFrame([], true)], events: [new RemoteSettingsChanged(changed)] };
   }
@@ -653,7 +735,10 @@ export class H2Connection {
   #receivePingFrame(frame: PingFrame): { frames: Serializable[]; events: Event[] } {
     this.#stateMachine.processInput(ConnectionInput.RECV_PING);
     const data = Buffer.from(frame.opaqueData);
-    if (frame.ack) return { frames: [], events: [new PingAckReceived(data)] };
+    if (frame.ack) {
+      if (this.#outstandingPings > 0) this.#outstandingPings -= 1;
+      return { frames: [], events: [new PingAckReceived(data)] };
+    }
     return { frames: [new PingFrame(data, true)], events: [new PingReceived(data)] };
   }
 
@@ -691,8 +776,15 @@ export class H2Connection {
     try {
       stream = this.#getStreamById(frame.streamId);
     } catch (err) {
-      if (err instanceof StreamClosedError) return { frames: [], events: [] };
+      if (err instanceof StreamClosedError) {
+        this.#glitch();
+        return { frames: [], events: [] };
+      }
       throw err;
+    }
+    if (this.config.escalateStreamErrors && stream.outboundWindow + frame.windowIncrement > MAX_WINDOW_SIZE) {
+      // MadeYouReset primitive: a stream window overflow, escalated to a connection error.
+      throw new FlowControlError(`WINDOW_UPDATE of ${frame.windowIncrement} overflows the window of stream ${frame.streamId}`);
     }
     return stream.receiveWindowUpdate(frame.windowIncrement);
   }
@@ -711,7 +803,35 @@ export class H2Connection {
   // --------------------------------------------------------------- helpers
 
   #send(frames: Serializable[]): void {
-    for (const f of frames) f.serializeInto(this.#writer);
+    for (const f of frames) {
+      if (this.#receiving && isControlFrame(f) && ++this.#controlFrames > this.config.maxOutboundControlFrames) {
+        // CVE-2019-9512/9514/9515: the peer makes us queue answers faster than they leave.
+        throw new DenialOfServiceError(`flood: ${this.#controlFrames} control frames queued and not sent (maxOutboundControlFrames)`);
+      }
+      f.serializeInto(this.#writer);
+    }
+  }
+
+  /** One frame that costs work and carries nothing (§4 #7). */
+  #glitch(): void {
+    if (!this.#glitches.take()) throw new DenialOfServiceError('too_many_glitches: empty, unknown, priority or late frames over glitchRateLimit');
+  }
+
+  /** One RST_STREAM we send because of the peer (§4 #5). */
+  #countLocalReset(): void {
+    if (!this.#localResets.take()) throw new DenialOfServiceError(`too_many_local_resets: ${this.#localResets.count} streams reset for peer errors (maxLocalErrorResets)`);
+  }
+
+  /** Where an escalatable stream error goes: the connection (default) or the stream (h2). */
+  #streamErrorScope(): 'stream' | 'connection' {
+    return this.config.escalateStreamErrors ? 'connection' : 'stream';
+  }
+
+  /** The peer already sent END_STREAM on this stream (it is half-closed remote, or closed by END_STREAMs). */
+  #peerEnded(streamId: number): boolean {
+    const stream = this.#streams.get(streamId);
+    if (stream !== undefined) return stream.state === StreamState.HALF_CLOSED_REMOTE || (stream.closed && this.#closedByEnd(streamId));
+    return this.#closedByEnd(streamId);
   }
 
   /** After a GOAWAY either way no new stream may start (RFC 9113 §6.8). Not a connection error. */
@@ -733,6 +853,7 @@ export class H2Connection {
 
   /** Uses up a new peer stream id and answers RST_STREAM(REFUSED_STREAM); later frames on it meet a reset stream. */
   #refuseNewStream(streamId: number): void {
+    if (!this.#refused.take()) throw new DenialOfServiceError(`too_many_refused_streams: ${this.#refused.count} streams refused in a row (maxRefusedStreams)`);
     const stream = this.#beginNewStream(streamId, this.config.clientSide ? 0 : 1);
     stream.machine.state = StreamState.CLOSED;
     stream.machine.closedBy = StreamClosedBy.SEND_RST_STREAM;
@@ -741,6 +862,9 @@ export class H2Connection {
 
   #decodeHeaders(block: Uint8Array): Array<[string, string]> {
     const result = this.#decoder.decode(block);
+    if (result.fieldCount > this.config.maxHeaderListPairs) {
+      throw new DenialOfServiceError(`too_many_headers: ${result.fieldCount} fields in one header block (maxHeaderListPairs ${this.config.maxHeaderListPairs})`);
+    }
     if (result.tooLarge) {
       // h2: DenialOfServiceError (GOAWAY ENHANCE_YOUR_CALM). The block was fully decoded first.
       throw new DenialOfServiceError(`Oversized header block: A header list larger than ${this.#decoder.maxHeaderListSize} has been received`);

@@ -251,7 +251,8 @@ describe('H2Connection: h2 behaviour cases (notes §9)', function () {
     expect(() => s.receiveData(headersFrame(1, REQ, true))).to.throw(StreamClosedError);
     expect(out(s)).to.equal('0000080700000000000000000100000005');
 
-    s = server();
+    // h2's answer to DATA after the peer's END_STREAM; ours by default escalates it (21b).
+    s = server({ escalateStreamErrors: false });
     s.receiveData(headersFrame(1, REQ, true));
     const ev = s.receiveData(rawFrame(0, 0, 1, '78'));
     expect(ev[0]).to.be.instanceOf(StreamReset);
@@ -259,6 +260,13 @@ describe('H2Connection: h2 behaviour cases (notes §9)', function () {
 
     s = server();
     expect(() => s.receiveData(rawFrame(8, 0, 5, '00000001'))).to.throw(NoSuchStreamError);
+  });
+
+  it('21b. (deviation) escalates DATA after the peer END_STREAM to GOAWAY(STREAM_CLOSED) by default (MadeYouReset)', function () {
+    const s = server();
+    s.receiveData(headersFrame(1, REQ, true));
+    expect(() => s.receiveData(rawFrame(0, 0, 1, '78'))).to.throw(StreamClosedError);
+    expect(out(s)).to.equal('0000080700000000000000000100000005');
   });
 
   it('22. answers framing errors with GOAWAY of the right code', function () {

@@ -38,23 +38,35 @@ describe('H2Connection: priority', function () {
     expect(() => server.sendHeaders(2, REQ, { priorityWeight: 1 })).to.throw(RFC1122Error);
   });
 
-  it('answers a self-dependent PRIORITY with RST_STREAM(PROTOCOL_ERROR)', function () {
+  it('answers a self-dependent PRIORITY with GOAWAY(PROTOCOL_ERROR) by default (escalated: MadeYouReset)', function () {
     const { server } = connectedPair();
+    expect(() => server.receiveData(rawFrame(2, 0, 3, '00000003 10'))).to.throw(ProtocolError, 'may not depend on itself');
+    expect(server.dataToSend().toString('hex')).to.equal('0000080700000000000000000000000001');
+  });
+
+  it('answers a PRIORITY of the wrong length with GOAWAY(FRAME_SIZE_ERROR) by default', function () {
+    const { server } = connectedPair();
+    expect(() => server.receiveData(rawFrame(2, 0, 1, '00000000'))).to.throw(ProtocolError);
+    expect(server.dataToSend().toString('hex')).to.equal('0000080700000000000000000000000006');
+  });
+
+  it('answers a self-dependent PRIORITY with RST_STREAM(PROTOCOL_ERROR) with escalateStreamErrors: false', function () {
+    const { server } = connectedPair({ escalateStreamErrors: false });
     const events = server.receiveData(rawFrame(2, 0, 3, '00000003 10'));
     expect(names(events)).to.deep.equal(['StreamReset']);
     expect(events[0]).to.deep.include({ streamId: 3, errorCode: ErrorCodes.PROTOCOL_ERROR, remoteReset: false });
     expect(server.dataToSend().toString('hex')).to.equal('00000403000000000300000001');
   });
 
-  it('answers a PRIORITY of the wrong length with RST_STREAM(FRAME_SIZE_ERROR)', function () {
-    const { server } = connectedPair();
+  it('answers a PRIORITY of the wrong length with RST_STREAM(FRAME_SIZE_ERROR) with escalateStreamErrors: false', function () {
+    const { server } = connectedPair({ escalateStreamErrors: false });
     const events = server.receiveData(rawFrame(2, 0, 1, '0000000010'.slice(0, 8)));
     expect(names(events)).to.deep.equal(['StreamReset']);
     expect(server.dataToSend().toString('hex')).to.equal('00000403000000000100000006');
   });
 
-  it('answers a self-dependent HEADERS with RST_STREAM(PROTOCOL_ERROR) and keeps HPACK in sync', function () {
-    const { client, server } = connectedPair();
+  it('answers a self-dependent HEADERS with RST_STREAM(PROTOCOL_ERROR) and keeps HPACK in sync (escalateStreamErrors: false)', function () {
+    const { client, server } = connectedPair({ escalateStreamErrors: false });
     client.sendHeaders(1, REQ, { endStream: true, priorityWeight: 16, priorityDependsOn: 0 });
     const bytes = client.dataToSend();
     // Rewrite the dependency to the stream itself (priority fields follow the 9-octet header).

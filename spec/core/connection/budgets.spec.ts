@@ -1,0 +1,193 @@
+/**
+ * The DoS budgets the core enforces (notes/dos-defences.md §4): each is exceeded on purpose
+ * and must end in GOAWAY(ENHANCE_YOUR_CALM) with the budget's name as debug data (or the RFC
+ * code for the escalated MadeYouReset primitives), after which input is ignored.
+ */
+import { expect } from 'chai';
+import {
+  DenialOfServiceError,
+  ErrorCodes,
+  FrameReader,
+  GoAwayFrame,
+  H2Configuration,
+  H2Connection,
+  type H2ConfigurationOptions,
+  H2Error,
+  HpackEncoder,
+  ProtocolError,
+  SettingCodes,
+} from '../../../src/index.js';
+import { rawFrame } from '../../helpers/bytes.js';
+import { connectedPair, names, REQ, server } from '../../helpers/peers.js';
+
+/** The GOAWAY among a connection's output, or null. */
+function goaway(c: H2Connection): GoAwayFrame | null {
+  const reader = new FrameReader({ expectPreface: false, maxFrameSize: 1 << 24 });
+  reader.feed(c.dataToSend());
+  let found: GoAwayFrame | null = null;
+  for (let f = reader.next(); f !== null; f = reader.next()) if (f instanceof GoAwayFrame) found = f;
+  return found;
+}
+
+function expectCalm(c: H2Connection, debug: string): void {
+  const g = goaway(c);
+  expect(g, 'a GOAWAY').to.not.equal(null);
+  expect(g?.errorCode).to.equal(ErrorCodes.ENHANCE_YOUR_CALM);
+  expect(Buffer.from(g?.additionalData ?? []).toString()).to.equal(debug);
+}
+
+/** HEADERS (END_STREAM) for a GET on `streamId`, encoded with `encoder` (one per connection). */
+function request(encoder: HpackEncoder, streamId: number, extra: Array<[string, string]> = []): Buffer {
+  const block = encoder.encode([...REQ, ...extra].map(([name, value]) => ({ name, value })));
+  return rawFrame(1, 0x5, streamId, block);
+}
+
+function fixedClock(): { clock: () => number; advance: (ms: number) => void } {
+  let now = 0;
+  return { clock: () => now, advance: (ms) => (now += ms) };
+}
+
+function budgetServer(options: H2ConfigurationOptions): H2Connection {
+  return server(options);
+}
+
+describe('H2Connection: DoS budgets', function () {
+  it('stops Rapid Reset: RST_STREAM on peer streams beyond resetRateLimit → GOAWAY "too_many_resets"', function () {
+    const time = fixedClock();
+    const s = budgetServer({ resetRateLimit: { burst: 5, perSecond: 1 }, clock: time.clock });
+    const enc = new HpackEncoder();
+    let id = 1;
+    const round = () => {
+      s.receiveData(Buffer.concat([request(enc, id), rawFrame(3, 0, id, '00000008')]));
+      id += 2;
+    };
+    for (let i = 0; i < 5; i++) round();
+    s.dataToSend();
+    // The bucket refills with time: 2 s later two more resets are fine.
+    time.advance(2000);
+    round();
+    round();
+    s.dataToSend();
+    expect(() => round()).to.throw(DenialOfServiceError);
+    expectCalm(s, 'too_many_resets');
+    // Input after the connection error is ignored unparsed.
+    expect(s.receiveData(Buffer.from('garbage that is not a frame at all'))).to.deep.equal([]);
+  });
+
+  it('caps our own error resets: maxLocalErrorResets → GOAWAY "too_many_local_resets"', function () {
+    const s = budgetServer({ maxLocalErrorResets: 3 });
+    const enc = new HpackEncoder();
+    // An uppercase header name makes each request malformed: RST_STREAM(PROTOCOL_ERROR).
+    for (const id of [1, 3, 5]) expect(names(s.receiveData(request(enc, id, [['X-Upper', '1']])))).to.deep.equal(['StreamReset']);
+    expect(() => s.receiveData(request(enc, 7, [['X-Upper', '1']]))).to.throw(DenialOfServiceError);
+    expectCalm(s, 'too_many_local_resets');
+  });
+
+  it('counts glitches: unknown, empty DATA and PRIORITY frames beyond glitchRateLimit → "too_many_glitches"', function () {
+    for (const frame of [rawFrame(0xfa, 0, 0, 'abcd'), rawFrame(2, 0, 3, '00000000 10')]) {
+      const s = budgetServer({ glitchRateLimit: { burst: 10, perSecond: 0 }, clock: () => 0 });
+      for (let i = 0; i < 10; i++) s.receiveData(frame);
+      expect(() => s.receiveData(frame)).to.throw(DenialOfServiceError);
+      expectCalm(s, 'too_many_glitches');
+    }
+    const s = budgetServer({ glitchRateLimit: { burst: 10, perSecond: 0 }, clock: () => 0 });
+    s.receiveData(rawFrame(1, 0x4, 1, '82848741882f91d35d055c87a7'));
+    for (let i = 0; i < 10; i++) s.receiveData(rawFrame(0, 0, 1));
+    expect(() => s.receiveData(rawFrame(0, 0, 1))).to.throw(DenialOfServiceError);
+  });
+
+  it('stops a PING flood whose answers are not taken: maxOutboundControlFrames → "flood"', function () {
+    const s = budgetServer({ maxOutboundControlFrames: 100 });
+    const ping = rawFrame(6, 0, 0, '0102030405060708');
+    // 100 PINGs per read with the ACKs taken in between: fine.
+    for (let round = 0; round < 3; round++) {
+      s.receiveData(Buffer.concat(Array.from({ length: 100 }, () => ping)));
+      expect(s.dataToSend().length).to.equal(100 * 17);
+    }
+    expect(() => s.receiveData(Buffer.concat(Array.from({ length: 101 }, () => ping)))).to.throw(DenialOfServiceError);
+    expectCalm(s, 'flood');
+  });
+
+  it('refuses SETTINGS frames with more than maxSettingsEntries entries → "too_many_settings"', function () {
+    const s = budgetServer({});
+    const payload = Buffer.concat(Array.from({ length: 33 }, () => Buffer.from('000300000064', 'hex')));
+    expect(() => s.receiveData(rawFrame(4, 0, 0, payload))).to.throw(DenialOfServiceError);
+    expectCalm(s, 'too_many_settings');
+    const ok = budgetServer({});
+    expect(names(ok.receiveData(rawFrame(4, 0, 0, payload.subarray(0, 32 * 6))))).to.deep.equal(['RemoteSettingsChanged']);
+  });
+
+  it('refuses header blocks with more than maxHeaderListPairs fields → "too_many_headers"', function () {
+    const s = budgetServer({ maxHeaderListPairs: 20 });
+    const enc = new HpackEncoder();
+    const many = Array.from({ length: 17 }, (_, i): [string, string] => [`x-${i}`, 'v']);
+    expect(() => s.receiveData(request(enc, 1, many))).to.throw(DenialOfServiceError);
+    expectCalm(s, 'too_many_headers');
+  });
+
+  it('ends a run of refused streams: maxRefusedStreams → "too_many_refused_streams"', function () {
+    const { client, server: s } = connectedPair({ maxRefusedStreams: 3 });
+    s.updateSettings({ [SettingCodes.MAX_CONCURRENT_STREAMS]: 1 });
+    client.receiveData(s.dataToSend());
+    s.receiveData(client.dataToSend());
+    const enc = new HpackEncoder();
+    // Skip the client's own encoder: the server decodes with a fresh context on a fresh block.
+    const raw = (id: number) => rawFrame(1, 0x4, id, enc.encode(REQ.map(([name, value]) => ({ name, value }))));
+    s.receiveData(raw(1));
+    for (const id of [3, 5, 7]) s.receiveData(raw(id));
+    expect(() => s.receiveData(raw(9))).to.throw(DenialOfServiceError);
+    expectCalm(s, 'too_many_refused_streams');
+  });
+
+  it('limits our own outstanding PINGs and SETTINGS (local errors, no frame)', function () {
+    const { client, server: s } = connectedPair({ maxOutstandingPings: 2, maxOutstandingSettings: 2 });
+    client.ping(Buffer.from('aaaaaaaa'));
+    client.ping(Buffer.from('bbbbbbbb'));
+    expect(() => client.ping(Buffer.from('cccccccc'))).to.throw(H2Error, 'maxOutstandingPings');
+    s.receiveData(client.dataToSend());
+    client.receiveData(s.dataToSend());
+    client.ping(Buffer.from('cccccccc'));
+    client.updateSettings({ [SettingCodes.MAX_CONCURRENT_STREAMS]: 5 });
+    client.updateSettings({ [SettingCodes.MAX_CONCURRENT_STREAMS]: 6 });
+    expect(() => client.updateSettings({ [SettingCodes.MAX_CONCURRENT_STREAMS]: 7 })).to.throw(H2Error, 'maxOutstandingSettings');
+  });
+
+  describe('escalated MadeYouReset primitives (escalateStreamErrors, default true)', function () {
+    const open = () => {
+      const s = budgetServer({});
+      s.receiveData(rawFrame(1, 0x4, 1, '82848741882f91d35d055c87a7'));
+      s.dataToSend();
+      return s;
+    };
+    const cases: Array<[string, Buffer, number]> = [
+      ['WINDOW_UPDATE of 0 on a stream', rawFrame(8, 0, 1, '00000000'), ErrorCodes.PROTOCOL_ERROR],
+      ['WINDOW_UPDATE overflowing a stream window', rawFrame(8, 0, 1, '7fffffff'), ErrorCodes.FLOW_CONTROL_ERROR],
+      ['PRIORITY self-dependency', rawFrame(2, 0, 1, '00000001 10'), ErrorCodes.PROTOCOL_ERROR],
+      ['PRIORITY of 4 octets', rawFrame(2, 0, 1, '00000000'), ErrorCodes.FRAME_SIZE_ERROR],
+      ['DATA after END_STREAM', Buffer.concat([rawFrame(0, 1, 1, '78'), rawFrame(0, 0, 1, '78')]), ErrorCodes.STREAM_CLOSED],
+      ['HEADERS after END_STREAM', Buffer.concat([rawFrame(0, 1, 1, '78'), rawFrame(1, 0x5, 1, '82848741882f91d35d055c87a7')]), ErrorCodes.STREAM_CLOSED],
+    ];
+    for (const [name, bytes, code] of cases) {
+      it(`${name} → GOAWAY(${code})`, function () {
+        const s = open();
+        expect(() => s.receiveData(bytes)).to.throw(ProtocolError);
+        expect(goaway(s)?.errorCode).to.equal(code);
+      });
+    }
+
+    it('still answers a late frame on a stream we reset with RST_STREAM (a race, not an attack)', function () {
+      const s = open();
+      s.resetStream(1, ErrorCodes.CANCEL);
+      s.dataToSend();
+      expect(s.receiveData(rawFrame(0, 0, 1, '78'))).to.deep.equal([]);
+      expect(s.dataToSend().toString('hex')).to.equal('00000403000000000100000005');
+    });
+  });
+
+  it('validates budget options', function () {
+    expect(() => new H2Configuration({ resetRateLimit: { burst: 0, perSecond: 1 } })).to.throw(RangeError);
+    expect(() => new H2Configuration({ maxLocalErrorResets: -1 })).to.throw(RangeError);
+    expect(new H2Configuration({ glitchRateLimit: { burst: Infinity, perSecond: 0 } }).glitchRateLimit.burst).to.equal(Infinity);
+    expect(new H2Connection(new H2Configuration({ maxOutboundControlFrames: Infinity }))).to.be.instanceOf(H2Connection);
+  });
+});
