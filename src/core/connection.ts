@@ -134,6 +134,7 @@ export class H2Connection {
   #receiving = false;
   #outstandingPings = 0;
   #outstandingSettings = 0;
+  #remoteSettingsReceived = false;
   /** Set while a DATA or HEADERS frame arrives on a stream whose peer already sent END_STREAM. */
   #onEndedStream = false;
   /** The lowest last-stream-id of the GOAWAYs we sent; null before the first. */
@@ -455,6 +456,21 @@ export class H2Connection {
     return this.#writer.take(amount);
   }
 
+  /** True once the peer's first SETTINGS arrived (after its preface); for preface timeouts. */
+  get remoteSettingsReceived(): boolean {
+    return this.#remoteSettingsReceived;
+  }
+
+  /** Our SETTINGS frames the peer has not acknowledged yet; for SETTINGS-ACK timeouts. */
+  get outstandingSettings(): number {
+    return this.#outstandingSettings;
+  }
+
+  /** True while a HEADERS/PUSH_PROMISE block waits for its CONTINUATIONs (it blocks the connection). */
+  get inHeaderBlock(): boolean {
+    return this.#reader.inFieldBlock;
+  }
+
   /** Octets queued for {@link dataToSend} (our addition, for adapters that bound their output). */
   get outboundDataLength(): number {
     return this.#writer.length;
@@ -674,6 +690,7 @@ export class H2Connection {
     if (frame.settings.length > this.config.maxSettingsEntries) {
       throw new DenialOfServiceError(`too_many_settings: ${frame.settings.length} entries in one SETTINGS frame (maxSettingsEntries ${this.config.maxSettingsEntries})`);
     }
+    this.#remoteSettingsReceived = true;
     const changed = this.#applyReceivedSettings(frame.settings);
     return { frames: [new SettingsFrame([], true)], events: [new RemoteSettingsChanged(changed)] };
   }

@@ -62,6 +62,19 @@ export interface H2DuplexOptions {
   highWaterMark?: number;
   /** Milliseconds a ping() or settings() waits for its ACK. Default 10000. */
   ackTimeout?: number;
+  // Time budgets (notes/dos-defences.md §4 #10, #22-#26; docs/security.md). 0 or Infinity disables one.
+  /** Server: the client preface and first SETTINGS must arrive within this. Then: destroyed, no GOAWAY. Default 10000 ms. */
+  prefaceTimeout?: number;
+  /** Our SETTINGS must be acknowledged within this, else GOAWAY(SETTINGS_TIMEOUT) (RFC 9113 §6.5.3). Default 10000 ms. */
+  settingsAckTimeout?: number;
+  /** A header block waiting for CONTINUATION longer than this: GOAWAY(ENHANCE_YOUR_CALM, "header_timeout"). Default 10000 ms. */
+  headerBlockTimeout?: number;
+  /** No open stream and no input for this long: graceful close (GOAWAY NO_ERROR). Default 120000 ms. */
+  idleTimeout?: number;
+  /** After an error GOAWAY, the duplex is destroyed this long later if the transport has not closed. Default 1000 ms. */
+  goawayCloseTimeout?: number;
+  /** Streams the peer may open over the connection's life, then a graceful close. Default 0 (no limit). */
+  maxStreamsPerConnection?: number;
 }
 
 /** Listener arguments of H2Duplex's own events (plus every core event under its class name). */
@@ -81,6 +94,18 @@ const DEFAULT_CONNECTION_WINDOW = 1024 * 1024;
 const DEFAULT_STREAM_HWM = 64 * 1024;
 const DEFAULT_OUTPUT_HWM = 1024 * 1024;
 const DEFAULT_ACK_TIMEOUT = 10_000;
+const DEFAULT_PREFACE_TIMEOUT = 10_000;
+const DEFAULT_SETTINGS_ACK_TIMEOUT = 10_000;
+const DEFAULT_HEADER_BLOCK_TIMEOUT = 10_000;
+const DEFAULT_IDLE_TIMEOUT = 120_000;
+const DEFAULT_GOAWAY_CLOSE_TIMEOUT = 1000;
+
+/** A timeout option: undefined → the default; 0 or Infinity → off (null). */
+function timeoutOption(value: number | undefined, fallback: number): number | null {
+  const v = value ?? fallback;
+  if (typeof v !== 'number' || Number.isNaN(v) || v < 0) throw new RangeError(`timeouts are milliseconds >= 0 (0 or Infinity disables), got ${String(value)}`);
+  return v === 0 || v === Infinity ? null : v;
+}
 /** Core output that is pushed at once from `_write` instead of waiting for the coalescing flush. */
 const FLUSH_NOW_AT = 16 * 1024;
 /** Rounds over the parked writers in one flush (bounded so one flush cannot starve the loop). */
@@ -120,6 +145,15 @@ export class H2Duplex extends Duplex {
   readonly #queued: Array<{ stream: H2Stream; headers: HeaderInput[]; endStream: boolean }> = [];
   #remoteAddress: string | undefined;
   #remotePort: number | undefined;
+  readonly #timeouts: { preface: number | null; settingsAck: number | null; headerBlock: number | null; idle: number | null; goawayClose: number | null };
+  readonly #maxStreams: number;
+  #streamsSeen = 0;
+  #housekeeping: NodeJS.Timeout | null = null;
+  readonly #createdAt = Date.now();
+  /** When input last arrived; when our SETTINGS started waiting; when a header block opened. */
+  #lastInputAt = Date.now();
+  #settingsWaitSince: number | null = null;
+  #headerBlockSince: number | null = null;
 
   constructor(options: H2DuplexOptions = {}) {
     const hwm = options.highWaterMark ?? DEFAULT_OUTPUT_HWM;
@@ -128,6 +162,15 @@ export class H2Duplex extends Duplex {
     this.#streamHwm = options.streamHighWaterMark ?? DEFAULT_STREAM_HWM;
     this.#ackTimeout = options.ackTimeout ?? DEFAULT_ACK_TIMEOUT;
     this.#host = this.#makeHost();
+    this.#timeouts = {
+      preface: this.connection.config.clientSide ? null : timeoutOption(options.prefaceTimeout, DEFAULT_PREFACE_TIMEOUT),
+      settingsAck: timeoutOption(options.settingsAckTimeout, DEFAULT_SETTINGS_ACK_TIMEOUT),
+      headerBlock: timeoutOption(options.headerBlockTimeout, DEFAULT_HEADER_BLOCK_TIMEOUT),
+      idle: timeoutOption(options.idleTimeout, DEFAULT_IDLE_TIMEOUT),
+      goawayClose: timeoutOption(options.goawayCloseTimeout, DEFAULT_GOAWAY_CLOSE_TIMEOUT),
+    };
+    this.#maxStreams = options.maxStreamsPerConnection ?? 0;
+    this.#startHousekeeping();
     // The source piped into us is usually the socket: remember its address for H2Stream.
     this.on('pipe', (source: { remoteAddress?: unknown; remotePort?: unknown }) => {
       if (typeof source.remoteAddress === 'string') this.#remoteAddress = source.remoteAddress;
@@ -247,6 +290,7 @@ export class H2Duplex extends Duplex {
       this.#failAll(new ConnectionClosedError('Connection closed with GOAWAY by us', errorCode));
       this.#flush();
       this.#endOutput();
+      this.#destroyLater();
       return this.#closing;
     }
     this.#scheduleFlush();
@@ -260,6 +304,7 @@ export class H2Duplex extends Duplex {
       callback();
       return;
     }
+    this.#lastInputAt = Date.now();
     let events: Event[];
     try {
       events = this.connection.receiveData(chunk);
@@ -295,6 +340,8 @@ export class H2Duplex extends Duplex {
   }
 
   override _destroy(error: Error | null, callback: (error: Error | null) => void): void {
+    if (this.#housekeeping !== null) clearInterval(this.#housekeeping);
+    this.#housekeeping = null;
     if (this.#flushHandle !== null) clearImmediate(this.#flushHandle);
     this.#flushHandle = null;
     this.#failAll(new ConnectionClosedError(error === null ? 'The connection was destroyed' : `The connection failed: ${error.message}`, ErrorCodes.INTERNAL_ERROR, { cause: error ?? undefined }));
@@ -374,7 +421,78 @@ export class H2Duplex extends Duplex {
     // As for streams: the peer's error is emitted only to a listener, never as a crash.
     const destroy = () => this.destroy(this.listenerCount('error') > 0 ? error : undefined);
     if (this.readableLength === 0) queueMicrotask(destroy);
-    else this.once('end', destroy);
+    else {
+      this.once('end', destroy);
+      // §4 #25: a peer that does not read its GOAWAY does not keep the connection.
+      this.#destroyLater(error);
+    }
+  }
+
+  #destroyLater(error?: Error): void {
+    const ms = this.#timeouts.goawayClose;
+    if (ms === null) return;
+    setTimeout(() => {
+      if (!this.destroyed) this.destroy(error !== undefined && this.listenerCount('error') > 0 ? error : undefined);
+    }, ms).unref();
+  }
+
+  /** Checks the time budgets every quarter of the shortest one (at most once a second). */
+  #startHousekeeping(): void {
+    const enabled = Object.values(this.#timeouts).filter((v): v is number => v !== null);
+    if (enabled.length === 0) return;
+    const tick = Math.max(10, Math.min(1000, Math.min(...enabled) / 4));
+    this.#housekeeping = setInterval(() => {
+      this.#checkTimeouts();
+    }, tick).unref();
+  }
+
+  #checkTimeouts(): void {
+    if (this.destroyed || this.#outputEnded) {
+      if (this.#housekeeping !== null) clearInterval(this.#housekeeping);
+      this.#housekeeping = null;
+      return;
+    }
+    const now = Date.now();
+    const connection = this.connection;
+    const t = this.#timeouts;
+    // §4 #22: no preface and SETTINGS yet. Nothing HTTP/2 was said: close without GOAWAY.
+    if (t.preface !== null && !connection.remoteSettingsReceived && now - this.#createdAt >= t.preface) {
+      this.#failAll(new ConnectionClosedError('The client sent no preface in time (prefaceTimeout)'));
+      this.destroy();
+      return;
+    }
+    // §4 #10: RFC 9113 §6.5.3 SETTINGS_TIMEOUT.
+    if (connection.outstandingSettings > 0) this.#settingsWaitSince ??= now;
+    else this.#settingsWaitSince = null;
+    if (t.settingsAck !== null && this.#settingsWaitSince !== null && now - this.#settingsWaitSince >= t.settingsAck) {
+      this.#abort(ErrorCodes.SETTINGS_TIMEOUT, 'Our SETTINGS were not acknowledged in time (settingsAckTimeout)');
+      return;
+    }
+    // §4 #23: an unfinished header block blocks every stream of the connection.
+    if (connection.inHeaderBlock) this.#headerBlockSince ??= now;
+    else this.#headerBlockSince = null;
+    if (t.headerBlock !== null && this.#headerBlockSince !== null && now - this.#headerBlockSince >= t.headerBlock) {
+      this.#abort(ErrorCodes.ENHANCE_YOUR_CALM, 'A header block was not finished in time (headerBlockTimeout)', 'header_timeout');
+      return;
+    }
+    // §4 #24: idle connections are closed gracefully.
+    if (t.idle !== null && this.#streams.size === 0 && this.#queued.length === 0 && now - this.#lastInputAt >= t.idle && this.#closing === null) {
+      void this.close();
+    }
+  }
+
+  /** GOAWAY with an error code and debug text, fail everything, end the output, destroy later. */
+  #abort(errorCode: number, message: string, debug?: string): void {
+    this.#inputClosed = true;
+    try {
+      this.connection.closeConnection(errorCode, debug === undefined ? {} : { additionalData: Buffer.from(debug, 'latin1') });
+    } catch {
+      // Already closed: its GOAWAY is out.
+    }
+    this.#failAll(new ConnectionClosedError(message, errorCode));
+    this.#flush();
+    this.#endOutput();
+    this.#destroyLater();
   }
 
   /** Every stream and waiter fails with `error` (the connection is gone or going). */
@@ -428,6 +546,9 @@ export class H2Duplex extends Duplex {
 
   #onRequest(ev: RequestReceived): void {
     const stream = this.#adopt(ev.streamId, 'response');
+    this.#streamsSeen += 1;
+    // §4 #26: a lifetime cap, then a graceful close (this stream still completes).
+    if (this.#maxStreams > 0 && this.#streamsSeen >= this.#maxStreams) void this.close();
     if (this.listenerCount('stream') === 0) {
       // No handler: refuse rather than leave the peer waiting (safe to retry).
       stream.close(ErrorCodes.REFUSED_STREAM);
