@@ -10,18 +10,19 @@
  *   curl --http2-prior-knowledge http://127.0.0.1:8080/
  *
  * Each TCP connection is `socket.pipe(h2).pipe(socket)`. Import `startServer` to run it from
- * code (the specs do, on port 0).
+ * code (the specs do, on port 0, some with H2Duplex options such as shorter timeouts).
  */
 import net from 'node:net';
 import { pathToFileURL } from 'node:url';
-import { type EventHeaders, H2Duplex, type H2Stream } from '../src/index.js';
+import { type EventHeaders, H2Configuration, H2Duplex, type H2DuplexOptions, type H2Stream } from '../src/index.js';
 
 const MAX_BYTES = 1 << 30;
 const CHUNK = Buffer.alloc(64 * 1024, 'x');
 
 /** Serves one HTTP/2 connection on `socket`. */
-export function serveConnection(socket: net.Socket): H2Duplex {
-  const h2 = new H2Duplex({ config: { clientSide: false } });
+export function serveConnection(socket: net.Socket, options: H2DuplexOptions = {}): H2Duplex {
+  const config = options.config instanceof H2Configuration ? options.config : { ...options.config, clientSide: false };
+  const h2 = new H2Duplex({ ...options, config });
   socket.setNoDelay(true);
   socket.pipe(h2).pipe(socket);
   // A transport failure ends the connection. A protocol error has already queued its GOAWAY
@@ -30,6 +31,9 @@ export function serveConnection(socket: net.Socket): H2Duplex {
   socket.on('error', () => h2.destroy());
   socket.on('close', () => h2.destroy());
   h2.on('error', () => socket.setTimeout(5000, () => socket.destroy()));
+  // The connection is over (graceful end, timeout, error): flush what is queued, then close the
+  // socket even if the peer never closes its side (slowloris).
+  h2.on('close', () => socket.end(() => socket.destroy()));
   h2.on('stream', handleStream);
   return h2;
 }
@@ -92,8 +96,8 @@ function writeBytes(stream: H2Stream, n: number): void {
 }
 
 /** Starts the server; resolves with it once listening. */
-export function startServer(port = 0, host = '127.0.0.1'): Promise<net.Server> {
-  const server = net.createServer(serveConnection);
+export function startServer(port = 0, host = '127.0.0.1', options: H2DuplexOptions = {}): Promise<net.Server> {
+  const server = net.createServer((socket) => serveConnection(socket, options));
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => {

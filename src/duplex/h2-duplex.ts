@@ -75,6 +75,12 @@ export interface H2DuplexOptions {
   goawayCloseTimeout?: number;
   /** Streams the peer may open over the connection's life, then a graceful close. Default 0 (no limit). */
   maxStreamsPerConnection?: number;
+  /**
+   * Requests reset by the peer in the same read that brought them, before the application saw
+   * them (they are never shown); more than this is GOAWAY(ENHANCE_YOUR_CALM, "too_many_resets").
+   * Default 20 (hyper-h2 `max_pending_accept_reset_streams`).
+   */
+  maxPendingResetStreams?: number;
 }
 
 /** Listener arguments of H2Duplex's own events (plus every core event under its class name). */
@@ -99,6 +105,7 @@ const DEFAULT_SETTINGS_ACK_TIMEOUT = 10_000;
 const DEFAULT_HEADER_BLOCK_TIMEOUT = 10_000;
 const DEFAULT_IDLE_TIMEOUT = 120_000;
 const DEFAULT_GOAWAY_CLOSE_TIMEOUT = 1000;
+const DEFAULT_MAX_PENDING_RESETS = 20;
 
 /** A timeout option: undefined → the default; 0 or Infinity → off (null). */
 function timeoutOption(value: number | undefined, fallback: number): number | null {
@@ -148,6 +155,9 @@ export class H2Duplex extends Duplex {
   readonly #timeouts: { preface: number | null; settingsAck: number | null; headerBlock: number | null; idle: number | null; goawayClose: number | null };
   readonly #maxStreams: number;
   #streamsSeen = 0;
+  readonly #maxPendingResets: number;
+  /** Streams the peer reset in the read being dispatched. */
+  #resetInBatch: Set<number> | null = null;
   #housekeeping: NodeJS.Timeout | null = null;
   readonly #createdAt = Date.now();
   /** When input last arrived; when our SETTINGS started waiting; when a header block opened. */
@@ -170,6 +180,7 @@ export class H2Duplex extends Duplex {
       goawayClose: timeoutOption(options.goawayCloseTimeout, DEFAULT_GOAWAY_CLOSE_TIMEOUT),
     };
     this.#maxStreams = options.maxStreamsPerConnection ?? 0;
+    this.#maxPendingResets = options.maxPendingResetStreams ?? DEFAULT_MAX_PENDING_RESETS;
     this.#startHousekeeping();
     // The source piped into us is usually the socket: remember its address for H2Stream.
     this.on('pipe', (source: { remoteAddress?: unknown; remotePort?: unknown }) => {
@@ -515,6 +526,21 @@ export class H2Duplex extends Duplex {
   // ------------------------------------------------------------------ events
 
   #dispatch(events: Event[]): void {
+    // Requests the peer reset within the same read are never shown to the application
+    // (h2's "pending accept" resets; Rapid Reset). Too many of them at once is abuse (§4 #4).
+    this.#resetInBatch = null;
+    if (events.length > 1) {
+      for (const ev of events) {
+        if (ev instanceof StreamReset && ev.remoteReset) (this.#resetInBatch ??= new Set()).add(ev.streamId);
+      }
+    }
+    let pendingResets = 0;
+    for (const ev of events) {
+      if (ev instanceof RequestReceived && this.#resetInBatch?.has(ev.streamId) === true && ++pendingResets > this.#maxPendingResets) {
+        this.#abort(ErrorCodes.ENHANCE_YOUR_CALM, 'Too many requests reset before they were accepted (maxPendingResetStreams)', 'too_many_resets');
+        return;
+      }
+    }
     for (const ev of events) {
       if (ev instanceof DataReceived) this.#onData(ev);
       else if (ev instanceof RequestReceived) this.#onRequest(ev);
@@ -545,6 +571,7 @@ export class H2Duplex extends Duplex {
   }
 
   #onRequest(ev: RequestReceived): void {
+    if (this.#resetInBatch?.has(ev.streamId) === true) return;
     const stream = this.#adopt(ev.streamId, 'response');
     this.#streamsSeen += 1;
     // §4 #26: a lifetime cap, then a graceful close (this stream still completes).

@@ -31,6 +31,9 @@ export const kFail = Symbol('h2duplex.fail');
 export const kPendingWrite = Symbol('h2duplex.pendingWrite');
 export const kStart = Symbol('h2duplex.start');
 
+/** Smallest DATA frame we send because of a small peer window (the last piece of a write may be smaller). */
+const MIN_DATA_FRAME = 256;
+
 /** A write waiting to be handed to the core. */
 interface PendingWrite {
   data: Uint8Array;
@@ -155,8 +158,13 @@ export class H2Stream extends Duplex {
 
   // ---------------------------------------------------------------- HTTP/2 actions
 
-  /** Server: send response headers (a 1xx may come first and leaves the stream unanswered). */
+  /**
+   * Server: send response headers (a 1xx may come first and leaves the stream unanswered).
+   * Does nothing on a stream already reset or destroyed.
+   */
   respond(headers: Iterable<HeaderInput>, options: SendHeadersAdapterOptions = {}): void {
+    // A stream reset meanwhile (the peer cancelled) has nothing to answer: 'reset'/'close' say why.
+    if (this.#closedInCore || this.destroyed) return;
     const list = [...headers];
     const endStream = options.endStream === true;
     this.#host.connection.sendHeaders(this.id, list, { endStream });
@@ -329,6 +337,10 @@ export class H2Stream extends Duplex {
     const left = p.data.length - p.offset;
     const n = Math.min(left, window, budget);
     if (n <= 0 && left > 0) return 0;
+    // CVE-2019-9511 (data dribble): a peer that opens its window a few octets at a time would
+    // have us build a frame per octet. Wait until the window takes MIN_DATA_FRAME octets (or
+    // all that is left); the peer's next WINDOW_UPDATE wakes us.
+    if (n < left && window < MIN_DATA_FRAME && n === window) return 0;
     // The last chunk of an ended stream carries END_STREAM itself (no empty DATA frame after).
     const last = n === left && this.writableEnded && this.#trailers === null && this.writableLength === p.data.length;
     try {

@@ -1,0 +1,409 @@
+/**
+ * The attack shapes of notes/dos-defences.md §5, each mounted over a real TCP connection
+ * against examples/server.ts (bounded loops, 127.0.0.1 only). For every case: the expected
+ * answer arrives, the server's live memory stays bounded, and a fresh connection is served
+ * promptly afterwards. The server runs in this process, so "memory" is this process's.
+ */
+import type net from 'node:net';
+import { expect } from 'chai';
+import { fetchOnce } from '../../examples/client.js';
+import { startServer } from '../../examples/server.js';
+import { ErrorCodes } from '../../src/index.js';
+import { Attacker, ENHANCE_YOUR_CALM, PREFACE } from '../helpers/attacker.js';
+import { rawFrame } from '../helpers/bytes.js';
+
+const MiB = 1024 * 1024;
+const gc = (): void => (global as { gc?: () => void }).gc?.();
+const live = (): number => {
+  const m = process.memoryUsage();
+  return m.heapUsed + m.arrayBuffers;
+};
+
+/** GET / on a fresh connection; resolves with the time it took (ms). */
+async function probe(port: number): Promise<number> {
+  const start = Date.now();
+  const r = await fetchOnce(`http://127.0.0.1:${port}/`);
+  expect(r.status).to.equal(200);
+  return Date.now() - start;
+}
+
+interface Case {
+  name: string;
+  /** Mounts the attack; returns the attacker (or several) whose observations the check reads. */
+  run: (port: number) => Promise<Attacker>;
+  check: (a: Attacker) => void;
+  /** Extra server options (short timeouts for slow attacks). */
+  server?: Parameters<typeof startServer>[2];
+}
+
+const expectCalm = (debug: string) => (a: Attacker) => {
+  expect(a.seen.goaway, 'GOAWAY').to.not.equal(null);
+  expect(a.seen.goaway?.errorCode).to.equal(ENHANCE_YOUR_CALM);
+  expect(a.seen.goaway?.debug).to.match(new RegExp(`^${debug}`));
+};
+
+const expectGoaway = (code: number) => (a: Attacker) => {
+  expect(a.seen.goaway?.errorCode, 'GOAWAY code').to.equal(code);
+};
+
+/** Control-frame floods: either GOAWAY(EYC "flood") or the server stopped reading (backpressure). */
+const expectFloodStopped = (a: Attacker) => {
+  if (a.seen.goaway !== null) expect(a.seen.goaway.errorCode).to.equal(ENHANCE_YOUR_CALM);
+};
+
+const CASES: Case[] = [
+  {
+    name: 'baseline: a GET is answered',
+    run: async (port) => {
+      const a = await Attacker.connect(port);
+      await a.send(a.request(1));
+      const until = Date.now() + 2000;
+      while (a.seen.responses === 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 5));
+      return a;
+    },
+    check: (a) => expect(a.seen.responses).to.equal(1),
+  },
+  {
+    name: 'data-dribble (CVE-2019-9511): 1-octet windows never produce 1-octet DATA frames',
+    run: async (port) => {
+      // SETTINGS_INITIAL_WINDOW_SIZE = 1, then the window is opened 1 octet at a time.
+      const a = await Attacker.connect(port, Buffer.from('000400000001', 'hex'));
+      await a.send(a.request(1, '/bytes/100000'));
+      await a.flood(() => rawFrame(8, 0, 1, '00000001'), 2000);
+      await new Promise((r) => setTimeout(r, 100));
+      return a;
+    },
+    check: (a) => expect(a.seen.tinyDataFrames).to.be.at.most(1),
+  },
+  {
+    name: 'ping-flood (CVE-2019-9512): answers are bounded',
+    run: async (port) => {
+      const a = await Attacker.connect(port);
+      a.socket.pause(); // never read the ACKs
+      await a.flood(() => rawFrame(6, 0, 0, '0102030405060708'), 200_000, 4000);
+      a.socket.resume();
+      await a.settle(500);
+      return a;
+    },
+    check: expectFloodStopped,
+  },
+  {
+    name: 'resource-loop (CVE-2019-9513): PRIORITY flood → glitches',
+    run: async (port) => {
+      const a = await Attacker.connect(port);
+      await a.flood((i) => rawFrame(2, 0, 2 * (i % 1000) + 1, `${((2 * ((i + 7) % 1000) + 1) >>> 0).toString(16).padStart(8, '0')}10`), 5000);
+      await a.settle();
+      return a;
+    },
+    check: expectCalm('too_many_glitches'),
+  },
+  {
+    name: 'reset-flood (CVE-2019-9514): malformed requests make us reset → budget',
+    run: async (port) => {
+      const a = await Attacker.connect(port);
+      await a.flood((i) => a.request(2 * i + 1, '/', { extra: [['X-Upper', 'bad']] }), 3000);
+      await a.settle();
+      return a;
+    },
+    check: (a) => {
+      expectCalm('too_many_(glitches|local_resets)')(a);
+      expect(a.seen.resets).to.be.greaterThan(0);
+    },
+  },
+  {
+    name: 'settings-flood (CVE-2019-9515): SETTINGS ACKs are bounded',
+    run: async (port) => {
+      const a = await Attacker.connect(port);
+      a.socket.pause();
+      await a.flood(() => rawFrame(4, 0, 0), 200_000, 4000);
+      a.socket.resume();
+      await a.settle(500);
+      return a;
+    },
+    check: expectFloodStopped,
+  },
+  {
+    name: 'settings-entries: 64 entries in one SETTINGS frame',
+    run: async (port) => {
+      const a = await Attacker.connect(port);
+      await a.send(rawFrame(4, 0, 0, Buffer.concat(Array.from({ length: 64 }, () => Buffer.from('000300000064', 'hex')))));
+      await a.settle();
+      return a;
+    },
+    check: expectCalm('too_many_settings'),
+  },
+  {
+    name: 'zero-length-headers (CVE-2019-9516): empty header names',
+    run: async (port) => {
+      const a = await Attacker.connect(port);
+      // Each block ends with a literal field whose name and value are both empty (0x00 0x00 0x00).
+      await a.flood((i) => rawFrame(1, 0x5, 2 * i + 1, Buffer.concat([a.encoder.encode([{ name: ':method', value: 'GET' }, { name: ':scheme', value: 'http' }, { name: ':authority', value: 'x' }, { name: ':path', value: '/' }]), Buffer.from('000000', 'hex')])), 3000);
+      await a.settle();
+      return a;
+    },
+    check: expectCalm('too_many_(glitches|local_resets)'),
+  },
+  {
+    name: 'internal-buffering (CVE-2019-9517): large responses to a client that does not read',
+    run: async (port) => {
+      // 1 GiB windows so flow control does not stop the server: only its own output bound does.
+      const a = await Attacker.connect(port, Buffer.from('00043fffffff', 'hex'));
+      await a.send(rawFrame(8, 0, 0, '3fff0000'));
+      a.socket.pause();
+      for (let i = 0; i < 20; i++) await a.send(a.request(2 * i + 1, '/bytes/100000000'));
+      await new Promise((r) => setTimeout(r, 500));
+      return a;
+    },
+    check: () => undefined, // the shared memory and probe checks are the point
+  },
+  {
+    name: 'empty-frames (CVE-2019-9518): empty DATA without END_STREAM',
+    run: async (port) => {
+      const a = await Attacker.connect(port);
+      await a.send(a.request(1, '/upload', { method: 'POST', body: true }));
+      await a.flood(() => rawFrame(0, 0, 1), 5000);
+      await a.settle();
+      return a;
+    },
+    check: expectCalm('too_many_glitches'),
+  },
+  {
+    name: 'rapid-reset (CVE-2023-44487): HEADERS + RST_STREAM pairs',
+    run: async (port) => {
+      const a = await Attacker.connect(port);
+      await a.flood((i) => Buffer.concat([a.request(2 * i + 1), rawFrame(3, 0, 2 * i + 1, '00000008')]), 5000);
+      await a.settle();
+      return a;
+    },
+    check: (a) => {
+      expectCalm('too_many_resets')(a);
+      // nghttp2's bucket: about 1000 streams get through the burst.
+      expect(a.seen.goaway?.lastStreamId).to.be.at.most(2 * 1100 + 1);
+    },
+  },
+  {
+    name: 'madeyoureset (CVE-2025-8671): WINDOW_UPDATE of 0 on an open stream',
+    run: async (port) => {
+      const a = await Attacker.connect(port);
+      await a.send(Buffer.concat([a.request(1, '/upload', { method: 'POST', body: true }), rawFrame(8, 0, 1, '00000000')]));
+      await a.settle();
+      return a;
+    },
+    check: expectGoaway(ErrorCodes.PROTOCOL_ERROR),
+  },
+  {
+    name: 'continuation-flood (CVE-2024-27316 family): endless CONTINUATION',
+    run: async (port) => {
+      const a = await Attacker.connect(port);
+      await a.send(rawFrame(1, 0x4 & 0, 1, a.encoder.encode([{ name: ':method', value: 'GET' }])));
+      await a.flood(() => rawFrame(9, 0, 1, Buffer.alloc(1000, 0x40)), 1000);
+      await a.settle();
+      return a;
+    },
+    check: expectCalm('too_many_continuations'),
+  },
+  {
+    name: 'continuation-empty: empty CONTINUATION frames',
+    run: async (port) => {
+      const a = await Attacker.connect(port);
+      await a.send(rawFrame(1, 0, 1, a.encoder.encode([{ name: ':method', value: 'GET' }])));
+      await a.flood(() => rawFrame(9, 0, 1), 1000);
+      await a.settle();
+      return a;
+    },
+    check: expectCalm('too_many_continuations'),
+  },
+  {
+    name: 'continuation-abort (CVE-2024-27983): 200 connections abort inside a header block',
+    run: async (port) => {
+      let last: Attacker | null = null;
+      for (let i = 0; i < 200; i++) {
+        const a = await Attacker.connect(port);
+        await a.send(rawFrame(1, 0, 1, a.encoder.encode([{ name: ':method', value: 'GET' }])));
+        a.close();
+        last = a;
+      }
+      return last as Attacker;
+    },
+    check: () => undefined,
+  },
+  {
+    name: 'hpack-bomb (CVE-2016-6581): one large entry referenced many times',
+    run: async (port) => {
+      const a = await Attacker.connect(port);
+      // Literal with incremental indexing of a 4000-octet value, then 100 references to it.
+      const name = Buffer.from('x-bomb');
+      const value = Buffer.alloc(4000, 0x61);
+      const literal = Buffer.concat([Buffer.from([0x40, name.length]), name, Buffer.from([0x7f, 4000 - 127 - 128 * Math.floor((4000 - 127) / 128) + 128, Math.floor((4000 - 127) / 128)]), value]);
+      const base = a.encoder.encode([{ name: ':method', value: 'GET' }, { name: ':scheme', value: 'http' }, { name: ':authority', value: 'x' }, { name: ':path', value: '/' }]);
+      const refs = Buffer.alloc(100, 0xbe); // indexed field 62: the newest dynamic entry
+      await a.send(rawFrame(1, 0x5, 1, Buffer.concat([base, literal, refs])));
+      await a.settle();
+      return a;
+    },
+    check: (a) => {
+      expect(a.seen.goaway?.errorCode).to.equal(ENHANCE_YOUR_CALM);
+    },
+  },
+  {
+    name: 'huge-headers: a 128 KiB header list over 8 frames',
+    run: async (port) => {
+      const a = await Attacker.connect(port);
+      const block = a.encoder.encode([
+        { name: ':method', value: 'GET' },
+        { name: ':scheme', value: 'http' },
+        { name: ':authority', value: 'x' },
+        { name: ':path', value: '/' },
+        ...Array.from({ length: 8 }, (_, i) => ({ name: `x-big-${i}`, value: 'v'.repeat(16 * 1024) })),
+      ]);
+      const step = Math.ceil(block.length / 8);
+      const frames = [rawFrame(1, 0x1, 1, block.subarray(0, step))];
+      for (let o = step; o < block.length; o += step) frames.push(rawFrame(9, o + step >= block.length ? 0x4 : 0, 1, block.subarray(o, o + step)));
+      await a.send(Buffer.concat(frames));
+      await a.settle();
+      return a;
+    },
+    check: (a) => expect(a.seen.goaway?.errorCode).to.equal(ENHANCE_YOUR_CALM),
+  },
+  {
+    name: 'many-headers: 2049 fields in one request',
+    run: async (port) => {
+      const a = await Attacker.connect(port);
+      const fields = [
+        { name: ':method', value: 'GET' },
+        { name: ':scheme', value: 'http' },
+        { name: ':authority', value: 'x' },
+        { name: ':path', value: '/' },
+        ...Array.from({ length: 2045 }, (_, i) => ({ name: 'x', value: String(i % 10) })),
+      ];
+      const block = a.encoder.encode(fields);
+      const frames = [rawFrame(1, block.length <= 16384 ? 0x5 : 0x1, 1, block.subarray(0, 16384))];
+      for (let o = 16384; o < block.length; o += 16384) frames.push(rawFrame(9, o + 16384 >= block.length ? 0x4 : 0, 1, block.subarray(o, o + 16384)));
+      await a.send(Buffer.concat(frames));
+      await a.settle();
+      return a;
+    },
+    check: expectCalm('too_many_headers'),
+  },
+  {
+    name: 'stream-id-exhaustion: stream 2^31-1, then a lower id',
+    run: async (port) => {
+      const a = await Attacker.connect(port);
+      await a.send(a.request(0x7fffffff));
+      const until = Date.now() + 2000;
+      while (a.seen.responses === 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 5));
+      await a.send(a.request(5));
+      await a.settle();
+      return a;
+    },
+    check: (a) => {
+      expect(a.seen.responses).to.equal(1);
+      expect(a.seen.goaway?.errorCode).to.equal(ErrorCodes.PROTOCOL_ERROR);
+    },
+  },
+  {
+    name: 'slowloris: idle, half-open and stalled connections are closed by the time budgets',
+    server: { prefaceTimeout: 200, settingsAckTimeout: 200, headerBlockTimeout: 200, idleTimeout: 300 },
+    run: async (port) => {
+      const { default: net } = await import('node:net');
+      let closedByServer = 0;
+      const silent = await Promise.all(
+        Array.from({ length: 50 }, () => new Promise<net.Socket>((resolve) => {
+          const s = net.connect(port, '127.0.0.1', () => resolve(s));
+          s.on('error', () => undefined);
+          s.on('end', () => (closedByServer += 1));
+          s.resume();
+        })),
+      );
+      const stalled: Attacker[] = [];
+      for (let i = 0; i < 50; i++) {
+        const a = await Attacker.connect(port);
+        await a.ready();
+        await a.send(rawFrame(1, 0, 1, a.encoder.encode([{ name: ':method', value: 'GET' }])));
+        stalled.push(a);
+      }
+      await new Promise((r) => setTimeout(r, 1200));
+      expect(closedByServer, 'silent connections closed by the server').to.equal(50);
+      for (const a of stalled) expect(a.seen.goaway?.debug, 'stalled header block').to.equal('header_timeout');
+      silent.forEach((s) => s.destroy());
+      return stalled[0] as Attacker;
+    },
+    check: () => undefined,
+  },
+  {
+    name: 'invalid-frames: SETTINGS on a stream',
+    run: async (port) => {
+      const a = await Attacker.connect(port);
+      await a.send(rawFrame(4, 0, 1));
+      await a.settle();
+      return a;
+    },
+    check: expectGoaway(ErrorCodes.PROTOCOL_ERROR),
+  },
+  {
+    name: 'closed-stream-frames: WINDOW_UPDATE and RST_STREAM on finished streams',
+    run: async (port) => {
+      const a = await Attacker.connect(port);
+      await a.send(a.request(1));
+      const until = Date.now() + 2000;
+      while (a.seen.responses === 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 5));
+      await new Promise((r) => setTimeout(r, 20));
+      await a.flood((i) => (i % 2 === 0 ? rawFrame(8, 0, 1, '00000001') : rawFrame(3, 0, 1, '00000008')), 5000);
+      await a.settle();
+      return a;
+    },
+    check: expectCalm('too_many_(glitches|resets)'),
+  },
+  {
+    name: 'unknown-frames: a flood of extension frames',
+    run: async (port) => {
+      const a = await Attacker.connect(port);
+      await a.flood(() => rawFrame(0xfa, 0, 0, 'abcd'), 5000);
+      await a.settle();
+      return a;
+    },
+    check: expectCalm('too_many_glitches'),
+  },
+  {
+    name: 'post-goaway-garbage (CVE-2026-27135 class): input after a connection error',
+    run: async (port) => {
+      const a = await Attacker.connect(port);
+      await a.send(rawFrame(0, 0, 0, '00'));
+      // 1 MiB of junk that would be a parser's nightmare if it were read.
+      await a.send(Buffer.alloc(MiB, 0xff), 200);
+      await a.settle();
+      return a;
+    },
+    check: expectGoaway(ErrorCodes.PROTOCOL_ERROR),
+  },
+];
+
+describe('DoS: attacks over TCP against examples/server.ts', function () {
+  this.timeout(60_000);
+
+  for (const c of CASES) {
+    it(c.name, async function () {
+      const server: net.Server = await startServer(0, '127.0.0.1', c.server ?? {});
+      const port = (server.address() as net.AddressInfo).port;
+      try {
+        gc();
+        const before = live();
+        const attacker = await c.run(port);
+        c.check(attacker);
+        attacker.close();
+        gc();
+        const grown = (live() - before) / MiB;
+        expect(grown, `live memory growth ${grown.toFixed(1)} MiB`).to.be.below(32);
+        const ms = await probe(port);
+        expect(ms, 'a fresh connection is served promptly').to.be.below(2000);
+      } finally {
+        server.close();
+      }
+    });
+  }
+
+  it('covers the 24 attack shapes of notes/dos-defences.md §5', function () {
+    expect(CASES).to.have.length(24);
+    expect(PREFACE.length).to.equal(24);
+  });
+});

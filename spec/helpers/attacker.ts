@@ -1,0 +1,132 @@
+/**
+ * A raw HTTP/2 client for the attack specs: it writes whatever frames it is told to over a
+ * real TCP connection (bounded loops, 127.0.0.1 only) and records what the server answers.
+ */
+import net from 'node:net';
+import { ErrorCodes, FrameReader, GoAwayFrame, HeadersFrame, HpackEncoder, RstStreamFrame, DataFrame, SettingsFrame } from '../../src/index.js';
+import { rawFrame } from './bytes.js';
+
+export const PREFACE = Buffer.from('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n');
+export const EMPTY_SETTINGS = rawFrame(4, 0, 0);
+export const SETTINGS_ACK = rawFrame(4, 1, 0);
+
+export interface Observed {
+  goaway: { errorCode: number; lastStreamId: number; debug: string } | null;
+  resets: number;
+  responses: number;
+  dataFrames: number;
+  /** DATA frames with fewer than 256 payload octets and no END_STREAM (data-dribble check). */
+  tinyDataFrames: number;
+  closed: boolean;
+}
+
+export class Attacker {
+  readonly encoder = new HpackEncoder();
+  readonly seen: Observed = { goaway: null, resets: 0, responses: 0, dataFrames: 0, tinyDataFrames: 0, closed: false };
+  readonly #reader = new FrameReader({ expectPreface: false, maxFrameSize: 1 << 24 });
+  #settingsSeen = 0;
+
+  /** Waits until the server's SETTINGS (preface and the adapter's second one) arrived and were acknowledged. */
+  async ready(count = 2, ms = 2000): Promise<void> {
+    const until = Date.now() + ms;
+    while (this.#settingsSeen < count && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+
+  private constructor(readonly socket: net.Socket) {
+    socket.on('data', (chunk: Buffer) => {
+      this.#reader.feed(chunk);
+      try {
+        for (let f = this.#reader.next(); f !== null; f = this.#reader.next()) this.#observe(f);
+      } catch {
+        // The server's output is always valid HTTP/2; a parse failure would show in the assertions.
+      }
+    });
+    socket.on('close', () => (this.seen.closed = true));
+    socket.on('error', () => (this.seen.closed = true));
+  }
+
+  /** Connects and sends the preface and an empty SETTINGS (plus `settings` payload if given). */
+  static async connect(port: number, settingsPayload?: Buffer): Promise<Attacker> {
+    const socket = net.connect(port, '127.0.0.1');
+    await new Promise<void>((resolve, reject) => {
+      socket.once('connect', resolve);
+      socket.once('error', reject);
+    });
+    socket.setNoDelay(true);
+    const a = new Attacker(socket);
+    socket.write(Buffer.concat([PREFACE, settingsPayload === undefined ? EMPTY_SETTINGS : rawFrame(4, 0, 0, settingsPayload)]));
+    return a;
+  }
+
+  #observe(f: unknown): void {
+    if (f instanceof GoAwayFrame) {
+      this.seen.goaway ??= { errorCode: f.errorCode, lastStreamId: f.lastStreamId, debug: Buffer.from(f.additionalData).toString('latin1') };
+    } else if (f instanceof SettingsFrame && !f.ack) {
+      // Acknowledged like a real client would, so SETTINGS timeouts stay out of the picture.
+      // (Not inside a header block we left open on purpose: that would be a protocol error.)
+      this.#settingsSeen += 1;
+      if (!this.socket.destroyed) this.socket.write(SETTINGS_ACK);
+    } else if (f instanceof RstStreamFrame) {
+      this.seen.resets += 1;
+    } else if (f instanceof HeadersFrame) {
+      this.seen.responses += 1;
+    } else if (f instanceof DataFrame) {
+      this.seen.dataFrames += 1;
+      if (f.data.length < 256 && !f.endStream) this.seen.tinyDataFrames += 1;
+    }
+  }
+
+  /** HEADERS for a request on `streamId` (END_STREAM unless `body`), encoded with this connection's encoder. */
+  request(streamId: number, path = '/', options: { method?: string; body?: boolean; extra?: Array<[string, string]> } = {}): Buffer {
+    const fields: Array<[string, string]> = [[':method', options.method ?? 'GET'], [':scheme', 'http'], [':authority', '127.0.0.1'], [':path', path], ...(options.extra ?? [])];
+    const block = this.encoder.encode(fields.map(([name, value]) => ({ name, value })));
+    return rawFrame(1, options.body === true ? 0x4 : 0x5, streamId, block);
+  }
+
+  /** Writes `bytes`; false when the server has closed or stopped reading for `stallMs`. */
+  async send(bytes: Buffer, stallMs = 500): Promise<boolean> {
+    if (this.seen.closed || this.socket.destroyed) return false;
+    if (this.socket.write(bytes)) return true;
+    return new Promise<boolean>((resolve) => {
+      const timer = setTimeout(() => {
+        this.socket.off('drain', onDrain);
+        resolve(false);
+      }, stallMs);
+      const onDrain = () => {
+        clearTimeout(timer);
+        resolve(!this.seen.closed);
+      };
+      this.socket.once('drain', onDrain);
+    });
+  }
+
+  /**
+   * Sends frames from `make(i)` for i = 0..count-1, in batches, until the server answers with
+   * GOAWAY, closes, or stops reading. Returns how many were sent.
+   */
+  async flood(make: (i: number) => Buffer, count: number, batch = 50): Promise<number> {
+    let sent = 0;
+    while (sent < count && this.seen.goaway === null && !this.seen.closed) {
+      const n = Math.min(batch, count - sent);
+      const parts: Buffer[] = [];
+      for (let i = 0; i < n; i++) parts.push(make(sent + i));
+      if (!(await this.send(Buffer.concat(parts)))) break;
+      sent += n;
+      // Let the server's answers arrive between batches.
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    return sent;
+  }
+
+  /** Waits until a GOAWAY arrived or the connection closed (or `ms` passed). */
+  async settle(ms = 2000): Promise<void> {
+    const until = Date.now() + ms;
+    while (Date.now() < until && this.seen.goaway === null && !this.seen.closed) await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+
+  close(): void {
+    this.socket.destroy();
+  }
+}
+
+export const ENHANCE_YOUR_CALM = ErrorCodes.ENHANCE_YOUR_CALM as number;
