@@ -19,7 +19,7 @@ import {
   WindowUpdateFrame,
 } from '../../src/frame/index.js';
 
-type Serializable = { serializeInto(w: FrameWriter): void };
+export type Serializable = { serializeInto(w: FrameWriter): void };
 
 /** Serializes frames back to back. */
 export function frameBytes(...frames: Serializable[]): Buffer {

@@ -124,6 +124,17 @@ export class H2Stream extends Duplex {
     return this.#id;
   }
 
+  /**
+   * `for await (const chunk of stream)` reads the peer's body without destroying the stream
+   * when the body ends, so a server can read a request and then respond (Readable's default
+   * iterator would destroy the whole Duplex, resetting the stream). An error or an early
+   * `break` after an error still destroys it; use `stream.iterator()` for the default.
+   */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- Readable's own iterator type
+  override [Symbol.asyncIterator](): AsyncIteratorObject<any, any, any> {
+    return this.iterator({ destroyOnReturn: false });
+  }
+
   // ---------------------------------------------------------------- socket-like members
 
   /** The transport's remote address, when known (a piped net.Socket). */
