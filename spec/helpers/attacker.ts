@@ -3,7 +3,7 @@
  * real TCP connection (bounded loops, 127.0.0.1 only) and records what the server answers.
  */
 import net from 'node:net';
-import { ErrorCodes, FrameReader, GoAwayFrame, HeadersFrame, HpackEncoder, RstStreamFrame, DataFrame, SettingsFrame } from '../../src/index.js';
+import { ErrorCodes, FrameReader, GoAwayFrame, HeadersFrame, HpackDecoder, HpackEncoder, PingFrame, RstStreamFrame, DataFrame, SettingsFrame } from '../../src/index.js';
 import { rawFrame } from './bytes.js';
 
 export const PREFACE = Buffer.from('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n');
@@ -12,6 +12,14 @@ export const SETTINGS_ACK = rawFrame(4, 1, 0);
 
 export interface Observed {
   goaway: { errorCode: number; lastStreamId: number; debug: string } | null;
+  /** RST_STREAM codes by stream. */
+  rstByStream: Map<number, number>;
+  /** Response :status by stream. */
+  statusByStream: Map<number, number>;
+  /** Streams whose response ended (END_STREAM seen). */
+  ended: Set<number>;
+  pingAcks: Buffer[];
+  settingsAcks: number;
   resets: number;
   responses: number;
   dataFrames: number;
@@ -22,7 +30,20 @@ export interface Observed {
 
 export class Attacker {
   readonly encoder = new HpackEncoder();
-  readonly seen: Observed = { goaway: null, resets: 0, responses: 0, dataFrames: 0, tinyDataFrames: 0, closed: false };
+  readonly seen: Observed = {
+    goaway: null,
+    rstByStream: new Map(),
+    statusByStream: new Map(),
+    ended: new Set(),
+    pingAcks: [],
+    settingsAcks: 0,
+    resets: 0,
+    responses: 0,
+    dataFrames: 0,
+    tinyDataFrames: 0,
+    closed: false,
+  };
+  readonly #decoder = new HpackDecoder();
   readonly #reader = new FrameReader({ expectPreface: false, maxFrameSize: 1 << 24 });
   #settingsSeen = 0;
 
@@ -61,6 +82,10 @@ export class Attacker {
   #observe(f: unknown): void {
     if (f instanceof GoAwayFrame) {
       this.seen.goaway ??= { errorCode: f.errorCode, lastStreamId: f.lastStreamId, debug: Buffer.from(f.additionalData).toString('latin1') };
+    } else if (f instanceof SettingsFrame && f.ack) {
+      this.seen.settingsAcks += 1;
+    } else if (f instanceof PingFrame && f.ack) {
+      this.seen.pingAcks.push(Buffer.from(f.opaqueData));
     } else if (f instanceof SettingsFrame && !f.ack) {
       // Acknowledged like a real client would, so SETTINGS timeouts stay out of the picture.
       // (Not inside a header block we left open on purpose: that would be a protocol error.)
@@ -68,9 +93,18 @@ export class Attacker {
       if (!this.socket.destroyed) this.socket.write(SETTINGS_ACK);
     } else if (f instanceof RstStreamFrame) {
       this.seen.resets += 1;
+      this.seen.rstByStream.set(f.streamId, f.errorCode);
     } else if (f instanceof HeadersFrame) {
       this.seen.responses += 1;
+      try {
+        const status = this.#decoder.decode(f.headerBlock).fields.find((h) => h.name === ':status');
+        if (status !== undefined && !this.seen.statusByStream.has(f.streamId)) this.seen.statusByStream.set(f.streamId, Number(status.value));
+      } catch {
+        // A response block we cannot decode would show as a missing status.
+      }
+      if (f.endStream) this.seen.ended.add(f.streamId);
     } else if (f instanceof DataFrame) {
+      if (f.endStream) this.seen.ended.add(f.streamId);
       this.seen.dataFrames += 1;
       if (f.data.length < 256 && !f.endStream) this.seen.tinyDataFrames += 1;
     }
@@ -116,6 +150,12 @@ export class Attacker {
       await new Promise((resolve) => setImmediate(resolve));
     }
     return sent;
+  }
+
+  /** Waits until `done()` is true, a GOAWAY arrived or the connection closed (or `ms` passed). */
+  async until(done: () => boolean, ms = 2000): Promise<void> {
+    const end = Date.now() + ms;
+    while (Date.now() < end && !done() && this.seen.goaway === null && !this.seen.closed) await new Promise((resolve) => setTimeout(resolve, 5));
   }
 
   /** Waits until a GOAWAY arrived or the connection closed (or `ms` passed). */

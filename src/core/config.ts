@@ -72,6 +72,11 @@ export interface H2ConfigurationOptions {
   maxHeaderListPairs?: number;
   /** Milliseconds for rate limits. Default `performance.now`. */
   clock?: () => number;
+  /**
+   * RFC 9113 §3.4: the peer's first frame must be SETTINGS, else the preface is invalid
+   * (PROTOCOL_ERROR). Default true; false is h2's leniency.
+   */
+  strictPreface?: boolean;
 }
 
 /** The default logger; H2Connection skips building log messages when it is in use. */
@@ -126,6 +131,7 @@ export class H2Configuration {
   maxOutstandingSettings: number;
   maxHeaderListPairs: number;
   clock: () => number;
+  strictPreface: boolean;
 
   constructor(options: H2ConfigurationOptions = {}) {
     this.clientSide = bool('clientSide', options.clientSide, true);
@@ -154,5 +160,6 @@ export class H2Configuration {
     this.maxHeaderListPairs = positive('maxHeaderListPairs', options.maxHeaderListPairs, DEFAULT_MAX_HEADER_LIST_PAIRS);
     if (options.clock !== undefined && typeof options.clock !== 'function') throw new TypeError('clock must be a function returning milliseconds');
     this.clock = options.clock ?? (() => performance.now());
+    this.strictPreface = bool('strictPreface', options.strictPreface, true);
   }
 }

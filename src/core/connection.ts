@@ -29,6 +29,7 @@ import {
   type Frame,
   FrameReader,
   FrameWriter,
+  frameTypeName,
   GoAwayFrame,
   HeadersFrame,
   PingFrame,
@@ -548,6 +549,10 @@ export class H2Connection {
   /** Dispatches one frame; stream-scoped errors become RST_STREAM here (h2 `_receive_frame`). */
   #receiveFrame(frame: Frame): Event[] {
     this.#log?.debug('Received frame:', frame);
+    if (!this.#remoteSettingsReceived && this.config.strictPreface && !(frame instanceof SettingsFrame && !frame.ack)) {
+      // RFC 9113 §3.4: the preface is followed by SETTINGS; anything else is an invalid preface.
+      throw new ProtocolError(`The peer's first frame is ${frameTypeName(frame.type)}, not SETTINGS (invalid connection preface)`);
+    }
     const handler = this.#dispatch.get(frame.type);
     this.#onEndedStream = this.config.escalateStreamErrors && (frame.type === DataFrame.TYPE || frame.type === HeadersFrame.TYPE) && this.#peerEnded(frame.streamId);
     try {

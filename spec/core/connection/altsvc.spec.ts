@@ -56,8 +56,8 @@ describe('H2Connection: ALTSVC', function () {
     expect(client.receiveData(rawFrame(10, 0, 9, '0000 6832'))).to.deep.equal([]);
   });
 
-  it('opens the connection in the client role when the first frame is ALTSVC', function () {
-    const c = new H2Connection(new H2Configuration({ clientSide: true }));
+  it('opens the connection in the client role when the first frame is ALTSVC (h2, strictPreface: false)', function () {
+    const c = new H2Connection(new H2Configuration({ clientSide: true, strictPreface: false }));
     c.initiateConnection();
     c.dataToSend();
     expect(names(c.receiveData(rawFrame(10, 0, 0, '0001 61 6832')))).to.deep.equal(['AlternativeServiceAvailable']);

@@ -205,7 +205,8 @@ describe('H2Connection: h2 behaviour cases (notes §9)', function () {
   });
 
   it('19. applies our settings only when acknowledged', function () {
-    const c = new H2Connection();
+    // h2 accepts a SETTINGS ACK as the peer's first frame; RFC 9113 §3.4 does not (strictPreface).
+    const c = new H2Connection({ strictPreface: false });
     c.updateSettings(new Map([[SettingCodes.INITIAL_WINDOW_SIZE, 100000], [0x99, 5]]));
     expect(out(c)).to.equal('00000c0400000000000004000186a0009900000005');
     expect(c.localSettings.initialWindowSize).to.equal(65535);
@@ -406,5 +407,13 @@ describe('H2Connection: h2 behaviour cases (notes §9)', function () {
     expect(ev[0]).to.deep.include({ errorCode: 0, lastStreamId: 0, additionalData: null });
     // h2 drops the queued PING here; the bytes of streams that may still finish must not be lost.
     expect(out(s)).to.equal('0000080600000000003132333435363738');
+  });
+
+  it('19b. (deviation) treats a first frame other than SETTINGS as an invalid preface', function () {
+    const c = new H2Connection();
+    c.initiateConnection();
+    c.dataToSend();
+    expect(() => c.receiveData(hex('000000040100000000'))).to.throw(ProtocolError, 'not SETTINGS');
+    expect(out(c)).to.equal('0000080700000000000000000000000001');
   });
 });
