@@ -26,7 +26,9 @@ describe('property: H2Connection.receiveData on arbitrary frames', function () {
           conn.dataToSend();
           const body = Buffer.from(frameBytes(...frames.flat()));
           for (const [at, octet] of flips) if (body.length > 0) body[at % body.length] = octet;
-          const input = clientSide ? body : Buffer.concat([CLIENT_PREFACE, body]);
+          // A valid preface (and first SETTINGS, RFC 9113 §3.4) so the frames reach the core's logic.
+          const settings = Buffer.from('000000040000000000', 'hex');
+          const input = clientSide ? Buffer.concat([settings, body]) : Buffer.concat([CLIENT_PREFACE, settings, body]);
           try {
             conn.receiveData(input);
           } catch (err) {
