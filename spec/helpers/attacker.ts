@@ -66,6 +66,16 @@ export class Attacker {
     socket.on('error', () => (this.seen.closed = true));
   }
 
+  /** Connects without sending anything (for preface cases). */
+  static async bare(port: number): Promise<Attacker> {
+    const socket = net.connect(port, '127.0.0.1');
+    await new Promise<void>((resolve, reject) => {
+      socket.once('connect', resolve);
+      socket.once('error', reject);
+    });
+    return new Attacker(socket);
+  }
+
   /** Connects and sends the preface and an empty SETTINGS (plus `settings` payload if given). */
   static async connect(port: number, settingsPayload?: Buffer): Promise<Attacker> {
     const socket = net.connect(port, '127.0.0.1');

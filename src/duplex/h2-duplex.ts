@@ -528,15 +528,19 @@ export class H2Duplex extends Duplex {
   #dispatch(events: Event[]): void {
     // Requests the peer reset within the same read are never shown to the application
     // (h2's "pending accept" resets; Rapid Reset). Too many of them at once is abuse (§4 #4).
+    // Requests we reset ourselves in the same read (malformed, over a limit) are not shown either.
     this.#resetInBatch = null;
+    let remoteResets: Set<number> | null = null;
     if (events.length > 1) {
       for (const ev of events) {
-        if (ev instanceof StreamReset && ev.remoteReset) (this.#resetInBatch ??= new Set()).add(ev.streamId);
+        if (!(ev instanceof StreamReset)) continue;
+        (this.#resetInBatch ??= new Set()).add(ev.streamId);
+        if (ev.remoteReset) (remoteResets ??= new Set()).add(ev.streamId);
       }
     }
     let pendingResets = 0;
     for (const ev of events) {
-      if (ev instanceof RequestReceived && this.#resetInBatch?.has(ev.streamId) === true && ++pendingResets > this.#maxPendingResets) {
+      if (ev instanceof RequestReceived && remoteResets?.has(ev.streamId) === true && ++pendingResets > this.#maxPendingResets) {
         this.#abort(ErrorCodes.ENHANCE_YOUR_CALM, 'Too many requests reset before they were accepted (maxPendingResetStreams)', 'too_many_resets');
         return;
       }

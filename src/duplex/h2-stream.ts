@@ -19,8 +19,8 @@
  */
 import { Duplex } from 'readable-stream';
 import { ErrorCodes } from '../error-codes.js';
-import { ConnectionClosedError, H2Error, StreamResetError } from '../errors.js';
-import type { EventHeaders, HeaderInput, InformationalResponseReceived, ResponseReceived, TrailersReceived } from '../core/index.js';
+import { ConnectionClosedError, H2Error, StreamClosedError, StreamResetError } from '../errors.js';
+import { ConnectionState, type EventHeaders, type HeaderInput, type InformationalResponseReceived, type ResponseReceived, type TrailersReceived } from '../core/index.js';
 import type { StreamHost } from './stream-host.js';
 
 export const kData = Symbol('h2duplex.data');
@@ -178,7 +178,15 @@ export class H2Stream extends Duplex {
     if (this.#closedInCore || this.destroyed) return;
     const list = [...headers];
     const endStream = options.endStream === true;
-    this.#host.connection.sendHeaders(this.id, list, { endStream });
+    const connection = this.#host.connection;
+    try {
+      connection.sendHeaders(this.id, list, { endStream });
+    } catch (err) {
+      // The stream or the connection ended in the read that brought the request (a reset, an
+      // error GOAWAY): the events that say so are being delivered; there is nothing to answer.
+      if (err instanceof StreamClosedError || (connection.state === ConnectionState.CLOSED && !connection.draining)) return;
+      throw err;
+    }
     if (!isInformational(list)) this.#responded = true;
     this.#host.scheduleFlush();
     if (endStream) {

@@ -1,0 +1,174 @@
+/**
+ * The conformance harness: each case opens a real TCP connection to a server, sends
+ * hand-built frames (raw bytes where the frame must be malformed) and checks the exact answer.
+ *
+ * The server is examples/server.ts on an ephemeral 127.0.0.1 port, or in comparison mode
+ * (`CONFORMANCE_TARGET=node` / `nghttpd`, see `npm run conformance`) one of the anchors of
+ * ../shared/bench/anchors. With `CONFORMANCE_RESULTS=file.json` every case's outcome is written
+ * there for docs/conformance.md.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expect } from 'chai';
+import { startServer } from '../../examples/server.js';
+import { FrameReader, SettingsFrame } from '../../src/index.js';
+import { Attacker } from '../helpers/attacker.js';
+import { SHARED_DIR } from '../helpers/shared.js';
+import { commandPath, freePort } from '../helpers/tools.js';
+
+/** What the server must answer. */
+export type Answer =
+  /** A connection error: GOAWAY with this code (or, where allowed, the connection closing). */
+  | { goaway: number; orClose?: boolean }
+  /** A stream error: RST_STREAM on `stream` with this code; GOAWAY with it is also accepted (RFC 9113 §5.4.1 allows escalation). */
+  | { rst: number; stream: number }
+  /** A normal response with this status on `stream`. */
+  | { status: number; stream: number }
+  /** A PING ACK carrying the payload. */
+  | { pingAck: string }
+  /** A SETTINGS ACK (and no error). */
+  | { settingsAck: true };
+
+export interface ConformanceCase {
+  /** What is sent, in words. */
+  title: string;
+  /** Builds the bytes to send after the preface and SETTINGS exchange. */
+  send: (peer: Attacker) => Buffer;
+  answer: Answer;
+  /** Send `send()`'s bytes on a bare connection instead (no preface from us). */
+  raw?: boolean;
+}
+
+type Target = 'ours' | 'node' | 'nghttpd';
+const target = (process.env['CONFORMANCE_TARGET'] ?? 'ours') as Target;
+const results: Array<{ section: string; title: string; passed: boolean }> = [];
+
+let server: Promise<{ port: number; stop: () => void }> | null = null;
+
+async function waitForPort(port: number): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    const ok = await new Promise<boolean>((resolve) => {
+      const s = net.connect(port, '127.0.0.1', () => {
+        s.destroy();
+        resolve(true);
+      });
+      s.on('error', () => resolve(false));
+    });
+    if (ok) return;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  throw new Error(`the ${target} server did not listen on ${port}`);
+}
+
+/** The server under test, started once for all conformance files. */
+function serverUnderTest(): Promise<{ port: number; stop: () => void }> {
+  server ??= (async () => {
+    if (target === 'ours') {
+      const s = await startServer(0);
+      s.unref();
+      return { port: (s.address() as net.AddressInfo).port, stop: () => s.close() };
+    }
+    const port = await freePort();
+    let child: ChildProcess;
+    if (target === 'node') {
+      child = spawn(process.execPath, [join(SHARED_DIR ?? '', 'bench', 'anchors', 'node-http2-server.mjs'), String(port)], { stdio: 'ignore' });
+    } else {
+      const dir = mkdtempSync(join(tmpdir(), 'h2duplex-conf-'));
+      writeFileSync(join(dir, 'index.html'), 'ok');
+      child = spawn(commandPath('nghttpd'), ['--no-tls', '-a', '127.0.0.1', '-d', dir, String(port)], { stdio: 'ignore' });
+    }
+    child.unref();
+    process.once('exit', () => child.kill());
+    await waitForPort(port);
+    return { port, stop: () => child.kill() };
+  })();
+  return server;
+}
+
+function describeAnswer(a: Answer): string {
+  if ('goaway' in a) return `GOAWAY(${a.goaway})`;
+  if ('rst' in a) return `RST_STREAM(${a.rst}) on ${a.stream}`;
+  if ('status' in a) return `:status ${a.status} on ${a.stream}`;
+  if ('pingAck' in a) return 'PING ACK';
+  return 'SETTINGS ACK';
+}
+
+async function check(peer: Attacker, a: Answer, sent: Buffer): Promise<void> {
+  const s = peer.seen;
+  if ('goaway' in a) {
+    await peer.settle(2000);
+    if (a.orClose === true && s.goaway === null) {
+      expect(s.closed, 'GOAWAY or close').to.equal(true);
+      return;
+    }
+    expect(s.goaway?.errorCode, 'GOAWAY code').to.equal(a.goaway);
+  } else if ('rst' in a) {
+    await peer.until(() => s.rstByStream.has(a.stream));
+    const code = s.rstByStream.get(a.stream) ?? s.goaway?.errorCode;
+    expect(code, 'RST_STREAM (or GOAWAY) code').to.equal(a.rst);
+  } else if ('status' in a) {
+    await peer.until(() => s.ended.has(a.stream));
+    expect(s.goaway, 'no GOAWAY').to.equal(null);
+    expect(s.statusByStream.get(a.stream), ':status').to.equal(a.status);
+  } else if ('pingAck' in a) {
+    await peer.until(() => s.pingAcks.length > 0);
+    expect(s.pingAcks[0]?.toString('hex')).to.equal(a.pingAck);
+  } else {
+    // Our preface SETTINGS, plus every SETTINGS the case sent, must each be acknowledged.
+    const wanted = 1 + settingsFramesIn(sent);
+    await peer.until(() => s.settingsAcks >= wanted);
+    expect(s.goaway).to.equal(null);
+    expect(s.settingsAcks).to.be.at.least(wanted);
+  }
+}
+
+function settingsFramesIn(bytes: Buffer): number {
+  const reader = new FrameReader({ expectPreface: false, maxFrameSize: 1 << 24 });
+  reader.feed(bytes);
+  let n = 0;
+  try {
+    for (let f = reader.next(); f !== null; f = reader.next()) if (f instanceof SettingsFrame && !f.ack) n += 1;
+  } catch {
+    // Only well-formed bytes are sent where a SETTINGS ACK is expected.
+  }
+  return n;
+}
+
+/** Registers one RFC section's cases. */
+export function conformance(section: string, cases: ConformanceCase[]): void {
+  describe(`conformance ${section} (${target})`, function () {
+    this.timeout(15_000);
+    for (const c of cases) {
+      it(`${c.title} → ${describeAnswer(c.answer)}`, async function () {
+        const { port } = await serverUnderTest();
+        let passed = false;
+        try {
+          const peer = c.raw === true ? await Attacker.bare(port) : await Attacker.connect(port);
+          if (c.raw !== true) await peer.ready(target === 'ours' ? 2 : 1);
+          const sent = c.send(peer);
+          await peer.send(sent);
+          await check(peer, c.answer, sent);
+          peer.close();
+          // The server still serves a fresh connection.
+          const probe = await Attacker.connect(port);
+          await probe.ready(target === 'ours' ? 2 : 1);
+          await probe.send(probe.request(1));
+          await probe.until(() => probe.seen.ended.has(1));
+          expect(probe.seen.statusByStream.get(1), 'fresh connection served').to.equal(200);
+          probe.close();
+          passed = true;
+        } finally {
+          results.push({ section, title: c.title, passed });
+        }
+      });
+    }
+  });
+}
+
+after(function () {
+  const file = process.env['CONFORMANCE_RESULTS'];
+  if (file !== undefined && results.length > 0) writeFileSync(file, JSON.stringify(results, null, 1));
+});
