@@ -47,6 +47,7 @@ const target = (process.env['CONFORMANCE_TARGET'] ?? 'ours') as Target;
 const results: Array<{ section: string; title: string; passed: boolean }> = [];
 
 let server: Promise<{ port: number; stop: () => void }> | null = null;
+let anchor: ChildProcess | null = null;
 
 async function waitForPort(port: number): Promise<void> {
   for (let i = 0; i < 200; i++) {
@@ -63,8 +64,12 @@ async function waitForPort(port: number): Promise<void> {
   throw new Error(`the ${target} server did not listen on ${port}`);
 }
 
-/** The server under test, started once for all conformance files. */
-function serverUnderTest(): Promise<{ port: number; stop: () => void }> {
+/**
+ * The server under test, started once for all conformance files. An anchor process that died
+ * (a case crashed it) is started again, so one crash does not fail every later case.
+ */
+async function serverUnderTest(): Promise<{ port: number; stop: () => void }> {
+  if (server !== null && anchor !== null && anchor.exitCode !== null) server = null;
   server ??= (async () => {
     if (target === 'ours') {
       const s = await startServer(0);
@@ -81,6 +86,7 @@ function serverUnderTest(): Promise<{ port: number; stop: () => void }> {
       child = spawn(commandPath('nghttpd'), ['--no-tls', '-a', '127.0.0.1', '-d', dir, String(port)], { stdio: 'ignore' });
     }
     child.unref();
+    anchor = child;
     process.once('exit', () => child.kill());
     await waitForPort(port);
     return { port, stop: () => child.kill() };
