@@ -1,27 +1,30 @@
 /**
  * `npm run bench`: our server (bench/bench-server.ts) and the node:http2 anchor
  * (../shared/bench/anchors/node-http2-server.mjs) measured with h2load by
- * ../shared/bench/run-h2load.sh in the same run, and the ratio ours / node:http2 per scenario.
+ * ../shared/bench/run-h2load.sh in the same run (pinned cores, quiet gate, medians), then one
+ * table: scenario, ours, node:http2, ratio, each server's CPU %. The table also goes to
+ * BENCHMARKS.md with the date and Node version.
  *
- * Options: -s S1,S4 (scenarios; default S1,S4), -r N (repeats, default 3), --scale F (shrink
- * -n of S1-S3/S5), --bulk PATH (S4 path; default /bytes/1073741824), --no-pin.
- * Needs h2load (Debian nghttp2-client) and ../shared beside the repository.
+ * Options: -s S1,S2,S3,S4,S4d,S5 (default: all), -r N (repeats, default 3), --quick (scaled
+ * down: -r 1, --scale 0.1, 256 MiB bulk; a few minutes), --scale F, --bulk PATH, --no-pin,
+ * --no-write (do not touch BENCHMARKS.md). Needs h2load (Debian nghttp2-client) and ../shared.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REPO_ROOT, SHARED_DIR } from '../spec/helpers/shared.js';
 
 const argv = process.argv.slice(2);
+const quick = argv.includes('--quick');
 const get = (flag: string, fallback: string): string => {
   const i = argv.indexOf(flag);
   return i >= 0 ? (argv[i + 1] ?? fallback) : fallback;
 };
-const scenarios = get('-s', 'S1,S4');
-const repeats = get('-r', '3');
-const scale = get('--scale', '1');
-const bulk = get('--bulk', '/bytes/1073741824');
+const scenarios = get('-s', 'S1,S2,S3,S4,S4d,S5');
+const repeats = get('-r', quick ? '1' : '3');
+const scale = get('--scale', quick ? '0.1' : '1');
+const bulk = get('--bulk', quick ? '/bytes/268435456' : '/bytes/1073741824');
 const pin = argv.includes('--no-pin') ? ['--no-pin'] : [];
 
 if (SHARED_DIR === null) {
@@ -47,13 +50,40 @@ for (const s of servers) {
   if (r.status !== 0) console.error(`bench: ${s.label} run exited with ${String(r.status)}`);
 }
 
-// summary.tsv columns: label, scenario, req/s median, min, max, MB/s, p50, p99, srv%, h2load%, n, fail, ...
+// summary.tsv: label, scenario, req/s median, min, max, MB/s, p50, p99, srv%, h2load%, n, fail, ...
 const rows = existsSync(tsv) ? readFileSync(tsv, 'utf8').trim().split('\n').map((l) => l.split('\t')) : [];
-const value = (label: string, scenario: string, column: number): number => Number(rows.find((r) => r[0] === label && r[1] === scenario)?.[column] ?? NaN);
-console.log('\n# h2duplex / node:http2, same run (>1 = we are faster)');
+const cell = (label: string, scenario: string, column: number): number => Number(rows.find((r) => r[0] === label && r[1] === scenario)?.[column] ?? NaN);
+const fmt = (n: number, digits = 0): string => (Number.isFinite(n) ? n.toFixed(digits) : 'n/a');
+const table = [
+  '| scenario | metric | h2duplex | node:http2 | ratio | h2duplex CPU % | node:http2 CPU % |',
+  '|---|---|---|---|---|---|---|',
+];
 for (const scenario of scenarios.split(',')) {
-  const rps = value('h2duplex', scenario, 2) / value('node-http2', scenario, 2);
-  const mbs = value('h2duplex', scenario, 5) / value('node-http2', scenario, 5);
-  console.log(`${scenario}: req/s ratio ${rps.toFixed(2)}  MB/s ratio ${mbs.toFixed(2)}  (ours ${value('h2duplex', scenario, 2).toFixed(0)} req/s ${value('h2duplex', scenario, 5).toFixed(1)} MB/s; node:http2 ${value('node-http2', scenario, 2).toFixed(0)} req/s ${value('node-http2', scenario, 5).toFixed(1)} MB/s)`);
+  const bulkScenario = scenario.startsWith('S4');
+  const latency = scenario === 'S3';
+  // S4: throughput in MB/s; S3: p50 latency (ratio node ÷ ours); others: req/s.
+  const column = bulkScenario ? 5 : latency ? 6 : 2;
+  const ours = cell('h2duplex', scenario, column);
+  const node = cell('node-http2', scenario, column);
+  const ratio = latency ? node / ours : ours / node;
+  const metric = bulkScenario ? 'MB/s' : latency ? 'p50 ms' : 'req/s';
+  table.push(`| ${scenario} | ${metric} | ${fmt(ours, latency ? 3 : bulkScenario ? 1 : 0)} | ${fmt(node, latency ? 3 : bulkScenario ? 1 : 0)} | ${fmt(ratio, 2)} | ${fmt(cell('h2duplex', scenario, 8))} | ${fmt(cell('node-http2', scenario, 8))} |`);
 }
+console.log(`\n# h2duplex vs node:http2, same run (ratio > 1: we are better; S3 is node p50 ÷ ours)\n${table.join('\n')}`);
 console.log(`# raw output: ${out}`);
+
+if (!argv.includes('--no-write')) {
+  const doc = [
+    '# Benchmarks',
+    '',
+    `Latest \`npm run bench${quick ? ' -- --quick' : ''}\`: ${new Date().toISOString()} on Node ${process.version}, ${repeats} repeat(s), scale ${scale}, bulk ${bulk}.`,
+    'Both servers ran in the same invocation through `../shared/bench/run-h2load.sh` (server and h2load',
+    'pinned to separate cores, quiet gate, medians). Scenarios: `../shared/bench/README.md`.',
+    '',
+    ...table,
+    '',
+    'The sans-IO core against Python h2 (in memory): `npm run bench:core`.',
+    '',
+  ];
+  writeFileSync(join(REPO_ROOT, 'BENCHMARKS.md'), doc.join('\n'));
+}
