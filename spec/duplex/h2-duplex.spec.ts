@@ -258,6 +258,7 @@ describe('H2Stream: socket-like members over TCP', function () {
     const seen = new Promise<[string | undefined, number | undefined]>((resolve) => {
       const server = net.createServer((socket) => {
         const h2 = new H2Duplex({ config: { clientSide: false } });
+        socket.on('error', () => h2.destroy());
         socket.pipe(h2).pipe(socket);
         h2.on('stream', (stream: H2Stream) => {
           resolve([stream.remoteAddress, stream.remotePort]);
@@ -267,6 +268,7 @@ describe('H2Stream: socket-like members over TCP', function () {
       });
       server.listen(0, '127.0.0.1', () => {
         const session = http2.connect(`http://127.0.0.1:${(server.address() as { port: number }).port}`);
+        session.on('error', () => undefined);
         session.request({ ':path': '/' }).on('response', () => session.close()).end();
       });
     });

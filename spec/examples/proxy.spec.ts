@@ -86,10 +86,14 @@ describe('examples/proxy', function () {
   });
 
   it('tunnels CONNECT to a TCP echo server (RFC 9113 §8.5)', async function () {
-    const echo = net.createServer((s) => s.pipe(s));
+    const echo = net.createServer((s) => {
+      s.on('error', () => s.destroy());
+      s.pipe(s);
+    });
     await new Promise<void>((resolve) => echo.listen(0, '127.0.0.1', resolve));
     const target = `127.0.0.1:${(echo.address() as net.AddressInfo).port}`;
     const session = http2.connect(proxyUrl);
+    session.on('error', () => undefined);
     try {
       const req = session.request({ ':method': 'CONNECT', ':authority': target });
       const status = await new Promise<number>((resolve) => req.once('response', (h) => resolve(Number(h[':status']))));
