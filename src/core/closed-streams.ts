@@ -8,13 +8,15 @@ import type { StreamClosedBy } from './stream-state.js';
 
 export class ClosedStreams {
   readonly #byId = new Map<number, StreamClosedBy | null>();
-  /** Stream ids in the order they were remembered (a ring), so the oldest is found without an iterator. */
-  readonly #order: Float64Array;
+  /**
+   * Stream ids in the order they were remembered: a ring once it holds `maxEntries`, so the
+   * oldest is found without an iterator. Grown as needed (not preallocated: most connections
+   * close a handful of streams, and 65536 slots would cost 512 KiB each).
+   */
+  readonly #order: number[] = [];
   #head = 0;
 
-  constructor(readonly maxEntries: number) {
-    this.#order = new Float64Array(Math.max(1, maxEntries));
-  }
+  constructor(readonly maxEntries: number) {}
 
   remember(streamId: number, closedBy: StreamClosedBy | null): void {
     if (this.maxEntries <= 0) return;
@@ -23,9 +25,13 @@ export class ClosedStreams {
       this.#byId.set(streamId, closedBy);
       return;
     }
-    if (this.#byId.size >= this.maxEntries) this.#byId.delete(this.#order[this.#head] ?? 0);
-    this.#order[this.#head] = streamId;
-    this.#head = (this.#head + 1) % this.#order.length;
+    if (this.#order.length < this.maxEntries) {
+      this.#order.push(streamId);
+    } else {
+      this.#byId.delete(this.#order[this.#head] ?? 0);
+      this.#order[this.#head] = streamId;
+      this.#head = (this.#head + 1) % this.#order.length;
+    }
     this.#byId.set(streamId, closedBy);
   }
 
