@@ -28,7 +28,11 @@ export interface FetchResult {
   body: Buffer;
 }
 
-/** Opens a transport to `url`: TCP for http:, TLS with ALPN h2 for https:. */
+/**
+ * Opens a transport to `url`: TCP for http:, TLS with ALPN h2 for https:. The socket keeps an
+ * 'error' listener (a reset after the connection is in use must not be an uncaught exception);
+ * callers that care listen for 'error' or 'close' themselves.
+ */
 export function connectTo(url: URL, insecure = false): Promise<net.Socket> {
   const port = Number(url.port || (url.protocol === 'https:' ? 443 : 80));
   const host = url.hostname.replace(/^\[|\]$/g, '');
@@ -42,10 +46,10 @@ export function connectTo(url: URL, insecure = false): Promise<net.Socket> {
         }
         resolve(socket);
       });
-      socket.once('error', reject);
+      socket.on('error', reject);
     } else if (url.protocol === 'http:') {
       const socket = net.connect({ host, port }, () => resolve(socket));
-      socket.once('error', reject);
+      socket.on('error', reject);
     } else {
       reject(new Error(`unsupported scheme ${url.protocol}`));
     }
