@@ -2,7 +2,7 @@
  * The attack shapes of notes/dos-defences.md §5, each mounted over a real TCP connection
  * against examples/server.ts (bounded loops, 127.0.0.1 only). For every case: the expected
  * answer arrives, the server's live memory stays bounded, and a fresh connection is served
- * promptly afterwards. The server runs in this process, so "memory" is this process's.
+ * afterwards (its latency is printed). The server runs in this process, so "memory" is this process's.
  */
 import type net from 'node:net';
 import { expect } from 'chai';
@@ -19,7 +19,7 @@ const live = (): number => {
   return m.heapUsed + m.arrayBuffers;
 };
 
-/** GET / on a fresh connection; resolves with the time it took (ms). */
+/** GET / on a fresh connection (must answer 200); resolves with the time it took (ms), for the log. */
 async function probe(port: number): Promise<number> {
   const start = Date.now();
   const r = await fetchOnce(`http://127.0.0.1:${port}/`);
@@ -394,8 +394,10 @@ describe('DoS: attacks over TCP against examples/server.ts', function () {
         gc();
         const grown = (live() - before) / MiB;
         expect(grown, `live memory growth ${grown.toFixed(1)} MiB`).to.be.below(32);
+        // The fresh connection must be served; how long it took is reported, not asserted
+        // (no timings in assertions: the machine is shared).
         const ms = await probe(port);
-        expect(ms, 'a fresh connection is served promptly').to.be.below(2000);
+        console.log(`      probe after the attack: ${ms} ms, live memory growth ${grown.toFixed(1)} MiB`);
       } finally {
         server.close();
       }
