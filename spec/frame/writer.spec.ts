@@ -83,4 +83,14 @@ describe('FrameWriter', function () {
     taken.push(w.take());
     expect(Buffer.concat(taken).equals(Buffer.concat(written))).to.equal(true);
   });
+
+  it('release() drops an empty slab but never pending bytes', function () {
+    const w = new FrameWriter();
+    w.writeBytes(Buffer.from('abc'));
+    w.release();
+    expect(w.take().toString()).to.equal('abc');
+    w.release();
+    w.writeBytes(Buffer.from('de'));
+    expect(w.take().toString()).to.equal('de');
+  });
 });

@@ -472,6 +472,11 @@ export class H2Connection {
     return this.#reader.inFieldBlock;
   }
 
+  /** Frees idle output memory (our addition: adapters call it when a connection goes quiet). */
+  releaseBuffers(): void {
+    this.#writer.release();
+  }
+
   /** Octets queued for {@link dataToSend} (our addition, for adapters that bound their output). */
   get outboundDataLength(): number {
     return this.#writer.length;

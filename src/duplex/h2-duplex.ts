@@ -106,6 +106,8 @@ const DEFAULT_HEADER_BLOCK_TIMEOUT = 10_000;
 const DEFAULT_IDLE_TIMEOUT = 120_000;
 const DEFAULT_GOAWAY_CLOSE_TIMEOUT = 1000;
 const DEFAULT_MAX_PENDING_RESETS = 20;
+/** Input silence after which the connection's output slab is released. */
+const QUIET_RELEASE_MS = 1000;
 
 /** A timeout option: undefined → the default; 0 or Infinity → off (null). */
 function timeoutOption(value: number | undefined, fallback: number): number | null {
@@ -486,6 +488,8 @@ export class H2Duplex extends Duplex {
       this.#abort(ErrorCodes.ENHANCE_YOUR_CALM, 'A header block was not finished in time (headerBlockTimeout)', 'header_timeout');
       return;
     }
+    // A quiet connection gives back its output slab (most of an idle connection's memory).
+    if (now - this.#lastInputAt >= QUIET_RELEASE_MS && this.#flushHandle === null) connection.releaseBuffers();
     // §4 #24: idle connections are closed gracefully.
     if (t.idle !== null && this.#streams.size === 0 && this.#queued.length === 0 && now - this.#lastInputAt >= t.idle && this.#closing === null) {
       void this.close();

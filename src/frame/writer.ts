@@ -138,6 +138,17 @@ export class FrameWriter {
     return out;
   }
 
+  /**
+   * Lets go of the current slab when nothing is pending (an idle connection then holds no
+   * output memory); the next write starts a small slab again.
+   */
+  release(): void {
+    if (this.length !== 0) return;
+    this.#slab = EMPTY;
+    this.#start = this.#end = 0;
+    this.#preferredSize = INITIAL_SLAB_SIZE;
+  }
+
   /** Discards everything pending. */
   clear(): void {
     this.#sealed = [];
