@@ -17,7 +17,7 @@ import { startServer } from '../../examples/server.js';
 import { FrameReader, SettingsFrame } from '../../src/index.js';
 import { Attacker } from '../helpers/attacker.js';
 import { SHARED_DIR } from '../helpers/shared.js';
-import { commandPath, freePort } from '../helpers/tools.js';
+import { commandPath, freePort, waitForPort } from '../helpers/tools.js';
 
 /** What the server must answer. */
 export type Answer =
@@ -48,21 +48,6 @@ const results: Array<{ section: string; title: string; passed: boolean }> = [];
 
 let server: Promise<{ port: number; stop: () => void }> | null = null;
 let anchor: ChildProcess | null = null;
-
-async function waitForPort(port: number): Promise<void> {
-  for (let i = 0; i < 200; i++) {
-    const ok = await new Promise<boolean>((resolve) => {
-      const s = net.connect(port, '127.0.0.1', () => {
-        s.destroy();
-        resolve(true);
-      });
-      s.on('error', () => resolve(false));
-    });
-    if (ok) return;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  throw new Error(`the ${target} server did not listen on ${port}`);
-}
 
 /**
  * The server under test, started once for all conformance files. An anchor process that died

@@ -56,3 +56,19 @@ export function describeWithCommand(command: string, debianPackage: string, titl
     it.skip(`skipped: ${command} is not installed (apt-get install ${debianPackage})`);
   });
 }
+
+/** Resolves once something accepts TCP connections on 127.0.0.1:`port` (a spawned server is up). */
+export async function waitForPort(port: number, attempts = 200): Promise<void> {
+  for (let i = 0; i < attempts; i++) {
+    const ok = await new Promise<boolean>((resolve) => {
+      const s = net.connect(port, '127.0.0.1', () => {
+        s.destroy();
+        resolve(true);
+      });
+      s.on('error', () => resolve(false));
+    });
+    if (ok) return;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  throw new Error(`nothing listens on 127.0.0.1:${port}`);
+}

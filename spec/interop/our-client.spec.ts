@@ -12,22 +12,7 @@ import { expect } from 'chai';
 import { connectTo, fetchOnce } from '../../examples/client.js';
 import { H2Duplex, type EventHeaders, type H2Stream } from '../../src/index.js';
 import { asObject, collect } from '../helpers/streams.js';
-import { commandPath, describeWithCommand, freePort } from '../helpers/tools.js';
-
-async function waitForPort(port: number): Promise<void> {
-  for (let i = 0; i < 100; i++) {
-    const ok = await new Promise<boolean>((resolve) => {
-      const s = net.connect(port, '127.0.0.1', () => {
-        s.destroy();
-        resolve(true);
-      });
-      s.on('error', () => resolve(false));
-    });
-    if (ok) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`nothing listens on ${port}`);
-}
+import { commandPath, describeWithCommand, freePort, waitForPort } from '../helpers/tools.js';
 
 describe('interop: our client', function () {
   this.timeout(30_000);
