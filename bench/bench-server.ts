@@ -11,6 +11,7 @@
  * Exits on SIGTERM.
  */
 import net from 'node:net';
+import { writeBytes } from '../examples/server.js';
 import { type EventHeaders, H2Duplex, type H2Stream } from '../src/index.js';
 
 const argv = process.argv.slice(2);
@@ -19,27 +20,6 @@ const chunkArg = argv.find((a) => a.startsWith('--chunk='));
 const chunkSize = Math.min(1 << 20, Math.max(1 << 14, Number(chunkArg?.slice('--chunk='.length) ?? 256 * 1024)));
 const PAYLOAD = Buffer.alloc(chunkSize, 0x61);
 const OK_HEADERS: Array<[string, string]> = [[':status', '200'], ['content-length', '2']];
-
-function sendBytes(stream: H2Stream, n: number): void {
-  let left = n;
-  const pump = (): void => {
-    while (left > 0) {
-      const k = Math.min(left, chunkSize);
-      left -= k;
-      const chunk = k === chunkSize ? PAYLOAD : PAYLOAD.subarray(0, k);
-      if (left === 0) {
-        stream.end(chunk);
-        return;
-      }
-      if (!stream.write(chunk)) {
-        stream.once('drain', pump);
-        return;
-      }
-    }
-    stream.end();
-  };
-  pump();
-}
 
 function onStream(stream: H2Stream, headers: EventHeaders): void {
   stream.on('error', () => {
@@ -71,7 +51,7 @@ function onStream(stream: H2Stream, headers: EventHeaders): void {
     const n = Number(path.slice('/bytes/'.length));
     if (Number.isSafeInteger(n) && n >= 0) {
       stream.respond([[':status', '200'], ['content-length', String(n)]]);
-      sendBytes(stream, n);
+      writeBytes(stream, n, PAYLOAD);
       return;
     }
   }

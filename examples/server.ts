@@ -73,14 +73,17 @@ export function handleStream(stream: H2Stream, rawHeaders: EventHeaders): void {
   stream.end('not found\n');
 }
 
-/** Writes n bytes, waiting for 'drain' whenever write() says the window or transport is full. */
-function writeBytes(stream: H2Stream, n: number): void {
+/**
+ * Writes n bytes as repeats of `block`, waiting for 'drain' whenever write() says the window or
+ * transport is full.
+ */
+export function writeBytes(stream: H2Stream, n: number, block: Buffer = CHUNK): void {
   let left = n;
   const more = (): void => {
     while (left > 0) {
-      const size = Math.min(left, CHUNK.length);
+      const size = Math.min(left, block.length);
       left -= size;
-      const chunk = size === CHUNK.length ? CHUNK : CHUNK.subarray(0, size);
+      const chunk = size === block.length ? block : block.subarray(0, size);
       if (left === 0) {
         stream.end(chunk);
         return;

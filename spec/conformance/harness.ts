@@ -14,7 +14,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { startServer } from '../../examples/server.js';
-import { FrameReader, SettingsFrame } from '../../src/index.js';
+import { SettingsFrame } from '../../src/index.js';
+import { framesIn } from '../helpers/frame-factory.js';
 import { Attacker } from '../helpers/attacker.js';
 import { SHARED_DIR } from '../helpers/shared.js';
 import { commandPath, freePort, waitForPort } from '../helpers/tools.js';
@@ -116,16 +117,9 @@ async function check(peer: Attacker, a: Answer, sent: Buffer): Promise<void> {
   }
 }
 
+/** SETTINGS (not ACK) frames in well-formed bytes: each must be acknowledged. */
 function settingsFramesIn(bytes: Buffer): number {
-  const reader = new FrameReader({ expectPreface: false, maxFrameSize: 1 << 24 });
-  reader.feed(bytes);
-  let n = 0;
-  try {
-    for (let f = reader.next(); f !== null; f = reader.next()) if (f instanceof SettingsFrame && !f.ack) n += 1;
-  } catch {
-    // Only well-formed bytes are sent where a SETTINGS ACK is expected.
-  }
-  return n;
+  return framesIn(bytes).filter((f) => f instanceof SettingsFrame && !f.ack).length;
 }
 
 /** Registers one RFC section's cases. */

@@ -2,8 +2,9 @@
  * H2Duplex's time budgets (notes/dos-defences.md §4 #10, #22-#26), with short timeouts.
  */
 import { expect } from 'chai';
-import { createPair, ErrorCodes, FrameReader, GoAwayFrame, H2Duplex, type H2Stream } from '../../src/index.js';
+import { createPair, ErrorCodes, GoAwayFrame, H2Duplex, type H2Stream } from '../../src/index.js';
 import { rawFrame } from '../helpers/bytes.js';
+import { framesIn } from '../helpers/frame-factory.js';
 import { collect, next } from '../helpers/streams.js';
 
 const PREFACE = Buffer.from('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n');
@@ -11,11 +12,7 @@ const GET: Array<[string, string]> = [[':method', 'GET'], [':path', '/'], [':sch
 
 /** The GOAWAY frames in a byte stream. */
 function goaways(bytes: Buffer): GoAwayFrame[] {
-  const reader = new FrameReader({ expectPreface: false, maxFrameSize: 1 << 24 });
-  reader.feed(bytes);
-  const out: GoAwayFrame[] = [];
-  for (let f = reader.next(); f !== null; f = reader.next()) if (f instanceof GoAwayFrame) out.push(f);
-  return out;
+  return framesIn(bytes).filter((f) => f instanceof GoAwayFrame);
 }
 
 /** A server duplex fed raw bytes, with its output collected. */

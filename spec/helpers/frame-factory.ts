@@ -7,6 +7,8 @@ import {
   AltSvcFrame,
   ContinuationFrame,
   DataFrame,
+  type Frame,
+  FrameReader,
   FrameWriter,
   GoAwayFrame,
   HeadersFrame,
@@ -20,6 +22,15 @@ import {
 } from '../../src/frame/index.js';
 
 export type Serializable = { serializeInto(w: FrameWriter): void };
+
+/** Parses a peer's output (no preface, any frame size) back into frames, in order. */
+export function framesIn(bytes: Uint8Array): Frame[] {
+  const reader = new FrameReader({ expectPreface: false, maxFrameSize: 1 << 24 });
+  reader.feed(bytes);
+  const frames: Frame[] = [];
+  for (let f = reader.next(); f !== null; f = reader.next()) frames.push(f);
+  return frames;
+}
 
 /** Serializes frames back to back. */
 export function frameBytes(...frames: Serializable[]): Buffer {

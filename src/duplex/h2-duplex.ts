@@ -293,18 +293,14 @@ export class H2Duplex extends Duplex {
       this.#resolveClosed?.();
       return this.#closing;
     }
+    if (errorCode !== (ErrorCodes.NO_ERROR as number)) {
+      this.#abort(errorCode, 'Connection closed with GOAWAY by us');
+      return this.#closing;
+    }
     try {
       this.connection.closeConnection(errorCode);
     } catch {
       // The connection already failed: its GOAWAY is out.
-    }
-    if (errorCode !== (ErrorCodes.NO_ERROR as number)) {
-      this.#inputClosed = true;
-      this.#failAll(new ConnectionClosedError('Connection closed with GOAWAY by us', errorCode));
-      this.#flush();
-      this.#endOutput();
-      this.#destroyLater();
-      return this.#closing;
     }
     this.#scheduleFlush();
     return this.#closing;
@@ -542,11 +538,13 @@ export class H2Duplex extends Duplex {
         if (ev.remoteReset) (remoteResets ??= new Set()).add(ev.streamId);
       }
     }
-    let pendingResets = 0;
-    for (const ev of events) {
-      if (ev instanceof RequestReceived && remoteResets?.has(ev.streamId) === true && ++pendingResets > this.#maxPendingResets) {
-        this.#abort(ErrorCodes.ENHANCE_YOUR_CALM, 'Too many requests reset before they were accepted (maxPendingResetStreams)', 'too_many_resets');
-        return;
+    if (remoteResets !== null) {
+      let pendingResets = 0;
+      for (const ev of events) {
+        if (ev instanceof RequestReceived && remoteResets.has(ev.streamId) && ++pendingResets > this.#maxPendingResets) {
+          this.#abort(ErrorCodes.ENHANCE_YOUR_CALM, 'Too many requests reset before they were accepted (maxPendingResetStreams)', 'too_many_resets');
+          return;
+        }
       }
     }
     for (const ev of events) {

@@ -7,7 +7,6 @@ import { expect } from 'chai';
 import {
   DenialOfServiceError,
   ErrorCodes,
-  FrameReader,
   GoAwayFrame,
   H2Configuration,
   H2Connection,
@@ -18,15 +17,12 @@ import {
   SettingCodes,
 } from '../../../src/index.js';
 import { rawFrame } from '../../helpers/bytes.js';
+import { framesIn } from '../../helpers/frame-factory.js';
 import { connectedPair, names, REQ, server } from '../../helpers/peers.js';
 
-/** The GOAWAY among a connection's output, or null. */
+/** The last GOAWAY among a connection's output, or null. */
 function goaway(c: H2Connection): GoAwayFrame | null {
-  const reader = new FrameReader({ expectPreface: false, maxFrameSize: 1 << 24 });
-  reader.feed(c.dataToSend());
-  let found: GoAwayFrame | null = null;
-  for (let f = reader.next(); f !== null; f = reader.next()) if (f instanceof GoAwayFrame) found = f;
-  return found;
+  return framesIn(c.dataToSend()).filter((f) => f instanceof GoAwayFrame).pop() ?? null;
 }
 
 function expectCalm(c: H2Connection, debug: string): void {
