@@ -1,50 +1,85 @@
 /**
- * Bounded memory of how streams closed (h2 `_closed_streams`, a SizeLimitDict): late frames
- * for a stream we reset are answered with RST_STREAM, frames for one that ended normally are
- * a connection error. The oldest entries are forgotten first, so memory stays bounded
- * however many streams a connection opens.
+ * Bounded memory of how streams closed (h2 `_closed_streams`): late frames for a stream we
+ * reset are answered with RST_STREAM, frames after the peer's END_STREAM are a connection
+ * error. Each record is kept for `ms` milliseconds and at most `max` at once, oldest
+ * forgotten first (notes/dos-defences.md §4 #21 `resetStreamRetention`, hyper-h2's
+ * reset-stream expiry): only frames already in flight when the stream closed need it, and a
+ * peer that closes streams fast must not grow it. A forgotten stream is answered as h2
+ * answers one that fell out of its record: DATA gets RST_STREAM(STREAM_CLOSED) with its
+ * connection window credited back, WINDOW_UPDATE, RST_STREAM and PRIORITY are ignored, and a
+ * HEADERS is a new stream id below the highest (PROTOCOL_ERROR, RFC 9113 §5.1.1). No new
+ * state is made for any of them.
  */
 import type { StreamClosedBy } from './stream-state.js';
 
+/** `{ max, ms }`: records kept at once and how long each is kept (Infinity: no bound). */
+export interface RetentionOptions {
+  readonly max: number;
+  readonly ms: number;
+}
+
+/** Compact the queue arrays once this many forgotten slots sit at their front. */
+const COMPACT_AT = 1024;
+
 export class ClosedStreams {
   readonly #byId = new Map<number, StreamClosedBy | null>();
-  /**
-   * Stream ids in the order they were remembered: a ring once it holds `maxEntries`, so the
-   * oldest is found without an iterator. Grown as needed (not preallocated: most connections
-   * close a handful of streams, and 65536 slots would cost 512 KiB each).
-   */
-  readonly #order: number[] = [];
+  /** Stream ids and when they were remembered, oldest first, from `#head` on (a FIFO queue). */
+  readonly #ids: number[] = [];
+  readonly #times: number[] = [];
   #head = 0;
 
-  constructor(readonly maxEntries: number) {}
+  constructor(
+    readonly retention: RetentionOptions,
+    readonly clock: () => number,
+  ) {}
 
   remember(streamId: number, closedBy: StreamClosedBy | null): void {
-    if (this.maxEntries <= 0) return;
+    if (!(this.retention.max >= 1)) return;
+    const now = this.clock();
+    this.#expire(now);
     if (this.#byId.has(streamId)) {
       // Stream ids are remembered once each; a repeat only updates how it closed.
       this.#byId.set(streamId, closedBy);
       return;
     }
-    if (this.#order.length < this.maxEntries) {
-      this.#order.push(streamId);
-    } else {
-      this.#byId.delete(this.#order[this.#head] ?? 0);
-      this.#order[this.#head] = streamId;
-      this.#head = (this.#head + 1) % this.#order.length;
-    }
+    if (this.#byId.size >= this.retention.max) this.#forgetOldest();
+    this.#ids.push(streamId);
+    this.#times.push(now);
     this.#byId.set(streamId, closedBy);
   }
 
   has(streamId: number): boolean {
-    return this.#byId.has(streamId);
+    return this.closedBy(streamId) !== undefined;
   }
 
-  /** How the stream closed, or undefined if it is not remembered. */
+  /** How the stream closed, or undefined if it is not (or no longer) remembered. */
   closedBy(streamId: number): StreamClosedBy | null | undefined {
+    if (this.#byId.size === 0) return undefined;
+    this.#expire(this.clock());
     return this.#byId.get(streamId);
   }
 
   get size(): number {
     return this.#byId.size;
+  }
+
+  #expire(now: number): void {
+    const { ms } = this.retention;
+    if (ms === Infinity) return;
+    while (this.#head < this.#ids.length && now - (this.#times[this.#head] ?? now) > ms) this.#forgetOldest();
+  }
+
+  #forgetOldest(): void {
+    this.#byId.delete(this.#ids[this.#head] ?? 0);
+    this.#head += 1;
+    if (this.#head >= COMPACT_AT && this.#head * 2 >= this.#ids.length) {
+      this.#ids.splice(0, this.#head);
+      this.#times.splice(0, this.#head);
+      this.#head = 0;
+    } else if (this.#head === this.#ids.length) {
+      this.#ids.length = 0;
+      this.#times.length = 0;
+      this.#head = 0;
+    }
   }
 }

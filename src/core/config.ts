@@ -3,9 +3,9 @@
  * Limits beyond h2 (DoS budgets) live in limits.ts and are added here as options.
  */
 import type { RateLimitOptions } from './budgets.js';
+import type { RetentionOptions } from './closed-streams.js';
 import {
   DEFAULT_GLITCH_RATE_LIMIT,
-  DEFAULT_MAX_CLOSED_STREAMS,
   DEFAULT_MAX_CONTINUATION_FRAMES,
   DEFAULT_MAX_HEADER_BLOCK_SIZE,
   DEFAULT_MAX_HEADER_LIST_PAIRS,
@@ -16,6 +16,7 @@ import {
   DEFAULT_MAX_REFUSED_STREAMS,
   DEFAULT_MAX_SETTINGS_ENTRIES,
   DEFAULT_RESET_RATE_LIMIT,
+  DEFAULT_RESET_STREAM_RETENTION,
 } from './limits.js';
 
 /** How header names and values appear in events: decoded strings, or raw Buffers (`null`). */
@@ -43,8 +44,11 @@ export interface H2ConfigurationOptions {
   maxHeaderBlockSize?: number;
   /** CONTINUATION frames per inbound field block; beyond it ENHANCE_YOUR_CALM. Default 8. */
   maxContinuationFrames?: number;
-  /** Closed streams remembered for late frames (h2 MAX_CLOSED_STREAMS). Default 65536. */
-  maxClosedStreams?: number;
+  /**
+   * Closed streams remembered to answer late frames: at most `max` at once, each for `ms`.
+   * Default { max: 50, ms: 1000 }; h2 keeps 65536 without expiry ({ max: 65536, ms: Infinity }).
+   */
+  resetStreamRetention?: RetentionOptions;
   // DoS budgets (notes/dos-defences.md §4; docs/security.md). Infinity disables one.
   /** Consecutive refused peer streams before GOAWAY(ENHANCE_YOUR_CALM, "too_many_refused_streams"). Default 100. */
   maxRefusedStreams?: number;
@@ -107,6 +111,12 @@ function rate(name: string, v: RateLimitOptions | undefined, d: RateLimitOptions
   return { burst: v.burst, perSecond: v.perSecond };
 }
 
+function retention(name: string, v: RetentionOptions | undefined, d: RetentionOptions): RetentionOptions {
+  if (v === undefined) return d;
+  if (typeof v !== 'object' || !(v.max >= 0) || !(v.ms >= 0)) throw new RangeError(`${name} must be { max >= 0, ms >= 0 } (max 0 keeps none)`);
+  return { max: v.max, ms: v.ms };
+}
+
 /** h2: `H2Configuration`. */
 export class H2Configuration {
   clientSide: boolean;
@@ -119,7 +129,7 @@ export class H2Configuration {
   logger: H2Logger;
   maxHeaderBlockSize: number;
   maxContinuationFrames: number;
-  maxClosedStreams: number;
+  resetStreamRetention: RetentionOptions;
   maxRefusedStreams: number;
   resetRateLimit: RateLimitOptions;
   maxLocalErrorResets: number;
@@ -147,7 +157,7 @@ export class H2Configuration {
     this.logger = options.logger ?? NO_LOG;
     this.maxHeaderBlockSize = positive('maxHeaderBlockSize', options.maxHeaderBlockSize, DEFAULT_MAX_HEADER_BLOCK_SIZE);
     this.maxContinuationFrames = positive('maxContinuationFrames', options.maxContinuationFrames, DEFAULT_MAX_CONTINUATION_FRAMES);
-    this.maxClosedStreams = positive('maxClosedStreams', options.maxClosedStreams, DEFAULT_MAX_CLOSED_STREAMS);
+    this.resetStreamRetention = retention('resetStreamRetention', options.resetStreamRetention, DEFAULT_RESET_STREAM_RETENTION);
     this.maxRefusedStreams = positive('maxRefusedStreams', options.maxRefusedStreams, DEFAULT_MAX_REFUSED_STREAMS);
     this.resetRateLimit = rate('resetRateLimit', options.resetRateLimit, DEFAULT_RESET_RATE_LIMIT);
     this.maxLocalErrorResets = positive('maxLocalErrorResets', options.maxLocalErrorResets, DEFAULT_MAX_LOCAL_ERROR_RESETS);

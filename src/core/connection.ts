@@ -40,7 +40,7 @@ import {
   UnknownFrame,
   WindowUpdateFrame,
 } from '../frame/index.js';
-import { HpackDecoder, HpackEncoder } from '../hpack/index.js';
+import { type DecodedBlock, HpackDecoder, HpackEncoder } from '../hpack/index.js';
 import { CountLimit, RateLimit } from './budgets.js';
 import { ClosedStreams } from './closed-streams.js';
 import { H2Configuration, type H2ConfigurationOptions, type H2Logger, NO_LOG } from './config.js';
@@ -98,6 +98,8 @@ function isControlFrame(frame: Serializable): boolean {
  * and forced once it holds this many, so the map stays small whatever the peer's limit.
  */
 const PRUNE_AT = 128;
+/** The answer to a request whose header list is over our limits (RFC 6585 §5). */
+const HEADER_LIST_TOO_LARGE: HeaderInput[] = [[':status', '431']];
 
 /** h2: `H2Connection`. */
 export class H2Connection {
@@ -167,7 +169,7 @@ export class H2Connection {
     this.remoteSettings = new Settings(!client);
     this.maxOutboundFrameSize = this.remoteSettings.maxFrameSize;
     this.maxInboundFrameSize = this.localSettings.maxFrameSize;
-    this.#closedStreams = new ClosedStreams(this.config.maxClosedStreams);
+    this.#closedStreams = new ClosedStreams(this.config.resetStreamRetention, this.config.clock);
     this.#log = this.config.logger === NO_LOG ? null : this.config.logger;
     this.#resets = new RateLimit(this.config.resetRateLimit, this.config.clock);
     this.#glitches = new RateLimit(this.config.glitchRateLimit, this.config.clock);
@@ -643,7 +645,9 @@ export class H2Connection {
       if (this.#streams.size >= Math.min(max, PRUNE_AT)) overLimit = this.openInboundStreams + 1 > max;
     }
     // Decoded before anything else so the compression context stays in sync whatever happens next.
-    const headers = this.#decodeHeaders(frame.headerBlock);
+    const block = this.#decoder.decode(frame.headerBlock);
+    const oversized = this.#oversizedRequest(frame.streamId, block);
+    const headers = oversized ? [] : this.#headerList(block);
     this.#stateMachine.processInput(ConnectionInput.RECV_HEADERS);
     // RFC 9113 §5.1.2: a stream over our MAX_CONCURRENT_STREAMS is a stream error; REFUSED_STREAM
     // tells the peer it may retry (h2 makes it a connection error: see README).
@@ -654,6 +658,7 @@ export class H2Connection {
     if (this.#refusedAfterGoAway(frame.streamId)) return { frames: [], events: [] };
     const stream = this.#getOrCreateStream(frame.streamId, this.config.clientSide ? 0 : 1);
     this.#refused.reset();
+    if (oversized) return this.#answerOversizedRequest(stream, frame.endStream);
     if (this.config.validateInboundHeaders && !this.config.clientSide && this.localSettings.enableConnectProtocol !== 1 && headers.some(([name]) => name === ':protocol')) {
       // RFC 8441 §3/§4: :protocol without our SETTINGS_ENABLE_CONNECT_PROTOCOL is a malformed request.
       throw new ProtocolError('Received :protocol without SETTINGS_ENABLE_CONNECT_PROTOCOL', { streamId: frame.streamId, scope: 'stream' });
@@ -888,7 +893,34 @@ export class H2Connection {
   }
 
   #decodeHeaders(block: Uint8Array): Array<[string, string]> {
-    const result = this.#decoder.decode(block);
+    return this.#headerList(this.#decoder.decode(block));
+  }
+
+  /**
+   * A new request over maxHeaderListSize or maxHeaderListPairs (notes/dos-defences.md §4 #12,
+   * #13) is refused with 431, not by ending the connection: only that request is at fault. A
+   * client, trailers and PUSH_PROMISE keep h2's answer, GOAWAY(ENHANCE_YOUR_CALM).
+   */
+  #oversizedRequest(streamId: number, block: DecodedBlock): boolean {
+    if (!block.tooLarge && block.fieldCount <= this.config.maxHeaderListPairs) return false;
+    return !this.config.clientSide && streamId % 2 === 1 && streamId > this.highestInboundStreamId;
+  }
+
+  /**
+   * RFC 6585 §5 / RFC 9113 §8.1: `:status 431` with END_STREAM; if the request body has not
+   * ended, RST_STREAM(NO_ERROR) asks the client to stop sending it. The application never
+   * sees the request. Counts a glitch (§4 #7).
+   */
+  #answerOversizedRequest(stream: Stream, endStream: boolean): { frames: Serializable[]; events: Event[] } {
+    this.#glitch();
+    this.#log?.debug(`Request on stream ${stream.streamId} refused with 431: its header list is over our limits`);
+    stream.receiveOversizedRequest(endStream);
+    this.sendHeaders(stream.streamId, HEADER_LIST_TOO_LARGE, { endStream: true });
+    if (!endStream) this.resetStream(stream.streamId, ErrorCodes.NO_ERROR);
+    return { frames: [], events: [] };
+  }
+
+  #headerList(result: DecodedBlock): Array<[string, string]> {
     if (result.fieldCount > this.config.maxHeaderListPairs) {
       throw new DenialOfServiceError(`too_many_headers: ${result.fieldCount} fields in one header block (maxHeaderListPairs ${this.config.maxHeaderListPairs})`);
     }

@@ -3,6 +3,8 @@
  */
 export { H2Connection, type SendHeadersOptions, type SendDataOptions } from './connection.js';
 export { H2Configuration, type H2ConfigurationOptions, type HeaderEncoding, type H2Logger } from './config.js';
+export type { RateLimitOptions } from './budgets.js';
+export type { RetentionOptions } from './closed-streams.js';
 export { ConnectionState } from './connection-state.js';
 export { StreamState } from './stream-state.js';
 export { SettingCodes, Settings, ChangedSetting, type SettingsInput } from './settings.js';

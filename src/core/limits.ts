@@ -8,8 +8,11 @@
 export const DEFAULT_MAX_HEADER_BLOCK_SIZE = 2 * 65536;
 /** notes/dos-defences.md §4 #15: CONTINUATION frames per block (nghttp2's value; CVE-2024-28182 family). */
 export const DEFAULT_MAX_CONTINUATION_FRAMES = 8;
-/** h2 `MAX_CLOSED_STREAMS`: how many closed streams we remember to answer late frames correctly. */
-export const DEFAULT_MAX_CLOSED_STREAMS = 2 ** 16;
+/**
+ * §4 #21: closed streams remembered to answer frames already in flight, and for how long
+ * (hyper-h2's values; h2 keeps 65536 with no expiry, up to ~3 MiB per connection).
+ */
+export const DEFAULT_RESET_STREAM_RETENTION = { max: 50, ms: 1000 } as const;
 /** h2's advertised MAX_CONCURRENT_STREAMS for our side. */
 export const DEFAULT_MAX_CONCURRENT_STREAMS = 100;
 /** h2 `DEFAULT_MAX_HEADER_LIST_SIZE`: advertised and enforced from the start. */

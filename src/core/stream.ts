@@ -184,6 +184,16 @@ export class Stream {
    * A complete header block arrived. `headers` are decoded octet strings in wire order.
    * @throws ProtocolError (stream scope for malformed messages), StreamClosedError.
    */
+  /**
+   * A request whose header list was over our limits (notes/dos-defences.md §4 #12): the
+   * stream opens as for any request, but its fields were dropped, so there is nothing to
+   * validate and no event; the connection answers 431.
+   */
+  receiveOversizedRequest(endStream: boolean): void {
+    this.#processReceived(StreamInput.RECV_HEADERS);
+    if (endStream) this.#processReceived(StreamInput.RECV_END_STREAM);
+  }
+
   receiveHeaders(headers: Array<[string, string]>, endStream: boolean, priority: PriorityUpdated | null): Event[] {
     const fields = headers.map(([name, value]) => ({ name, value }));
     let input = StreamInput.RECV_HEADERS;

@@ -12,8 +12,11 @@ import {
   H2Connection,
   type H2ConfigurationOptions,
   H2Error,
+  HeadersFrame,
+  HpackDecoder,
   HpackEncoder,
   ProtocolError,
+  RstStreamFrame,
   SettingCodes,
 } from '../../../src/index.js';
 import { rawFrame } from '../../helpers/bytes.js';
@@ -113,12 +116,43 @@ describe('H2Connection: DoS budgets', function () {
     expect(names(ok.receiveData(rawFrame(4, 0, 0, payload.subarray(0, 32 * 6))))).to.deep.equal(['RemoteSettingsChanged']);
   });
 
-  it('refuses header blocks with more than maxHeaderListPairs fields → "too_many_headers"', function () {
-    const s = budgetServer({ maxHeaderListPairs: 20 });
-    const enc = new HpackEncoder();
+  describe('header lists over maxHeaderListSize or maxHeaderListPairs', function () {
     const many = Array.from({ length: 17 }, (_, i): [string, string] => [`x-${i}`, 'v']);
-    expect(() => s.receiveData(request(enc, 1, many))).to.throw(DenialOfServiceError);
-    expectCalm(s, 'too_many_headers');
+
+    it('a server answers the request alone with 431 and END_STREAM; the next request is served', function () {
+      const s = budgetServer({ maxHeaderListPairs: 20 });
+      const enc = new HpackEncoder();
+      expect(s.receiveData(request(enc, 1, many))).to.deep.equal([]);
+      const answer = framesIn(s.dataToSend());
+      expect(answer.map((f) => `${f.constructor.name}:${f.streamId}`)).to.deep.equal(['HeadersFrame:1']);
+      expect((answer[0] as HeadersFrame).endStream).to.equal(true);
+      expect(new HpackDecoder().decode((answer[0] as HeadersFrame).headerBlock).fields.map((f) => [f.name, f.value])).to.deep.equal([[':status', '431']]);
+      expect(names(s.receiveData(request(enc, 3)))).to.deep.equal(['RequestReceived', 'StreamEnded']);
+    });
+
+    it('asks for the rest of an unfinished request body to stop: 431, then RST_STREAM(NO_ERROR)', function () {
+      const s = budgetServer({});
+      const enc = new HpackEncoder();
+      const block = enc.encode([...REQ, ['x-big', 'v'.repeat(70000)] as [string, string]].map(([name, value]) => ({ name, value })));
+      const frames = [rawFrame(1, 0, 1, block.subarray(0, 16384))];
+      for (let at = 16384; at < block.length; at += 16384) frames.push(rawFrame(9, at + 16384 >= block.length ? 4 : 0, 1, block.subarray(at, at + 16384)));
+      expect(s.receiveData(Buffer.concat(frames))).to.deep.equal([]);
+      const answer = framesIn(s.dataToSend());
+      expect(answer.map((f) => f.constructor.name)).to.deep.equal(['HeadersFrame', 'RstStreamFrame']);
+      expect((answer[1] as RstStreamFrame).errorCode).to.equal(ErrorCodes.NO_ERROR);
+      // Its body, still in flight, meets a stream we reset: answered, not a connection error.
+      s.receiveData(rawFrame(0, 1, 1, '78'));
+      expect(goaway(s)).to.equal(null);
+    });
+
+    it('a client keeps h2\'s answer to an oversized response: GOAWAY "too_many_headers"', function () {
+      const { client, server: s } = connectedPair({ maxHeaderListPairs: 20 });
+      client.sendHeaders(1, REQ, { endStream: true });
+      s.receiveData(client.dataToSend());
+      s.sendHeaders(1, [[':status', '200'], ...many, ...many], { endStream: true });
+      expect(() => client.receiveData(s.dataToSend())).to.throw(DenialOfServiceError);
+      expectCalm(client, 'too_many_headers');
+    });
   });
 
   it('ends a run of refused streams: maxRefusedStreams → "too_many_refused_streams"', function () {
@@ -180,9 +214,52 @@ describe('H2Connection: DoS budgets', function () {
     });
   });
 
+  describe('resetStreamRetention: closed streams remembered for late frames', function () {
+    /** A server that answered `count` GETs (all closed by END_STREAM both ways), then pruned them. */
+    const answered = (count: number, clock: () => number) => {
+      const s = budgetServer({ clock, resetStreamRetention: { max: 50, ms: 1000 } });
+      const enc = new HpackEncoder();
+      for (let i = 0, id = 1; i < count; i++, id += 2) {
+        s.receiveData(request(enc, id));
+        s.sendHeaders(id, [[':status', '204']], { endStream: true });
+      }
+      expect(s.openInboundStreams).to.equal(0); // prunes the closed streams into the record
+      s.dataToSend();
+      return s;
+    };
+    const lastId = 2 * 200 - 1;
+
+    it('answers DATA after END_STREAM on a remembered stream with GOAWAY(STREAM_CLOSED)', function () {
+      const s = answered(200, () => 0);
+      expect(() => s.receiveData(rawFrame(0, 0, lastId, '78'))).to.throw(ProtocolError);
+      expect(goaway(s)?.errorCode).to.equal(ErrorCodes.STREAM_CLOSED);
+    });
+
+    it('keeps at most max records: an older stream is answered with RST_STREAM(STREAM_CLOSED), as h2 answers one it forgot', function () {
+      const s = answered(200, () => 0);
+      expect(s.receiveData(rawFrame(0, 0, lastId - 2 * 50, '78'))).to.deep.equal([]);
+      const out = framesIn(s.dataToSend()).map((f) => `${f.constructor.name}:${f.streamId}`);
+      expect(out).to.deep.equal([`RstStreamFrame:${lastId - 100}`]);
+    });
+
+    it('forgets records after ms: the newest stream is then answered like a forgotten one', function () {
+      const time = fixedClock();
+      const s = answered(200, time.clock);
+      time.advance(1001);
+      expect(s.receiveData(rawFrame(0, 0, lastId, '78'))).to.deep.equal([]);
+      expect(framesIn(s.dataToSend()).map((f) => f.constructor.name)).to.deep.equal(['RstStreamFrame']);
+      // WINDOW_UPDATE and RST_STREAM on it are ignored; a HEADERS on it is a stream id below the highest.
+      expect(s.receiveData(Buffer.concat([rawFrame(8, 0, lastId, '00000010'), rawFrame(3, 0, lastId, '00000008')]))).to.deep.equal([]);
+      expect(() => s.receiveData(request(new HpackEncoder(), lastId))).to.throw(ProtocolError);
+      expect(goaway(s)?.errorCode).to.equal(ErrorCodes.PROTOCOL_ERROR);
+    });
+  });
+
   it('validates budget options', function () {
     expect(() => new H2Configuration({ resetRateLimit: { burst: 0, perSecond: 1 } })).to.throw(RangeError);
     expect(() => new H2Configuration({ maxLocalErrorResets: -1 })).to.throw(RangeError);
+    expect(() => new H2Configuration({ resetStreamRetention: { max: -1, ms: 10 } })).to.throw(RangeError);
+    expect(new H2Configuration({ resetStreamRetention: { max: 65536, ms: Infinity } }).resetStreamRetention.ms).to.equal(Infinity);
     expect(new H2Configuration({ glitchRateLimit: { burst: Infinity, perSecond: 0 } }).glitchRateLimit.burst).to.equal(Infinity);
     expect(new H2Connection(new H2Configuration({ maxOutboundControlFrames: Infinity }))).to.be.instanceOf(H2Connection);
   });
