@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { expect } from 'chai';
-import { createPair, H2Duplex, type H2Stream, SettingCodes } from '../../src/index.js';
+import { createPair, ErrorCodes, H2Duplex, type H2Stream, SettingCodes } from '../../src/index.js';
 import { next } from '../helpers/streams.js';
 
 const POST: Array<[string, string]> = [[':method', 'POST'], [':path', '/upload'], [':scheme', 'http'], [':authority', 'pair']];
@@ -122,6 +122,38 @@ describe('H2Duplex backpressure', function () {
     await settle();
     expect(writer.accepted()).to.equal(stalled);
     writer.stop();
+    client.destroy();
+    server.destroy();
+  });
+
+  it('refuses new streams while the connection holds more than maxSessionMemory, serves them again once it drains', async function () {
+    const { client, server } = createPair({ server: { maxSessionMemory: 256 * 1024 } });
+    const GET: Array<[string, string]> = [[':method', 'GET'], [':path', '/'], [':scheme', 'http'], [':authority', 'pair']];
+    server.on('stream', (stream: H2Stream) => {
+      // A handler that ignores backpressure: 512 KiB sits in the stream's writable buffer.
+      stream.respond([[':status', '200']]);
+      stream.end(Buffer.alloc(512 * 1024, 1));
+    });
+    const big = client.request(GET, { endStream: true });
+    await next(big, 'response');
+    await settle();
+    expect(server.sessionMemory).to.be.above(256 * 1024);
+    const refused = client.request(GET, { endStream: true });
+    const code = await new Promise<number>((resolve) => refused.on('close', () => resolve(refused.rstCode ?? -1)));
+    refused.on('error', () => undefined);
+    expect(code).to.equal(ErrorCodes.REFUSED_STREAM);
+    // The client reads the body: the server's buffers drain and it takes streams again.
+    let body = 0;
+    big.on('data', (d: Buffer) => (body += d.length));
+    await next(big, 'end');
+    expect(body).to.equal(512 * 1024);
+    await settle();
+    expect(server.sessionMemory).to.be.below(256 * 1024);
+    const served = client.request(GET, { endStream: true });
+    const [headers] = await next<[Array<[string, string]>]>(served, 'response').then((h) => [h]);
+    expect(headers).to.not.equal(undefined);
+    served.resume();
+    await next(served, 'end');
     client.destroy();
     server.destroy();
   });

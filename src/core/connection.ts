@@ -469,6 +469,14 @@ export class H2Connection {
     return this.#outstandingSettings;
   }
 
+  /**
+   * Extension (not in h2): while true, new streams the peer opens are refused with
+   * RST_STREAM(REFUSED_STREAM) and counted by `maxRefusedStreams`, exactly as streams over
+   * our MAX_CONCURRENT_STREAMS are. H2Duplex sets it while the connection holds more than
+   * `maxSessionMemory` (notes/dos-defences.md §4 #17): the core cannot see application buffers.
+   */
+  refuseNewStreams = false;
+
   /** True while a HEADERS/PUSH_PROMISE block waits for its CONTINUATIONs (it blocks the connection). */
   get inHeaderBlock(): boolean {
     return this.#reader.inFieldBlock;
@@ -642,7 +650,8 @@ export class H2Connection {
     let overLimit = false;
     if (!this.#streams.has(frame.streamId) && frame.streamId > this.highestInboundStreamId) {
       const max = this.localSettings.maxConcurrentStreams;
-      if (this.#streams.size >= Math.min(max, PRUNE_AT)) overLimit = this.openInboundStreams + 1 > max;
+      if (this.refuseNewStreams) overLimit = true;
+      else if (this.#streams.size >= Math.min(max, PRUNE_AT)) overLimit = this.openInboundStreams + 1 > max;
     }
     // Decoded before anything else so the compression context stays in sync whatever happens next.
     const block = this.#decoder.decode(frame.headerBlock);

@@ -3,7 +3,7 @@
  */
 export { H2Connection, type SendHeadersOptions, type SendDataOptions } from './connection.js';
 export { H2Configuration, type H2ConfigurationOptions, type HeaderEncoding, type H2Logger } from './config.js';
-export type { RateLimitOptions } from './budgets.js';
+export { RateLimit, type RateLimitOptions } from './budgets.js';
 export type { RetentionOptions } from './closed-streams.js';
 export { ConnectionState } from './connection-state.js';
 export { StreamState } from './stream-state.js';

@@ -31,6 +31,8 @@ import {
   InformationalResponseReceived,
   PingAckReceived,
   PushedStreamReceived,
+  RateLimit,
+  type RateLimitOptions,
   RemoteSettingsChanged,
   RequestReceived,
   ResponseReceived,
@@ -81,6 +83,19 @@ export interface H2DuplexOptions {
    * Default 20 (hyper-h2 `max_pending_accept_reset_streams`).
    */
   maxPendingResetStreams?: number;
+  /**
+   * Octets the connection may hold: output not yet taken by the transport, every stream's
+   * unread input and unsent writes, and an estimate per stream object and for the header
+   * tables. Above it new streams from the peer are refused with RST_STREAM(REFUSED_STREAM)
+   * (counted by `maxRefusedStreams`). Default 10 MiB (Node's `maxSessionMemory`).
+   */
+  maxSessionMemory?: number;
+  /**
+   * Non-final DATA frames under 256 octets that we send only because the peer's window is that
+   * small (CVE-2019-9511). Beyond it: GOAWAY(ENHANCE_YOUR_CALM, "data_dribble").
+   * Default { burst: 1000, perSecond: 100 }; `burst: Infinity` disables.
+   */
+  smallDataFrameRateLimit?: RateLimitOptions;
 }
 
 /** Listener arguments of H2Duplex's own events (plus every core event under its class name). */
@@ -106,6 +121,15 @@ const DEFAULT_HEADER_BLOCK_TIMEOUT = 10_000;
 const DEFAULT_IDLE_TIMEOUT = 120_000;
 const DEFAULT_GOAWAY_CLOSE_TIMEOUT = 1000;
 const DEFAULT_MAX_PENDING_RESETS = 20;
+const DEFAULT_MAX_SESSION_MEMORY = 10 * 1024 * 1024;
+const DEFAULT_SMALL_DATA_FRAME_RATE_LIMIT = { burst: 1000, perSecond: 100 } as const;
+/**
+ * What one open stream costs besides its buffers: an H2Stream (a Duplex) and the core's Stream,
+ * measured with --expose-gc over 10,000 open streams (`npm run bench:memory`), rounded up.
+ */
+const STREAM_MEMORY_ESTIMATE = 4096;
+/** Both HPACK tables at their default size (SETTINGS_HEADER_TABLE_SIZE 4096 each way). */
+const HEADER_TABLES_ESTIMATE = 2 * 4096;
 /** Input silence after which the connection's output slab is released. */
 const QUIET_RELEASE_MS = 1000;
 
@@ -158,6 +182,9 @@ export class H2Duplex extends Duplex {
   readonly #maxStreams: number;
   #streamsSeen = 0;
   readonly #maxPendingResets: number;
+  readonly #maxSessionMemory: number;
+  readonly #smallDataFrames: RateLimit;
+  #dribbling = false;
   /** Streams the peer reset in the read being dispatched. */
   #resetInBatch: Set<number> | null = null;
   #housekeeping: NodeJS.Timeout | null = null;
@@ -183,6 +210,9 @@ export class H2Duplex extends Duplex {
     };
     this.#maxStreams = options.maxStreamsPerConnection ?? 0;
     this.#maxPendingResets = options.maxPendingResetStreams ?? DEFAULT_MAX_PENDING_RESETS;
+    this.#maxSessionMemory = options.maxSessionMemory ?? DEFAULT_MAX_SESSION_MEMORY;
+    if (!(this.#maxSessionMemory > 0)) throw new RangeError('maxSessionMemory must be a positive number of octets (Infinity disables)');
+    this.#smallDataFrames = new RateLimit(options.smallDataFrameRateLimit ?? DEFAULT_SMALL_DATA_FRAME_RATE_LIMIT, () => performance.now());
     this.#startHousekeeping();
     // The source piped into us is usually the socket: remember its address for H2Stream.
     this.on('pipe', (source: { remoteAddress?: unknown; remotePort?: unknown }) => {
@@ -217,6 +247,18 @@ export class H2Duplex extends Duplex {
   }
 
   /** The transport's remote address, learned from a piped net.Socket. */
+  /**
+   * Octets this connection holds (what `maxSessionMemory` bounds): output queued in the core
+   * and in our readable side, each stream's unread input and unsent writes, plus estimates for
+   * stream objects and header tables. Input is not paused over the limit: the WINDOW_UPDATEs
+   * that let queued output drain arrive as input.
+   */
+  get sessionMemory(): number {
+    let octets = this.connection.outboundDataLength + this.readableLength + HEADER_TABLES_ESTIMATE;
+    for (const stream of this.#streams.values()) octets += STREAM_MEMORY_ESTIMATE + stream.readableLength + stream.writableLength;
+    return octets;
+  }
+
   get remoteAddress(): string | undefined {
     return this.#remoteAddress;
   }
@@ -314,6 +356,8 @@ export class H2Duplex extends Duplex {
       return;
     }
     this.#lastInputAt = Date.now();
+    // §4 #17: decided before the core sees the input, so refused streams are counted there.
+    if (this.#maxSessionMemory !== Infinity) this.connection.refuseNewStreams = this.sessionMemory > this.#maxSessionMemory;
     let events: Event[];
     try {
       events = this.connection.receiveData(chunk);
@@ -702,6 +746,17 @@ export class H2Duplex extends Duplex {
         this.#waiting.delete(stream);
         if (this.#queued.length > 0) this.#startQueued();
         if (this.connection.draining) this.#scheduleFlush();
+      },
+      smallDataFrame: () => {
+        if (this.#smallDataFrames.take()) return true;
+        if (!this.#dribbling) {
+          this.#dribbling = true;
+          // Not from inside the send loop that asked: the abort flushes and ends our output.
+          queueMicrotask(() => {
+            this.#abort(ErrorCodes.ENHANCE_YOUR_CALM, 'The peer keeps the flow-control window tiny (smallDataFrameRateLimit)', 'data_dribble');
+          });
+        }
+        return false;
       },
       address: () => ({ remoteAddress: this.#remoteAddress, remotePort: this.#remotePort }),
     };

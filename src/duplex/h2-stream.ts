@@ -31,7 +31,7 @@ export const kFail = Symbol('h2duplex.fail');
 export const kPendingWrite = Symbol('h2duplex.pendingWrite');
 export const kStart = Symbol('h2duplex.start');
 
-/** Smallest DATA frame we send because of a small peer window (the last piece of a write may be smaller). */
+/** DATA frames below this, forced by a small peer window, count against smallDataFrameRateLimit (notes/dos-defences.md §4 #19). */
 const MIN_DATA_FRAME = 256;
 
 /** A write waiting to be handed to the core. */
@@ -356,10 +356,10 @@ export class H2Stream extends Duplex {
     const left = p.data.length - p.offset;
     const n = Math.min(left, window, budget);
     if (n <= 0 && left > 0) return 0;
-    // CVE-2019-9511 (data dribble): a peer that opens its window a few octets at a time would
-    // have us build a frame per octet. Wait until the window takes MIN_DATA_FRAME octets (or
-    // all that is left); the peer's next WINDOW_UPDATE wakes us.
-    if (n < left && window < MIN_DATA_FRAME && n === window) return 0;
+    // CVE-2019-9511 (data dribble): a peer that opens its window a few octets at a time makes
+    // us build a frame per WINDOW_UPDATE. A legitimate peer with a tiny window must still get
+    // its data, so such frames are not refused but rate limited (smallDataFrameRateLimit).
+    if (n < left && n < MIN_DATA_FRAME && n === window && !this.#host.smallDataFrame()) return 0;
     // The last chunk of an ended stream carries END_STREAM itself (no empty DATA frame after).
     const last = n === left && this.writableEnded && this.#trailers === null && this.writableLength === p.data.length;
     try {

@@ -15,6 +15,12 @@ export interface StreamHost {
   adopt(streamId: number, role: StreamRole): H2Stream;
   /** The stream is finished with: drop it from the routing table. */
   forget(stream: H2Stream): void;
+  /**
+   * The peer's window forces a DATA frame under 256 octets (CVE-2019-9511 data dribble): takes
+   * one from `smallDataFrameRateLimit`; false when it is spent, and the connection then ends
+   * with GOAWAY(ENHANCE_YOUR_CALM, "data_dribble").
+   */
+  smallDataFrame(): boolean;
   /** The transport's address, when the duplex learned it (from a piped net.Socket). */
   address(): { remoteAddress: string | undefined; remotePort: number | undefined };
 }

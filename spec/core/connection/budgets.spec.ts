@@ -169,6 +169,20 @@ describe('H2Connection: DoS budgets', function () {
     expectCalm(s, 'too_many_refused_streams');
   });
 
+  it('refuses every new peer stream while refuseNewStreams is set (H2Duplex: maxSessionMemory), counted as refusals', function () {
+    const s = budgetServer({ maxRefusedStreams: 2 });
+    const enc = new HpackEncoder();
+    s.refuseNewStreams = true;
+    expect(s.receiveData(Buffer.concat([request(enc, 1), request(enc, 3)]))).to.deep.equal([]);
+    expect(framesIn(s.dataToSend()).map((f) => `${f.constructor.name}:${(f as RstStreamFrame).errorCode}`)).to.deep.equal(['RstStreamFrame:7', 'RstStreamFrame:7']);
+    s.refuseNewStreams = false;
+    expect(names(s.receiveData(request(enc, 5)))).to.deep.equal(['RequestReceived', 'StreamEnded']);
+    s.refuseNewStreams = true;
+    s.receiveData(Buffer.concat([request(enc, 7), request(enc, 9)]));
+    expect(() => s.receiveData(request(enc, 11))).to.throw(DenialOfServiceError);
+    expectCalm(s, 'too_many_refused_streams');
+  });
+
   it('limits our own outstanding PINGs and SETTINGS (local errors, no frame)', function () {
     const { client, server: s } = connectedPair({ maxOutstandingPings: 2, maxOutstandingSettings: 2 });
     client.ping(Buffer.from('aaaaaaaa'));
