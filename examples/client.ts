@@ -63,6 +63,9 @@ export async function fetchOnce(target: string, options: FetchOptions = {}): Pro
   const h2 = new H2Duplex();
   socket.pipe(h2).pipe(socket);
   socket.on('error', (err) => h2.destroy(err));
+  // A transport error fails the open request, which reports it (its 'error', or the for-await
+  // below). Once the exchange is over a late one (the server went away) has nobody to tell.
+  h2.on('error', () => undefined);
   try {
     const method = options.method ?? (options.body === undefined ? 'GET' : 'POST');
     const req = h2.request(
