@@ -5,6 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { expect } from 'chai';
+import sinon from 'sinon';
 import { createPair, ErrorCodes, H2Duplex, type H2Stream, SettingCodes } from '../../src/index.js';
 import { next } from '../helpers/streams.js';
 
@@ -154,6 +155,29 @@ describe('H2Duplex backpressure', function () {
     expect(headers).to.not.equal(undefined);
     served.resume();
     await next(served, 'end');
+    client.destroy();
+    server.destroy();
+  });
+
+  it('does not poll a writer that waits for flow-control window (no busy loop while the peer keeps it shut)', async function () {
+    const { client, server } = createPair({ client: { settings: { [SettingCodes.INITIAL_WINDOW_SIZE]: 1000 } } });
+    server.on('stream', (stream: H2Stream) => {
+      stream.respond([[':status', '200']]);
+      stream.end(Buffer.alloc(1 << 20));
+    });
+    const req = client.request([[':method', 'GET'], [':path', '/'], [':scheme', 'http'], [':authority', 'pair']], { endStream: true });
+    req.pause();
+    await next(req, 'response');
+    await settle();
+    // The server's writer is parked on a shut window: count how often it is asked to send.
+    const asked = sinon.spy(server.connection, 'localFlowControlWindow');
+    await settle();
+    expect(asked.callCount, 'window checks while nothing can change').to.be.at.most(2);
+    // A read opens the window, and the writer goes on.
+    req.resume();
+    await next(req, 'end');
+    expect(asked.callCount).to.be.above(2);
+    asked.restore();
     client.destroy();
     server.destroy();
   });

@@ -26,6 +26,8 @@ export interface Observed {
   /** DATA frames with fewer than 256 payload octets and no END_STREAM (data-dribble check). */
   tinyDataFrames: number;
   closed: boolean;
+  /** The socket's error, if it failed (ECONNRESET, EPIPE). */
+  error?: string;
 }
 
 export class Attacker {
@@ -63,7 +65,10 @@ export class Attacker {
       }
     });
     socket.on('close', () => (this.seen.closed = true));
-    socket.on('error', () => (this.seen.closed = true));
+    socket.on('error', (err) => {
+      this.seen.error = err.message;
+      this.seen.closed = true;
+    });
   }
 
   /** Connects without sending anything (for preface cases). */

@@ -165,6 +165,8 @@ export class H2Duplex extends Duplex {
   #flushHandle: NodeJS.Immediate | null = null;
   /** Octets handed to the core since the last flush. */
   #spent = 0;
+  /** A writer in this flush was held back by the output budget, not by its window. */
+  #budgetLimited = false;
   /** The `_write` callback held while the output is over its high-water mark. */
   #heldInput: (() => void) | null = null;
   #outputEnded = false;
@@ -420,12 +422,15 @@ export class H2Duplex extends Duplex {
   #flush(): void {
     this.#flushHandle = null;
     if (this.#outputEnded) return;
+    this.#budgetLimited = false;
     for (let round = 0; round < MAX_SEND_ROUNDS && this.#sendWaiting() > 0; round++);
     // Slabs as they are (usually one): joining them would copy every octet again.
     for (const chunk of this.connection.dataToSendChunks()) this.push(chunk);
     this.#spent = 0;
-    // Output room may have opened for writers that hit the budget.
-    if (this.#waiting.size > 0 && this.#outputBudget() >= MIN_SEND_BUDGET) this.#scheduleFlush();
+    // Writers held back by this flush's budget can go on now that the output was pushed. Those
+    // waiting for flow-control window are not polled: a WINDOW_UPDATE (#onWindow) wakes them,
+    // and polling them would spin the event loop for as long as the peer keeps its window shut.
+    if (this.#budgetLimited && this.#waiting.size > 0 && this.#outputBudget() >= MIN_SEND_BUDGET) this.#scheduleFlush();
     this.#maybeFinishDraining();
   }
 
@@ -445,6 +450,9 @@ export class H2Duplex extends Duplex {
         const n = stream[kSend](budget);
         this.#spent += n;
         sent += n;
+        if (n === budget) this.#budgetLimited = true;
+      } else {
+        this.#budgetLimited = true;
       }
       if (stream[kPendingWrite] && !stream.destroyed) this.#waiting.add(stream);
     }
