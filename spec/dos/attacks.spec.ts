@@ -93,10 +93,11 @@ const CASES: Case[] = [
       const update = rawFrame(8, 0, 1, '00000001');
       const deadline = Date.now() + 20_000;
       await a.until(() => a.seen.dataFrames > 0);
-      for (let i = 0; i < 5000 && a.seen.goaway === null && !a.seen.closed && Date.now() < deadline; i++) {
+      const going = () => a.seen.goaway === null && !a.seen.closed && Date.now() < deadline;
+      for (let i = 0; i < 5000 && going(); i++) {
         const frames = a.seen.dataFrames;
         if (!(await a.send(update))) break;
-        while (a.seen.dataFrames === frames && a.seen.goaway === null && !a.seen.closed && Date.now() < deadline) await new Promise((r) => setImmediate(r));
+        while (a.seen.dataFrames === frames && going()) await new Promise((r) => setImmediate(r));
       }
       await a.settle(500);
       return a;

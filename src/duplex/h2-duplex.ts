@@ -422,7 +422,6 @@ export class H2Duplex extends Duplex {
   #flush(): void {
     this.#flushHandle = null;
     if (this.#outputEnded) return;
-    this.#budgetLimited = false;
     for (let round = 0; round < MAX_SEND_ROUNDS && this.#sendWaiting() > 0; round++);
     // Slabs as they are (usually one): joining them would copy every octet again.
     for (const chunk of this.connection.dataToSendChunks()) this.push(chunk);
@@ -431,6 +430,7 @@ export class H2Duplex extends Duplex {
     // waiting for flow-control window are not polled: a WINDOW_UPDATE (#onWindow) wakes them,
     // and polling them would spin the event loop for as long as the peer keeps its window shut.
     if (this.#budgetLimited && this.#waiting.size > 0 && this.#outputBudget() >= MIN_SEND_BUDGET) this.#scheduleFlush();
+    this.#budgetLimited = false;
     this.#maybeFinishDraining();
   }
 
