@@ -1,7 +1,10 @@
 /**
  * The h2duplex server for ../shared/bench/run-h2load.sh: h2c on 127.0.0.1, the anchor routes.
  *
- *   node --import tsx bench/bench-server.ts PORT [--chunk=BYTES]
+ *   node --import tsx bench/bench-server.ts PORT [--chunk=BYTES] [--max-streams=N]
+ *
+ * --max-streams=N advertises SETTINGS_MAX_CONCURRENT_STREAMS N (default 100, h2's value) and
+ * lifts maxSessionMemory.
  *
  * Routes (the same on every anchor server, ../shared/bench/README.md):
  *   GET /            200, "ok"
@@ -12,13 +15,18 @@
  */
 import net from 'node:net';
 import { writeBytes } from '../examples/server.js';
-import { type EventHeaders, H2Duplex, type H2Stream } from '../src/index.js';
+import { type EventHeaders, H2Duplex, type H2Stream, SettingCodes } from '../src/index.js';
 
 const argv = process.argv.slice(2);
 const port = Number(argv[0] ?? 8080);
 const chunkArg = argv.find((a) => a.startsWith('--chunk='));
 const chunkSize = Math.min(1 << 20, Math.max(1 << 14, Number(chunkArg?.slice('--chunk='.length) ?? 256 * 1024)));
 const PAYLOAD = Buffer.alloc(chunkSize, 0x61);
+const maxStreamsArg = argv.find((a) => a.startsWith('--max-streams='));
+const settings = {
+  [SettingCodes.INITIAL_WINDOW_SIZE]: 256 * 1024,
+  ...(maxStreamsArg === undefined ? {} : { [SettingCodes.MAX_CONCURRENT_STREAMS]: Number(maxStreamsArg.slice('--max-streams='.length)) }),
+};
 const OK_HEADERS: Array<[string, string]> = [[':status', '200'], ['content-length', '2']];
 
 function onStream(stream: H2Stream, headers: EventHeaders): void {
@@ -60,7 +68,9 @@ function onStream(stream: H2Stream, headers: EventHeaders): void {
 
 const server = net.createServer((socket) => {
   socket.setNoDelay(true);
-  const h2 = new H2Duplex({ config: { clientSide: false } });
+  // With --max-streams the bench measures what many open streams cost: maxSessionMemory (which
+// counts an estimate per stream) would refuse them first.
+const h2 = new H2Duplex({ config: { clientSide: false }, settings, ...(maxStreamsArg === undefined ? {} : { maxSessionMemory: Infinity }) });
   socket.pipe(h2).pipe(socket);
   socket.on('error', () => h2.destroy());
   socket.on('close', () => h2.destroy());

@@ -11,6 +11,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { MEMORY_SECTION } from './memory-section.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REPO_ROOT, SHARED_DIR } from '../spec/helpers/shared.js';
@@ -85,5 +86,9 @@ if (!argv.includes('--no-write')) {
     'The sans-IO core against Python h2 (in memory): `npm run bench:core`.',
     '',
   ];
-  writeFileSync(join(REPO_ROOT, 'BENCHMARKS.md'), doc.join('\n'));
+  // The memory section belongs to `npm run bench:memory`: keep it.
+  const file = join(REPO_ROOT, 'BENCHMARKS.md');
+  const previous = existsSync(file) ? readFileSync(file, 'utf8') : '';
+  const memory = previous.indexOf(MEMORY_SECTION);
+  writeFileSync(file, doc.join('\n') + (memory >= 0 ? `\n${previous.slice(memory)}` : ''));
 }

@@ -1,36 +1,69 @@
 /**
- * `npm run bench:memory`: bytes per idle HTTP/2 connection, our bench server vs the node:http2
- * anchor, each in its own process: RSS (from /proc) before and after 1,000 client connections
- * that each completed one GET / and then stay open and idle.
+ * `npm run bench:memory`: what idle connections and open streams cost a server, ours (the bench
+ * server) vs the node:http2 anchor, each in its own process. Each server is measured from
+ * inside (bench/memory-probe.ts: live heap + Buffers after a full GC) and by its RSS.
  *
- * Options: --connections N (default 1000).
+ *   1. `--connections N` (default 1000) node:http2 clients each complete one GET / and stay idle.
+ *   2. `--streams N` (default 10000) POST streams are opened on one connection and left open
+ *      (request body not ended, so neither server answers yet); both servers advertise room.
+ *
+ * Prints bytes per connection and per stream, and the ratio ours ÷ node (lower is better), and
+ * writes them to BENCHMARKS.md's memory section (`--no-write` to skip).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { fork, type ChildProcess } from 'node:child_process';
 import http2 from 'node:http2';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO_ROOT, SHARED_DIR } from '../spec/helpers/shared.js';
 import { freePort, waitForPort } from '../spec/helpers/tools.js';
+import { MEMORY_SECTION } from './memory-section.js';
 
 const argv = process.argv.slice(2);
-const at = argv.indexOf('--connections');
-const count = at >= 0 ? Number(argv[at + 1]) : 1000;
+const option = (name: string, fallback: number): number => {
+  const at = argv.indexOf(`--${name}`);
+  return at >= 0 ? Number(argv[at + 1]) : fallback;
+};
+const connectionCount = option('connections', 1000);
+const streamCount = option('streams', 10_000);
 
-function rssKiB(pid: number): number {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? NaN);
+interface Stats {
+  live: number;
+  rss: number;
 }
 
-async function measure(label: string, command: string[]): Promise<number> {
+interface Server {
+  port: number;
+  stats(): Promise<Stats>;
+  stop(): void;
+}
+
+async function startServer(script: string, args: string[]): Promise<Server> {
   const port = await freePort();
-  const child: ChildProcess = spawn(command[0] ?? 'node', [...command.slice(1), String(port)], { stdio: 'ignore' });
+  const child: ChildProcess = fork(script, [String(port), ...args], {
+    execArgv: ['--expose-gc', '--import', 'tsx', '--import', join(REPO_ROOT, 'bench', 'memory-probe.ts')],
+    stdio: ['ignore', 'ignore', 'ignore', 'ipc'],
+  });
   await waitForPort(port);
   await new Promise((r) => setTimeout(r, 500));
-  const pid = child.pid ?? 0;
-  const before = rssKiB(pid);
+  return {
+    port,
+    stats: () =>
+      new Promise((resolve) => {
+        child.once('message', (m) => resolve(m as Stats));
+        child.send('stats');
+      }),
+    stop: () => child.kill(),
+  };
+}
+
+const settle = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const kib = (octets: number) => `${(octets / 1024).toFixed(1)} KiB`;
+
+async function idleConnections(server: Server): Promise<Stats> {
+  const before = await server.stats();
   const sessions: http2.ClientHttp2Session[] = [];
-  for (let i = 0; i < count; i++) {
-    const session = http2.connect(`http://127.0.0.1:${port}`);
+  for (let i = 0; i < connectionCount; i++) {
+    const session = http2.connect(`http://127.0.0.1:${server.port}`);
     session.on('error', () => undefined);
     await new Promise<void>((resolve) => {
       const req = session.request({ ':path': '/' });
@@ -42,19 +75,73 @@ async function measure(label: string, command: string[]): Promise<number> {
     sessions.push(session);
   }
   // Idle for a few seconds, as idle connections are (ours releases buffers after 1 s of quiet).
-  await new Promise((r) => setTimeout(r, 3000));
-  const after = rssKiB(pid);
-  const perConnection = ((after - before) * 1024) / count;
-  console.log(`${label.padEnd(11)} RSS ${before} KiB -> ${after} KiB with ${count} idle connections: ${(perConnection / 1024).toFixed(1)} KiB per connection`);
+  await settle(3000);
+  const after = await server.stats();
   for (const s of sessions) s.destroy();
-  child.kill();
-  return perConnection;
+  return { live: (after.live - before.live) / connectionCount, rss: (after.rss - before.rss) / connectionCount };
+}
+
+async function openStreams(server: Server): Promise<Stats> {
+  const session = http2.connect(`http://127.0.0.1:${server.port}`, { peerMaxConcurrentStreams: streamCount + 1, settings: { maxConcurrentStreams: streamCount + 1 } });
+  session.on('error', () => undefined);
+  await new Promise((resolve) => session.once('remoteSettings', resolve));
+  await settle(200);
+  const before = await server.stats();
+  const streams: http2.ClientHttp2Stream[] = [];
+  for (let i = 0; i < streamCount && !session.destroyed; i++) {
+    const req = session.request({ ':method': 'POST', ':path': '/upload' }, { endStream: false });
+    req.on('error', () => undefined);
+    req.resume();
+    streams.push(req);
+    if (i % 500 === 499) await settle(10);
+  }
+  // A stream is sent once node:http2 has given it an id (its 'ready' event is not reliable here).
+  while (streams.some((s) => s.pending)) await settle(20);
+  await settle(1500);
+  const after = await server.stats();
+  const stillOpen = streams.filter((s) => !s.closed).length;
+  session.destroy();
+  if (stillOpen < streamCount) console.log(`  (only ${stillOpen} of ${streamCount} streams stayed open)`);
+  return { live: (after.live - before.live) / streamCount, rss: (after.rss - before.rss) / streamCount };
+}
+
+async function measure(label: string, script: string, args: string[]): Promise<{ connection: Stats; stream: Stats }> {
+  let server = await startServer(script, args);
+  const connection = await idleConnections(server);
+  server.stop();
+  console.log(`${label.padEnd(11)} per idle connection: live ${kib(connection.live)}, RSS ${kib(connection.rss)}  (${connectionCount} connections)`);
+  server = await startServer(script, args);
+  const stream = await openStreams(server);
+  server.stop();
+  console.log(`${label.padEnd(11)} per open stream:     live ${kib(stream.live)}, RSS ${kib(stream.rss)}  (${streamCount} streams on one connection)`);
+  return { connection, stream };
 }
 
 if (SHARED_DIR === null) {
   console.error('bench:memory: ../shared is missing');
   process.exit(2);
 }
-const node = await measure('node:http2', ['node', join(SHARED_DIR, 'bench', 'anchors', 'node-http2-server.mjs')]);
-const ours = await measure('h2duplex', ['node', '--import', 'tsx', join(REPO_ROOT, 'bench', 'bench-server.ts')]);
-console.log(`ratio (ours ÷ node, lower is better): ${(ours / node).toFixed(2)}`);
+const node = await measure('node:http2', join(SHARED_DIR, 'bench', 'anchors', 'node-http2-server.mjs'), []);
+const ours = await measure('h2duplex', join(REPO_ROOT, 'bench', 'bench-server.ts'), [`--max-streams=${streamCount + 1}`]);
+const ratio = (a: number, b: number) => (a / b).toFixed(2);
+const row = (what: string, o: Stats, n: Stats) => `| ${what} | ${kib(o.live)} | ${kib(n.live)} | ${ratio(o.live, n.live)} | ${kib(o.rss)} | ${kib(n.rss)} | ${ratio(o.rss, n.rss)} |`;
+const section = [
+  MEMORY_SECTION,
+  '',
+  `${new Date().toISOString()} on Node ${process.version}: ${connectionCount} idle connections, then ${streamCount} open streams on one connection,`,
+  'each server in its own process. "live" is heap + Buffers after a full GC inside the server (node:http2 keeps',
+  "nghttp2's state in native memory, which only RSS shows); RSS is the process's growth. Ratio: ours ÷ node, lower is better.",
+  '',
+  '| per | h2duplex live | node:http2 live | ratio | h2duplex RSS | node:http2 RSS | ratio |',
+  '|---|---|---|---|---|---|---|',
+  row('idle connection', ours.connection, node.connection),
+  row('open stream', ours.stream, node.stream),
+  '',
+].join('\n');
+if (!argv.includes('--no-write')) {
+  const file = join(REPO_ROOT, 'BENCHMARKS.md');
+  const previous = existsSync(file) ? readFileSync(file, 'utf8') : '# Benchmarks\n';
+  const at = previous.indexOf(MEMORY_SECTION);
+  writeFileSync(file, `${(at >= 0 ? previous.slice(0, at) : `${previous.trimEnd()}\n\n`)}${section}`);
+}
+console.log(`ratio ours ÷ node (lower is better): idle connection live ${ratio(ours.connection.live, node.connection.live)}, RSS ${ratio(ours.connection.rss, node.connection.rss)}; open stream live ${ratio(ours.stream.live, node.stream.live)}, RSS ${ratio(ours.stream.rss, node.stream.rss)}`);

@@ -158,3 +158,27 @@ export class UnknownFrameReceived extends Event {
     super();
   }
 }
+
+/**
+ * Every event class by its name: H2Duplex emits each core event under its class name, so
+ * `h2.on('RequestReceived', (event) => …)` is typed by this map.
+ */
+export interface CoreEventMap {
+  StreamEnded: StreamEnded;
+  PriorityUpdated: PriorityUpdated;
+  RequestReceived: RequestReceived;
+  ResponseReceived: ResponseReceived;
+  TrailersReceived: TrailersReceived;
+  InformationalResponseReceived: InformationalResponseReceived;
+  DataReceived: DataReceived;
+  WindowUpdated: WindowUpdated;
+  RemoteSettingsChanged: RemoteSettingsChanged;
+  SettingsAcknowledged: SettingsAcknowledged;
+  PingReceived: PingReceived;
+  PingAckReceived: PingAckReceived;
+  StreamReset: StreamReset;
+  PushedStreamReceived: PushedStreamReceived;
+  ConnectionTerminated: ConnectionTerminated;
+  AlternativeServiceAvailable: AlternativeServiceAvailable;
+  UnknownFrameReceived: UnknownFrameReceived;
+}

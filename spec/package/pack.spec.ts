@@ -1,0 +1,92 @@
+/**
+ * The published package: `npm pack` holds only what users need, and the tarball installs into
+ * a scratch project where ESM `import`, CommonJS `require()` (Node ≥ 20.19 loads ESM from
+ * require) and the TypeScript declarations all work.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expect } from 'chai';
+import { REPO_ROOT } from '../helpers/shared.js';
+
+function sh(command: string, args: string[], cwd: string): string {
+  const result = spawnSync(command, args, { cwd, encoding: 'utf8', timeout: 180_000 });
+  if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} failed (${String(result.status)}):\n${result.stdout}\n${result.stderr}`);
+  return result.stdout;
+}
+
+describe('npm package', function () {
+  this.timeout(240_000);
+  let scratch = '';
+  let files: string[] = [];
+
+  before(function () {
+    scratch = mkdtempSync(join(tmpdir(), 'h2duplex-pack-'));
+    const packed = JSON.parse(sh('npm', ['pack', '--json', '--pack-destination', scratch], REPO_ROOT)) as Array<{ filename: string; size: number; unpackedSize: number; files: Array<{ path: string }> }>;
+    const info = packed[0];
+    if (info === undefined) throw new Error('npm pack reported nothing');
+    files = info.files.map((f) => f.path);
+    console.log(`      ${info.filename}: ${(info.size / 1024).toFixed(1)} KiB packed, ${(info.unpackedSize / 1024).toFixed(1)} KiB unpacked, ${files.length} files`);
+    const project = join(scratch, 'project');
+    mkdirSync(project);
+    writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'scratch', version: '1.0.0', private: true }));
+    // The dependencies come from npm's cache when `npm ci` ran before (CI), else the registry.
+    sh('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', join(scratch, info.filename)], project);
+  });
+
+  after(function () {
+    if (scratch !== '') rmSync(scratch, { recursive: true, force: true });
+  });
+
+  it('holds only the build, its declarations, and the package documents', function () {
+    expect(files).to.include.members(['package.json', 'README.md', 'LICENSE', 'CHANGELOG.md', 'dist/index.js', 'dist/index.d.ts']);
+    expect(files.some((f) => f.endsWith('.map')), 'no source maps into sources we do not ship').to.equal(false);
+    const unexpected = files.filter((f) => !/^(package\.json|README\.md|LICENSE|CHANGELOG\.md|dist\/.+\.(js|d\.ts))$/.test(f));
+    expect(unexpected, 'files outside dist/ and the documents').to.deep.equal([]);
+    expect(files.some((f) => f.startsWith('spec/') || f.startsWith('src/') || f.startsWith('bench/'))).to.equal(false);
+  });
+
+  /** A program that opens a client/server pair in memory and fetches one response through it. */
+  const exchange = (load: string) => `${load}
+const { client, server } = createPair();
+server.on('stream', (stream) => { stream.respond([[':status', '200']]); stream.end('hello'); });
+const req = client.request([[':method', 'GET'], [':path', '/'], [':scheme', 'http'], [':authority', 'scratch']], { endStream: true });
+let body = '';
+req.on('data', (d) => (body += d));
+req.on('end', () => { console.log(body + ' ' + typeof H2Connection); client.destroy(); server.destroy(); });
+`;
+
+  it('is imported from an ES module', function () {
+    const file = join(scratch, 'project', 'esm.mjs');
+    writeFileSync(file, exchange("import { createPair, H2Connection } from 'h2duplex';"));
+    expect(sh('node', [file], join(scratch, 'project')).trim()).to.equal('hello function');
+  });
+
+  it('is required from CommonJS (require(esm), Node >= 20.19)', function () {
+    const file = join(scratch, 'project', 'cjs.cjs');
+    writeFileSync(file, exchange("const { createPair, H2Connection } = require('h2duplex');"));
+    const result = spawnSync('node', [file], { cwd: join(scratch, 'project'), encoding: 'utf8' });
+    expect(result.stdout.trim(), result.stderr).to.equal('hello function');
+  });
+
+  it('ships declarations a TypeScript project type-checks against', function () {
+    const project = join(scratch, 'project');
+    writeFileSync(
+      join(project, 'check.ts'),
+      `import { H2Connection, H2Configuration, RequestReceived, createPair, type H2Stream } from 'h2duplex';
+const c = new H2Connection(new H2Configuration({ clientSide: false }));
+c.initiateConnection();
+const bytes: Buffer = c.dataToSend();
+const { server } = createPair();
+server.on('stream', (stream: H2Stream) => stream.respond([[':status', '204']], { endStream: true }));
+server.on('RequestReceived', (event: RequestReceived) => event.streamId.toFixed());
+export { bytes };
+`,
+    );
+    // Node's own types come with the package (@types/readable-stream depends on @types/node); no
+    // other @types are visible, so a type our declarations need but do not bring would fail here.
+    writeFileSync(join(project, 'tsconfig.json'), JSON.stringify({ compilerOptions: { module: 'nodenext', moduleResolution: 'nodenext', target: 'es2022', strict: true, noEmit: true, types: ['node'] }, files: ['check.ts'] }));
+    sh('node', [join(REPO_ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', project], project);
+  });
+});
