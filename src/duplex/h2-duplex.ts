@@ -97,6 +97,14 @@ export interface H2DuplexOptions {
    * Default { burst: 1000, perSecond: 100 }; `burst: Infinity` disables.
    */
   smallDataFrameRateLimit?: RateLimitOptions;
+  /**
+   * Start as the upgrade of an HTTP/1.1 request (h2c, RFC 7540 §3.2) instead of with a
+   * plain preface. Client: `true`; `h2.upgradeSettings` is then the HTTP2-Settings value to
+   * send, and `h2.upgradeStream` (stream 1) receives the response. Server: the request's
+   * HTTP2-Settings value and its headers as HTTP/2 fields; it is emitted as `'stream'` 1 (ended)
+   * on the next tick. {@link acceptH2cUpgrade} and {@link requestH2cUpgrade} do the HTTP/1.1 side.
+   */
+  upgrade?: true | { settings: string; request: HeaderInput[] };
 }
 
 /** Each core event, emitted by H2Duplex under its class name with the event as argument. */
@@ -190,6 +198,8 @@ export class H2Duplex extends Duplex {
   #streamsSeen = 0;
   readonly #maxPendingResets: number;
   readonly #maxSessionMemory: number;
+  #upgradeSettings: string | null = null;
+  #upgradeStream: H2Stream | null = null;
   readonly #smallDataFrames: RateLimit;
   #dribbling = false;
   /** Streams the peer reset in the read being dispatched. */
@@ -228,12 +238,48 @@ export class H2Duplex extends Duplex {
     });
 
     const connection = this.connection;
-    connection.initiateConnection();
+    const upgrade = options.upgrade;
+    if (upgrade === undefined) connection.initiateConnection();
+    else this.#startUpgraded(upgrade);
     const settings = options.settings ?? { [SettingCodes.INITIAL_WINDOW_SIZE]: DEFAULT_STREAM_WINDOW };
     if (Object.keys(settings).length > 0 || (settings instanceof Map && settings.size > 0)) connection.updateSettings(settings);
     const window = options.connectionWindowSize ?? DEFAULT_CONNECTION_WINDOW;
     if (window > 65535) connection.incrementFlowControlWindow(window - 65535);
     this.#scheduleFlush();
+  }
+
+  /** Client started with `upgrade: true`: the HTTP2-Settings header value for the HTTP/1.1 request. */
+  get upgradeSettings(): string | null {
+    return this.#upgradeSettings;
+  }
+
+  /** Client started with `upgrade: true`: stream 1, which carries the response to the upgraded request. */
+  get upgradeStream(): H2Stream | null {
+    return this.#upgradeStream;
+  }
+
+  /**
+   * The core's h2c start (h2 `initiate_upgrade_connection`): stream 1 is the HTTP/1.1 request,
+   * already sent (client) or received (server), so it is half-closed from the client's side.
+   */
+  #startUpgraded(upgrade: true | { settings: string; request: HeaderInput[] }): void {
+    const connection = this.connection;
+    if (connection.config.clientSide) {
+      if (upgrade !== true) throw new TypeError('a client starts an upgrade with `upgrade: true`');
+      this.#upgradeSettings = connection.initiateUpgradeConnection();
+      this.#upgradeStream = this.#adopt(1, 'request', true);
+      return;
+    }
+    if (upgrade === true) throw new TypeError('a server upgrade needs the request: `upgrade: { settings, request }`');
+    connection.initiateUpgradeConnection(upgrade.settings);
+    const headers = [...upgrade.request].map(([name, value]): [string, string] => [String(name), String(value)]);
+    // Emitted once the caller has attached its 'stream' listener (it gets us back first).
+    process.nextTick(() => {
+      if (this.destroyed) return;
+      const ended = new StreamEnded(1);
+      this.#dispatch([new RequestReceived(1, headers, ended, null), ended]);
+      this.#scheduleFlush();
+    });
   }
 
   // Typed listeners for our own events; everything else is Duplex's.
