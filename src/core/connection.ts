@@ -477,6 +477,11 @@ export class H2Connection {
    */
   refuseNewStreams = false;
 
+  /** Extension (not in h2): frames parsed from the peer (a HEADERS with its CONTINUATIONs counts once). */
+  framesReceived = 0;
+  /** Extension (not in h2): frames queued for the peer (a HEADERS split into CONTINUATIONs counts once). */
+  framesSent = 0;
+
   /** True while a HEADERS/PUSH_PROMISE block waits for its CONTINUATIONs (it blocks the connection). */
   get inHeaderBlock(): boolean {
     return this.#reader.inFieldBlock;
@@ -539,6 +544,7 @@ export class H2Connection {
           this.#fail(err, err instanceof ProtocolError && err.message === 'Invalid HTTP/2 preamble.');
         }
         if (frame === null) return events;
+        this.framesReceived += 1;
         try {
           events.push(...this.#receiveFrame(frame));
         } catch (err) {
@@ -850,6 +856,7 @@ export class H2Connection {
         throw new DenialOfServiceError(`flood: ${this.#controlFrames} control frames queued and not sent (maxOutboundControlFrames)`);
       }
       f.serializeInto(this.#writer);
+      this.framesSent += 1;
     }
   }
 

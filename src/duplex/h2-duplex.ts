@@ -15,6 +15,7 @@
  *   answers is stopped by the transport's own backpressure.
  */
 import { randomBytes } from 'node:crypto';
+import { debuglog } from 'node:util';
 import { Duplex } from 'readable-stream';
 import { ErrorCodes } from '../error-codes.js';
 import { AckTimeoutError, ConnectionClosedError, H2Error, ProtocolError, StreamResetError } from '../errors.js';
@@ -45,6 +46,7 @@ import {
   TrailersReceived,
   WindowUpdated,
 } from '../core/index.js';
+import { FrameTrace, type TraceSink } from './trace.js';
 import { H2Stream, kData, kEnd, kFail, kPendingWrite, kReset, kSend, kStart, type SendHeadersAdapterOptions, type StreamRole } from './h2-stream.js';
 import type { StreamHost } from './stream-host.js';
 
@@ -105,6 +107,32 @@ export interface H2DuplexOptions {
    * on the next tick. {@link acceptH2cUpgrade} and {@link requestH2cUpgrade} do the HTTP/1.1 side.
    */
   upgrade?: true | { settings: string; request: HeaderInput[] };
+  /**
+   * A frame trace in `nghttp -v`'s format: `true` writes it to stderr, a function receives each
+   * line. Also on with `NODE_DEBUG=h2duplex` (through util.debuglog). Costs a second parse of
+   * every byte: for debugging.
+   */
+  trace?: boolean | TraceSink;
+}
+
+/** Counters of one connection ({@link H2Duplex.stats}). */
+export interface H2DuplexStats {
+  /** Frames parsed from the peer (a HEADERS with its CONTINUATIONs counts once). */
+  framesReceived: number;
+  /** Frames queued for the peer. */
+  framesSent: number;
+  /** Octets read from the transport. */
+  bytesReceived: number;
+  /** Octets handed to the transport. */
+  bytesSent: number;
+  /** Streams open or half-closed, either side's. */
+  openStreams: number;
+  /** What the peer may still send us on the connection (our receive window). */
+  inboundWindow: number;
+  /** What we may still send on the connection (the peer's window). */
+  outboundWindow: number;
+  /** Round-trip time of the last answered ping(), in milliseconds; null before one. */
+  lastRtt: number | null;
 }
 
 /** Each core event, emitted by H2Duplex under its class name with the event as argument. */
@@ -145,6 +173,16 @@ const STREAM_MEMORY_ESTIMATE = 4096;
 const HEADER_TABLES_ESTIMATE = 2 * 4096;
 /** Input silence after which the connection's output slab is released. */
 const QUIET_RELEASE_MS = 1000;
+
+/** NODE_DEBUG=h2duplex turns the trace on for every connection (util.debuglog's convention). */
+const debugTrace = debuglog('h2duplex');
+
+function traceSink(option: boolean | TraceSink | undefined): TraceSink | null {
+  if (typeof option === 'function') return option;
+  if (option === true) return (line) => process.stderr.write(`${line}\n`);
+  if (option === undefined && debugTrace.enabled) return (line) => { debugTrace('%s', line); };
+  return null;
+}
 
 /** A timeout option: undefined → the default; 0 or Infinity → off (null). */
 function timeoutOption(value: number | undefined, fallback: number): number | null {
@@ -198,6 +236,10 @@ export class H2Duplex extends Duplex {
   #streamsSeen = 0;
   readonly #maxPendingResets: number;
   readonly #maxSessionMemory: number;
+  readonly #trace: FrameTrace | null;
+  #bytesReceived = 0;
+  #bytesSent = 0;
+  #lastRtt: number | null = null;
   #upgradeSettings: string | null = null;
   #upgradeStream: H2Stream | null = null;
   readonly #smallDataFrames: RateLimit;
@@ -237,6 +279,8 @@ export class H2Duplex extends Duplex {
       if (typeof source.remotePort === 'number') this.#remotePort = source.remotePort;
     });
 
+    const sink = traceSink(options.trace);
+    this.#trace = sink === null ? null : new FrameTrace(sink, this.connection.config.clientSide);
     const connection = this.connection;
     const upgrade = options.upgrade;
     if (upgrade === undefined) connection.initiateConnection();
@@ -246,6 +290,21 @@ export class H2Duplex extends Duplex {
     const window = options.connectionWindowSize ?? DEFAULT_CONNECTION_WINDOW;
     if (window > 65535) connection.incrementFlowControlWindow(window - 65535);
     this.#scheduleFlush();
+  }
+
+  /** Frames and octets each way, open streams, windows, the last ping RTT. */
+  get stats(): H2DuplexStats {
+    const c = this.connection;
+    return {
+      framesReceived: c.framesReceived,
+      framesSent: c.framesSent,
+      bytesReceived: this.#bytesReceived,
+      bytesSent: this.#bytesSent,
+      openStreams: c.openInboundStreams + c.openOutboundStreams,
+      inboundWindow: c.inboundFlowControlWindow,
+      outboundWindow: c.outboundFlowControlWindow,
+      lastRtt: this.#lastRtt,
+    };
   }
 
   /** Client started with `upgrade: true`: the HTTP2-Settings header value for the HTTP/1.1 request. */
@@ -409,6 +468,8 @@ export class H2Duplex extends Duplex {
       return;
     }
     this.#lastInputAt = Date.now();
+    this.#bytesReceived += chunk.length;
+    this.#trace?.received(chunk);
     // §4 #17: decided before the core sees the input, so refused streams are counted there.
     if (this.#maxSessionMemory !== Infinity) this.connection.refuseNewStreams = this.sessionMemory > this.#maxSessionMemory;
     let events: Event[];
@@ -475,7 +536,11 @@ export class H2Duplex extends Duplex {
     if (this.#outputEnded) return;
     for (let round = 0; round < MAX_SEND_ROUNDS && this.#sendWaiting() > 0; round++);
     // Slabs as they are (usually one): joining them would copy every octet again.
-    for (const chunk of this.connection.dataToSendChunks()) this.push(chunk);
+    for (const chunk of this.connection.dataToSendChunks()) {
+      this.#bytesSent += chunk.length;
+      this.#trace?.sent(chunk);
+      this.push(chunk);
+    }
     this.#spent = 0;
     // Writers held back by this flush's budget can go on now that the output was pushed. Those
     // waiting for flow-control window are not polled: a WINDOW_UPDATE (#onWindow) wakes them,
@@ -729,7 +794,8 @@ export class H2Duplex extends Duplex {
     if (w === undefined) return;
     this.#pings.delete(key);
     clearTimeout(w.timer);
-    w.resolve(Number(process.hrtime.bigint() - w.start) / 1e6);
+    this.#lastRtt = Number(process.hrtime.bigint() - w.start) / 1e6;
+    w.resolve(this.#lastRtt);
   }
 
   #onGoAway(ev: ConnectionTerminated): void {
