@@ -15,12 +15,14 @@ export interface RateLimitOptions {
   readonly perSecond: number;
 }
 
+/** A token bucket: `take()` is false once more than `burst` events came faster than `perSecond`. */
 export class RateLimit {
   #tokens: number;
   #last: number;
 
   constructor(
     readonly options: RateLimitOptions,
+    /** Milliseconds: the bucket refills by it. */
     readonly clock: () => number,
   ) {
     this.#tokens = options.burst;

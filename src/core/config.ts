@@ -24,10 +24,13 @@ export type HeaderEncoding = 'latin1' | 'utf-8' | null;
 
 /** A logger with h2's two levels. */
 export interface H2Logger {
+  /** h2 `logger.debug`. */
   debug(...args: unknown[]): void;
+  /** h2 `logger.trace`. */
   trace(...args: unknown[]): void;
 }
 
+/** Options of {@link H2Configuration} (h2 `H2Configuration` keyword arguments, camelCased). */
 export interface H2ConfigurationOptions {
   /** Default true. */
   clientSide?: boolean;
@@ -140,6 +143,7 @@ export class H2Configuration {
   maxOutstandingPings: number;
   maxOutstandingSettings: number;
   maxHeaderListPairs: number;
+  /** Milliseconds for the rate limits (`clock` option). */
   clock: () => number;
   strictPreface: boolean;
 

@@ -11,6 +11,7 @@
  */
 import { ProtocolError } from '../errors.js';
 
+/** h2 `ConnectionState`: where the connection state machine is. */
 export enum ConnectionState {
   IDLE = 0,
   CLIENT_OPEN = 1,

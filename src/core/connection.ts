@@ -186,6 +186,7 @@ export class H2Connection {
 
   // ----------------------------------------------------------- properties
 
+  /** h2 `state`: where the connection state machine is. */
   get state(): ConnectionState {
     return this.#stateMachine.state;
   }
@@ -260,6 +261,7 @@ export class H2Connection {
     return next;
   }
 
+  /** h2 `send_headers`: HEADERS (and CONTINUATIONs) on a stream, opening it if new. */
   sendHeaders(streamId: number, headers: Iterable<HeaderInput>, options: SendHeadersOptions = {}): void {
     this.#log?.debug(`Send headers on stream ID ${streamId}`);
     const fields = toOutboundFields(headers);
@@ -287,6 +289,7 @@ export class H2Connection {
     this.#send(stream.sendHeaders(fields, this.#encoder, options.endStream === true, priority));
   }
 
+  /** h2 `send_data`: DATA on a stream, split at the peer's MAX_FRAME_SIZE; checks the flow-control window. */
   sendData(streamId: number, data: Uint8Array, options: SendDataOptions = {}): void {
     if (!(data instanceof Uint8Array)) throw new TypeError('data must be a Uint8Array');
     this.#log?.debug(`Send data on stream ID ${streamId} with len ${data.length}`);
@@ -308,6 +311,7 @@ export class H2Connection {
     this.outboundFlowControlWindow -= frameSize;
   }
 
+  /** h2 `end_stream`: an empty DATA frame with END_STREAM. */
   endStream(streamId: number): void {
     this.#log?.debug(`End stream ID ${streamId}`);
     this.#stateMachine.processInput(ConnectionInput.SEND_DATA);
@@ -329,6 +333,7 @@ export class H2Connection {
     this.#send(frames);
   }
 
+  /** h2 `reset_stream`: RST_STREAM with `errorCode`. */
   resetStream(streamId: number, errorCode: ErrorCodes | number = ErrorCodes.NO_ERROR): void {
     this.#log?.debug(`Reset stream ID ${streamId}`);
     this.#stateMachine.processInput(ConnectionInput.SEND_RST_STREAM);
@@ -506,6 +511,7 @@ export class H2Connection {
     return this.#writer.takeChunks();
   }
 
+  /** h2 `clear_outbound_data_buffer`: drops everything queued for the peer. */
   clearOutboundDataBuffer(): void {
     this.#controlFrames = 0;
     this.#writer.clear();

@@ -117,18 +117,22 @@ export class Settings implements Iterable<[number, number]> {
     return this;
   }
 
+  /** Map-like: whether `code` has a value. */
   has(code: number): boolean {
     return this.get(code) !== undefined;
   }
 
+  /** Map-like: removes a pending value. */
   delete(code: number): boolean {
     return this.#values.delete(code);
   }
 
+  /** Map-like: how many settings have values. */
   get size(): number {
     return [...this].length;
   }
 
+  /** Map-like: `[code, value]` pairs of the values in force. */
   *[Symbol.iterator](): Iterator<[number, number]> {
     for (const [code, queue] of this.#values) {
       const v = queue[0];
@@ -136,6 +140,7 @@ export class Settings implements Iterable<[number, number]> {
     }
   }
 
+  /** Map-like: the setting codes. */
   keys(): number[] {
     return [...this].map(([k]) => k);
   }
@@ -162,27 +167,35 @@ export class Settings implements Iterable<[number, number]> {
     check(code, value, !this.#client);
   }
 
+  /** h2 `header_table_size`: SETTINGS_HEADER_TABLE_SIZE in force. */
   get headerTableSize(): number {
     return this.get(SettingCodes.HEADER_TABLE_SIZE) ?? 4096;
   }
+  /** Queues a new SETTINGS_HEADER_TABLE_SIZE (pending until acknowledged when local). */
   set headerTableSize(v: number) {
     this.set(SettingCodes.HEADER_TABLE_SIZE, v);
   }
+  /** h2 `enable_push`: SETTINGS_ENABLE_PUSH in force. */
   get enablePush(): number {
     return this.get(SettingCodes.ENABLE_PUSH) ?? 0;
   }
+  /** Queues a new SETTINGS_ENABLE_PUSH. */
   set enablePush(v: number) {
     this.set(SettingCodes.ENABLE_PUSH, v);
   }
+  /** h2 `initial_window_size`: SETTINGS_INITIAL_WINDOW_SIZE in force. */
   get initialWindowSize(): number {
     return this.get(SettingCodes.INITIAL_WINDOW_SIZE) ?? 65535;
   }
+  /** Queues a new SETTINGS_INITIAL_WINDOW_SIZE. */
   set initialWindowSize(v: number) {
     this.set(SettingCodes.INITIAL_WINDOW_SIZE, v);
   }
+  /** h2 `max_frame_size`: SETTINGS_MAX_FRAME_SIZE in force. */
   get maxFrameSize(): number {
     return this.get(SettingCodes.MAX_FRAME_SIZE) ?? MIN_MAX_FRAME_SIZE;
   }
+  /** Queues a new SETTINGS_MAX_FRAME_SIZE. */
   set maxFrameSize(v: number) {
     this.set(SettingCodes.MAX_FRAME_SIZE, v);
   }
@@ -190,6 +203,7 @@ export class Settings implements Iterable<[number, number]> {
   get maxConcurrentStreams(): number {
     return this.get(SettingCodes.MAX_CONCURRENT_STREAMS) ?? UNLIMITED_CONCURRENT_STREAMS;
   }
+  /** Queues a new SETTINGS_MAX_CONCURRENT_STREAMS. */
   set maxConcurrentStreams(v: number) {
     this.set(SettingCodes.MAX_CONCURRENT_STREAMS, v);
   }
@@ -202,9 +216,11 @@ export class Settings implements Iterable<[number, number]> {
     if (v === null) this.delete(SettingCodes.MAX_HEADER_LIST_SIZE);
     else this.set(SettingCodes.MAX_HEADER_LIST_SIZE, v);
   }
+  /** h2 `enable_connect_protocol`: SETTINGS_ENABLE_CONNECT_PROTOCOL in force (RFC 8441). */
   get enableConnectProtocol(): number {
     return this.get(SettingCodes.ENABLE_CONNECT_PROTOCOL) ?? 0;
   }
+  /** Queues a new SETTINGS_ENABLE_CONNECT_PROTOCOL. */
   set enableConnectProtocol(v: number) {
     this.set(SettingCodes.ENABLE_CONNECT_PROTOCOL, v);
   }

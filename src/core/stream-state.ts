@@ -36,6 +36,7 @@
  */
 import { ProtocolError, StreamClosedError } from '../errors.js';
 
+/** h2 `StreamState` (RFC 9113 §5.1 stream states). */
 export enum StreamState {
   IDLE = 0,
   RESERVED_REMOTE = 1,

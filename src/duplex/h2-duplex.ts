@@ -342,7 +342,9 @@ export class H2Duplex extends Duplex {
   }
 
   // Typed listeners for our own events; everything else is Duplex's.
+  /** Typed listener for one of {@link H2DuplexEvents}. */
   override on<K extends keyof H2DuplexEvents>(event: K, listener: (...args: H2DuplexEvents[K]) => void): this;
+  /** Any other event: the Duplex's own ('data', 'end', 'close', …). */
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- Duplex's own listener type
   override on(event: string | symbol, listener: (...args: any[]) => void): this;
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- Duplex's own listener type
@@ -350,7 +352,9 @@ export class H2Duplex extends Duplex {
     return super.on(event, listener);
   }
 
+  /** Typed one-time listener for one of {@link H2DuplexEvents}. */
   override once<K extends keyof H2DuplexEvents>(event: K, listener: (...args: H2DuplexEvents[K]) => void): this;
+  /** Any other event: the Duplex's own ('data', 'end', 'close', …). */
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- Duplex's own listener type
   override once(event: string | symbol, listener: (...args: any[]) => void): this;
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- Duplex's own listener type
@@ -371,6 +375,7 @@ export class H2Duplex extends Duplex {
     return octets;
   }
 
+  /** The transport's remote address, when a net.Socket was piped in. */
   get remoteAddress(): string | undefined {
     return this.#remoteAddress;
   }
@@ -462,6 +467,7 @@ export class H2Duplex extends Duplex {
 
   // ------------------------------------------------------------------ Duplex implementation
 
+  /** Input from the transport: fed to the core, events dispatched (Duplex internals). */
   override _write(chunk: Buffer, _encoding: string, callback: (error?: Error | null) => void): void {
     if (this.#inputClosed) {
       callback();
@@ -489,6 +495,7 @@ export class H2Duplex extends Duplex {
     else callback();
   }
 
+  /** The transport wants output: releases held input and waiting writers (Duplex internals). */
   override _read(): void {
     const held = this.#heldInput;
     if (held !== null) {
@@ -506,6 +513,7 @@ export class H2Duplex extends Duplex {
     callback();
   }
 
+  /** Fails every stream and stops the timers (Duplex internals). */
   override _destroy(error: Error | null, callback: (error: Error | null) => void): void {
     if (this.#housekeeping !== null) clearInterval(this.#housekeeping);
     this.#housekeeping = null;

@@ -50,6 +50,7 @@ export interface SendHeadersAdapterOptions {
 /** Which side opened the stream and what it may do. */
 export type StreamRole = 'request' | 'response' | 'pushed-out' | 'pushed-in';
 
+/** Listener arguments of H2Stream's own events. */
 export interface H2StreamEvents {
   response: [headers: EventHeaders, event: ResponseReceived];
   informational: [headers: EventHeaders, event: InformationalResponseReceived];
@@ -59,6 +60,7 @@ export interface H2StreamEvents {
   timeout: [];
 }
 
+/** One HTTP/2 stream as a Duplex: the readable side is the peer's DATA, the writable side ours; backpressure is flow control. */
 export class H2Stream extends Duplex {
   #id: number;
   /** How this stream came to be: our request (client), a request to us (server), a push. */
@@ -100,7 +102,9 @@ export class H2Stream extends Duplex {
   }
 
   // Typed listeners for our own events; everything else is Duplex's.
+  /** Typed listener for one of {@link H2StreamEvents}. */
   override on<K extends keyof H2StreamEvents>(event: K, listener: (...args: H2StreamEvents[K]) => void): this;
+  /** Any other event: the Duplex's own ('data', 'end', 'close', …). */
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- Duplex's own listener type
   override on(event: string | symbol, listener: (...args: any[]) => void): this;
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- Duplex's own listener type
@@ -108,7 +112,9 @@ export class H2Stream extends Duplex {
     return super.on(event, listener);
   }
 
+  /** Typed one-time listener for one of {@link H2StreamEvents}. */
   override once<K extends keyof H2StreamEvents>(event: K, listener: (...args: H2StreamEvents[K]) => void): this;
+  /** Any other event: the Duplex's own ('data', 'end', 'close', …). */
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- Duplex's own listener type
   override once(event: string | symbol, listener: (...args: any[]) => void): this;
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- Duplex's own listener type
@@ -142,6 +148,7 @@ export class H2Stream extends Duplex {
     return this.#host.address().remoteAddress;
   }
 
+  /** The connection's remote port, when known (socket compatibility). */
   get remotePort(): number | undefined {
     return this.#host.address().remotePort;
   }
@@ -226,10 +233,12 @@ export class H2Stream extends Duplex {
     return chunk;
   }
 
+  /** Acknowledges what the consumer read, as WINDOW_UPDATE (Duplex internals). */
   override _read(): void {
     this.#acknowledgeConsumed();
   }
 
+  /** Parks the chunk until window and output room allow sending it (Duplex internals). */
   override _write(chunk: Buffer, _encoding: string, callback: (error?: Error | null) => void): void {
     if (this.#closedInCore) {
       callback(new StreamResetError(this.id, ErrorCodes.STREAM_CLOSED, false));
@@ -241,6 +250,7 @@ export class H2Stream extends Duplex {
     if (this.#id !== 0) this.#host.waitToSend(this);
   }
 
+  /** Ends our side: END_STREAM on the last DATA frame or trailers (Duplex internals). */
   override _final(callback: (error?: Error | null) => void): void {
     if (this.#id === 0 && !this.#closedInCore) {
       this.#deferredFinal = callback;
@@ -264,6 +274,7 @@ export class H2Stream extends Duplex {
     }
   }
 
+  /** Resets the stream unless it finished (Duplex internals). */
   override _destroy(error: Error | null, callback: (error: Error | null) => void): void {
     if (this.#timer !== null) clearTimeout(this.#timer);
     // Destroyed before both sides finished: tell the peer (ordering: reset before forget,

@@ -125,10 +125,12 @@ export class FrameTrace {
     this.#send = new Direction('send', clientSide);
   }
 
+  /** Bytes read from the peer. */
   received(chunk: Uint8Array): void {
     this.#recv.feed(chunk, this.#now(), this.sink);
   }
 
+  /** Bytes handed to the transport. */
   sent(chunk: Uint8Array): void {
     this.#send.feed(chunk, this.#now(), this.sink);
   }

@@ -6,10 +6,13 @@ import type { FrameHeader } from './header.js';
 import { checkPadLength, locateBody, PADDED_FLAG } from './padding.js';
 import type { FrameWriter } from './writer.js';
 
+/** DATA (RFC 9113 §6.1): stream payload, optionally padded. hyperframe: `DataFrame`. */
 export class DataFrame {
+  /** The frame type code. */
   static readonly TYPE = 0x0;
   static readonly END_STREAM = 0x1;
 
+  /** The frame type code (for narrowing). */
   readonly type = DataFrame.TYPE;
 
   /**
@@ -30,16 +33,19 @@ export class DataFrame {
     return this.padLength === null ? this.data.length : this.data.length + this.padLength + 1;
   }
 
+  /** The flag octet for this frame's fields. */
   get flags(): number {
     return (this.endStream ? DataFrame.END_STREAM : 0) | (this.padLength === null ? 0 : PADDED_FLAG);
   }
 
+  /** Parses the payload that follows `header` (the header was checked for length and stream id). */
   static parse(header: FrameHeader, payload: Buffer): DataFrame {
     if (header.streamId === 0) throw new ProtocolError('DATA frame on stream 0'); // RFC 9113 §6.1
     const body = locateBody(header, payload, 0, 'DATA');
     return new DataFrame(header.streamId, payload.subarray(body.start, body.end), (header.flags & DataFrame.END_STREAM) !== 0, body.padLength);
   }
 
+  /** Writes the whole frame, header included, into `w`. */
   serializeInto(w: FrameWriter): void {
     checkPadLength(this.padLength);
     w.writeFrameHeader(this.flowControlledLength, DataFrame.TYPE, this.flags, this.streamId);

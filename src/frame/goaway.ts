@@ -9,9 +9,12 @@ import type { FrameWriter } from './writer.js';
 
 const EMPTY = Buffer.alloc(0);
 
+/** GOAWAY (RFC 9113 §6.8): the connection is ending. hyperframe: `GoAwayFrame`. */
 export class GoAwayFrame {
+  /** The frame type code. */
   static readonly TYPE = 0x7;
 
+  /** The frame type code (for narrowing). */
   readonly type = GoAwayFrame.TYPE;
   readonly streamId = 0;
   readonly flags = 0;
@@ -22,6 +25,7 @@ export class GoAwayFrame {
     readonly additionalData: Uint8Array = EMPTY,
   ) {}
 
+  /** Parses the payload that follows `header` (the header was checked for length and stream id). */
   static parse(header: FrameHeader, payload: Buffer): GoAwayFrame {
     if (header.streamId !== 0) throw new ProtocolError(`GOAWAY frame on stream ${header.streamId}`); // RFC 9113 §6.8
     if (payload.length < 8) throw new FrameDataMissingError(`GOAWAY frame length ${payload.length} is less than 8`);
@@ -29,6 +33,7 @@ export class GoAwayFrame {
     return new GoAwayFrame(payload.readUInt32BE(0) & STREAM_ID_MASK, payload.readUInt32BE(4), payload.subarray(8));
   }
 
+  /** Writes the whole frame, header included, into `w`. */
   serializeInto(w: FrameWriter): void {
     w.writeFrameHeader(8 + this.additionalData.length, GoAwayFrame.TYPE, 0, 0);
     w.writeUInt32(this.lastStreamId & STREAM_ID_MASK);

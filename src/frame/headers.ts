@@ -11,12 +11,15 @@ import type { PriorityFields } from './priority.js';
 import { PRIORITY_FIELDS_LENGTH, readPriorityFields, writePriorityFields } from './priority.js';
 import type { FrameWriter } from './writer.js';
 
+/** HEADERS (RFC 9113 §6.2): a field block that opens or continues a stream. hyperframe: `HeadersFrame`. */
 export class HeadersFrame {
+  /** The frame type code. */
   static readonly TYPE = 0x1;
   static readonly END_STREAM = 0x1;
   static readonly END_HEADERS = 0x4;
   static readonly PRIORITY = 0x20;
 
+  /** The frame type code (for narrowing). */
   readonly type = HeadersFrame.TYPE;
 
   constructor(
@@ -30,6 +33,7 @@ export class HeadersFrame {
     readonly priority: PriorityFields | null = null,
   ) {}
 
+  /** The flag octet for this frame's fields. */
   get flags(): number {
     return (
       (this.endStream ? HeadersFrame.END_STREAM : 0) |
@@ -39,6 +43,7 @@ export class HeadersFrame {
     );
   }
 
+  /** Parses the payload that follows `header` (the header was checked for length and stream id). */
   static parse(header: FrameHeader, payload: Buffer): HeadersFrame {
     if (header.streamId === 0) throw new ProtocolError('HEADERS frame on stream 0'); // RFC 9113 §6.2
     const hasPriority = (header.flags & HeadersFrame.PRIORITY) !== 0;
@@ -55,6 +60,7 @@ export class HeadersFrame {
     );
   }
 
+  /** Writes the whole frame, header included, into `w`. */
   serializeInto(w: FrameWriter): void {
     checkPadLength(this.padLength);
     const length =

@@ -33,9 +33,12 @@ export function writePriorityFields(w: FrameWriter, p: PriorityFields): void {
   w.writeUInt8(p.weight);
 }
 
+/** PRIORITY (RFC 9113 §6.3, deprecated scheme): validated and reported, never acted on. hyperframe: `PriorityFrame`. */
 export class PriorityFrame implements PriorityFields {
+  /** The frame type code. */
   static readonly TYPE = 0x2;
 
+  /** The frame type code (for narrowing). */
   readonly type = PriorityFrame.TYPE;
   readonly flags = 0;
 
@@ -47,6 +50,7 @@ export class PriorityFrame implements PriorityFields {
     readonly exclusive = false,
   ) {}
 
+  /** Parses the payload that follows `header` (the header was checked for length and stream id). */
   static parse(header: FrameHeader, payload: Buffer): PriorityFrame {
     if (header.streamId === 0) throw new ProtocolError('PRIORITY frame on stream 0'); // RFC 9113 §6.3
     if (payload.length !== PRIORITY_FIELDS_LENGTH) {
@@ -57,6 +61,7 @@ export class PriorityFrame implements PriorityFields {
     return new PriorityFrame(header.streamId, p.dependsOn, p.weight, p.exclusive);
   }
 
+  /** Writes the whole frame, header included, into `w`. */
   serializeInto(w: FrameWriter): void {
     w.writeFrameHeader(PRIORITY_FIELDS_LENGTH, PriorityFrame.TYPE, 0, this.streamId);
     writePriorityFields(w, this);

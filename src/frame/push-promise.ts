@@ -8,10 +8,13 @@ import { STREAM_ID_MASK } from './header.js';
 import { checkPadLength, locateBody, PADDED_FLAG } from './padding.js';
 import type { FrameWriter } from './writer.js';
 
+/** PUSH_PROMISE (RFC 9113 §6.6): the server reserves a stream for a push. hyperframe: `PushPromiseFrame`. */
 export class PushPromiseFrame {
+  /** The frame type code. */
   static readonly TYPE = 0x5;
   static readonly END_HEADERS = 0x4;
 
+  /** The frame type code (for narrowing). */
   readonly type = PushPromiseFrame.TYPE;
 
   constructor(
@@ -22,10 +25,12 @@ export class PushPromiseFrame {
     readonly padLength: number | null = null,
   ) {}
 
+  /** The flag octet for this frame's fields. */
   get flags(): number {
     return (this.endHeaders ? PushPromiseFrame.END_HEADERS : 0) | (this.padLength === null ? 0 : PADDED_FLAG);
   }
 
+  /** Parses the payload that follows `header` (the header was checked for length and stream id). */
   static parse(header: FrameHeader, payload: Buffer): PushPromiseFrame {
     if (header.streamId === 0) throw new ProtocolError('PUSH_PROMISE frame on stream 0'); // RFC 9113 §6.6
     const body = locateBody(header, payload, 4, 'PUSH_PROMISE');
@@ -40,6 +45,7 @@ export class PushPromiseFrame {
     );
   }
 
+  /** Writes the whole frame, header included, into `w`. */
   serializeInto(w: FrameWriter): void {
     checkPadLength(this.padLength);
     const length = 4 + this.headerBlock.length + (this.padLength === null ? 0 : this.padLength + 1);

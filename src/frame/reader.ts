@@ -36,6 +36,7 @@ const DEFAULT_MAX_HEADER_BLOCK_SIZE = 2 * 65536;
 /** CONTINUATION frames per field block (notes/dos-defences.md §4 #15, nghttp2's value). */
 const DEFAULT_MAX_CONTINUATION_FRAMES = 8;
 
+/** Options of {@link FrameReader}. */
 export interface FrameReaderOptions {
   /** Server side: check the 24-octet client preface before the first frame. Default false. */
   expectPreface?: boolean;
@@ -55,6 +56,7 @@ interface OpenFieldBlock {
   continuations: number;
 }
 
+/** Incremental frame parser: feed chunks of any size, take whole frames (CONTINUATIONs joined). */
 export class FrameReader {
   /** Largest payload accepted; the connection raises it when our SETTINGS are acknowledged. */
   maxFrameSize: number;

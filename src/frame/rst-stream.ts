@@ -5,9 +5,12 @@ import { FrameDataMissingError, ProtocolError } from '../errors.js';
 import type { FrameHeader } from './header.js';
 import type { FrameWriter } from './writer.js';
 
+/** RST_STREAM (RFC 9113 §6.4): ends one stream with an error code. hyperframe: `RstStreamFrame`. */
 export class RstStreamFrame {
+  /** The frame type code. */
   static readonly TYPE = 0x3;
 
+  /** The frame type code (for narrowing). */
   readonly type = RstStreamFrame.TYPE;
   readonly flags = 0;
 
@@ -16,6 +19,7 @@ export class RstStreamFrame {
     readonly errorCode: number,
   ) {}
 
+  /** Parses the payload that follows `header` (the header was checked for length and stream id). */
   static parse(header: FrameHeader, payload: Buffer): RstStreamFrame {
     if (header.streamId === 0) throw new ProtocolError('RST_STREAM frame on stream 0'); // RFC 9113 §6.4
     // RFC 9113 §6.4: "a connection error of type FRAME_SIZE_ERROR"
@@ -23,6 +27,7 @@ export class RstStreamFrame {
     return new RstStreamFrame(header.streamId, payload.readUInt32BE(0));
   }
 
+  /** Writes the whole frame, header included, into `w`. */
   serializeInto(w: FrameWriter): void {
     w.writeFrameHeader(4, RstStreamFrame.TYPE, 0, this.streamId);
     w.writeUInt32(this.errorCode);

@@ -10,10 +10,13 @@ import type { FrameWriter } from './writer.js';
 /** Octets per setting: 16-bit identifier, 32-bit value. */
 const SETTING_LENGTH = 6;
 
+/** SETTINGS (RFC 9113 §6.5): parameters, or an ACK of the peer's. hyperframe: `SettingsFrame`. */
 export class SettingsFrame {
+  /** The frame type code. */
   static readonly TYPE = 0x4;
   static readonly ACK = 0x1;
 
+  /** The frame type code (for narrowing). */
   readonly type = SettingsFrame.TYPE;
   readonly streamId = 0;
 
@@ -23,10 +26,12 @@ export class SettingsFrame {
     readonly ack = false,
   ) {}
 
+  /** The flag octet for this frame's fields. */
   get flags(): number {
     return this.ack ? SettingsFrame.ACK : 0;
   }
 
+  /** Parses the payload that follows `header` (the header was checked for length and stream id). */
   static parse(header: FrameHeader, payload: Buffer): SettingsFrame {
     if (header.streamId !== 0) throw new ProtocolError(`SETTINGS frame on stream ${header.streamId}`); // RFC 9113 §6.5
     const ack = (header.flags & SettingsFrame.ACK) !== 0;
@@ -55,6 +60,7 @@ export class SettingsFrame {
     return out;
   }
 
+  /** Writes the whole frame, header included, into `w`. */
   serializeInto(w: FrameWriter): void {
     w.writeFrameHeader(this.settings.length * SETTING_LENGTH, SettingsFrame.TYPE, this.flags, 0);
     for (const [id, value] of this.settings) {

@@ -19,6 +19,7 @@ const MIN_USEFUL_ROOM = 1024;
 
 const EMPTY = Buffer.alloc(0);
 
+/** Serializes frames into reusable slabs; `take()`/`takeChunks()` hand them over without copying. */
 export class FrameWriter {
   /** Sealed pieces of earlier slabs, pending, in order, before the current slab's bytes. */
   #sealed: Buffer[] = [];
@@ -69,23 +70,27 @@ export class FrameWriter {
     this.#end = o + FRAME_HEADER_LENGTH;
   }
 
+  /** Appends one octet. */
   writeUInt8(value: number): void {
     this.#reserve(1);
     this.#slab[this.#end++] = value & 0xff;
   }
 
+  /** Appends a 16-bit big-endian integer. */
   writeUInt16(value: number): void {
     this.#reserve(2);
     this.#slab.writeUInt16BE(value & 0xffff, this.#end);
     this.#end += 2;
   }
 
+  /** Appends a 32-bit big-endian integer. */
   writeUInt32(value: number): void {
     this.#reserve(4);
     this.#slab.writeUInt32BE(value >>> 0, this.#end);
     this.#end += 4;
   }
 
+  /** Appends octets (copied). */
   writeBytes(src: Uint8Array): void {
     this.#reserve(src.length);
     this.#slab.set(src, this.#end);

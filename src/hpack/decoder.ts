@@ -46,6 +46,7 @@ export interface DecodedBlock {
   readonly tooLarge: boolean;
 }
 
+/** Options of {@link HpackDecoder}. */
 export interface HpackDecoderOptions {
   /** Our SETTINGS_HEADER_TABLE_SIZE as the peer knows it (default 4096). */
   maxTableSize?: number;

@@ -25,6 +25,7 @@ export interface EncodeField {
   readonly neverIndex?: boolean;
 }
 
+/** Options of {@link HpackEncoder}. */
 export interface HpackEncoderOptions {
   /** Our own cap on the table the encoder uses, whatever the peer allows (default 4096). */
   maxTableSize?: number;
@@ -33,6 +34,7 @@ export interface HpackEncoderOptions {
 /** Code units above 0xFF cannot be octets; hpack.js would split them into two octets. */
 const NON_OCTET = /[^\0-\xff]/;
 
+/** HPACK encoder (RFC 7541) over hpack.js, with its bugs fixed. python hpack: `Encoder`. */
 export class HpackEncoder {
   readonly #core: HpackCompressorCore;
   readonly #cap: number;
