@@ -8,7 +8,7 @@ import http from 'node:http';
 import type net from 'node:net';
 import { expect } from 'chai';
 import { startH2cServer } from '../../examples/h2c-server.js';
-import { type EventHeaders, requestH2cUpgrade } from '../../src/index.js';
+import { type EventHeaders, H2Duplex, requestH2cUpgrade } from '../../src/index.js';
 import { collect } from '../helpers/streams.js';
 import { describeWithCommand, run } from '../helpers/tools.js';
 
@@ -56,6 +56,31 @@ describe('h2c upgrade (HTTP/1.1 → HTTP/2 on one port)', function () {
       expect(r.stdout).to.match(/recv \(stream_id=1\) :status: 200/);
       expect(r.stdout).to.match(/recv DATA frame <length=\d+, flags=0x01, stream_id=1>/);
     });
+  });
+
+  it('upgrades in memory: stream 1 carries the request as HTTP/2 fields (Buffer inputs too) and the response', async function () {
+    const client = new H2Duplex({ upgrade: true });
+    const settings = client.upgradeSettings ?? '';
+    const server = new H2Duplex({
+      config: { clientSide: false },
+      upgrade: { settings, request: [[':method', 'GET'], [':scheme', 'http'], [':authority', 'mem'], [Buffer.from(':path'), Buffer.from('/up')], ['x-from', 'http/1.1']] },
+    });
+    const seen = new Promise<EventHeaders>((resolve) => {
+      server.on('stream', (stream, headers) => {
+        stream.respond([[':status', '200']]);
+        stream.end('upgraded');
+        resolve(headers);
+      });
+    });
+    client.pipe(server).pipe(client);
+    const response = client.upgradeStream;
+    if (response === null) throw new Error('no upgrade stream');
+    expect((await collect(response)).toString()).to.equal('upgraded');
+    expect(await seen).to.deep.equal([[':method', 'GET'], [':scheme', 'http'], [':authority', 'mem'], [':path', '/up'], ['x-from', 'http/1.1']]);
+    // The client's settings arrived in HTTP2-Settings, before any frame.
+    expect(server.connection.remoteSettings.maxConcurrentStreams).to.equal(client.connection.localSettings.maxConcurrentStreams);
+    client.destroy();
+    server.destroy();
   });
 
   describe('with our client (requestH2cUpgrade)', function () {

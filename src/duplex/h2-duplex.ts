@@ -174,6 +174,11 @@ const HEADER_TABLES_ESTIMATE = 2 * 4096;
 /** Input silence after which the connection's output slab is released. */
 const QUIET_RELEASE_MS = 1000;
 
+/** A header name or value as the latin1 string events carry. */
+function latin1(octets: string | Uint8Array): string {
+  return typeof octets === 'string' ? octets : Buffer.from(octets.buffer, octets.byteOffset, octets.byteLength).toString('latin1');
+}
+
 /** NODE_DEBUG=h2duplex turns the trace on for every connection (util.debuglog's convention). */
 const debugTrace = debuglog('h2duplex');
 
@@ -331,7 +336,7 @@ export class H2Duplex extends Duplex {
     }
     if (upgrade === true) throw new TypeError('a server upgrade needs the request: `upgrade: { settings, request }`');
     connection.initiateUpgradeConnection(upgrade.settings);
-    const headers = [...upgrade.request].map(([name, value]): [string, string] => [String(name), String(value)]);
+    const headers = upgrade.request.map(([name, value]): [string, string] => [latin1(name), latin1(value)]);
     // Emitted once the caller has attached its 'stream' listener (it gets us back first).
     process.nextTick(() => {
       if (this.destroyed) return;

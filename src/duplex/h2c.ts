@@ -6,7 +6,6 @@
  */
 import http from 'node:http';
 import type { Duplex } from 'node:stream';
-import type { HeaderInput } from '../core/index.js';
 import { H2Duplex, type H2DuplexOptions } from './h2-duplex.js';
 import type { H2Stream } from './h2-stream.js';
 
@@ -68,14 +67,14 @@ export interface H2cUpgradeResult {
  * switched (101); attach listeners to `response` right away (input starts on the next turn of
  * the event loop). Rejects if the server answered over HTTP/1.1 instead (no upgrade).
  */
-export function requestH2cUpgrade(url: string | URL, options: { method?: string; headers?: HeaderInput[]; duplex?: H2DuplexOptions } = {}): Promise<H2cUpgradeResult> {
+export function requestH2cUpgrade(url: string | URL, options: { method?: string; headers?: Array<[string, string]>; duplex?: H2DuplexOptions } = {}): Promise<H2cUpgradeResult> {
   const target = new URL(url);
   const h2 = new H2Duplex({ ...(options.duplex ?? {}), upgrade: true });
   const response = h2.upgradeStream;
   const settings = h2.upgradeSettings;
   if (response === null || settings === null) throw new Error('the client duplex did not start an upgrade');
   const headers: Record<string, string> = { Connection: 'Upgrade, HTTP2-Settings', Upgrade: 'h2c', 'HTTP2-Settings': settings };
-  for (const [name, value] of options.headers ?? []) headers[String(name)] = String(value);
+  for (const [name, value] of options.headers ?? []) headers[name] = value;
   return new Promise((resolve, reject) => {
     const req = http.request(target, { method: options.method ?? 'GET', headers });
     req.on('upgrade', (res: http.IncomingMessage, socket: Duplex, head: Buffer) => {
