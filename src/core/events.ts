@@ -11,19 +11,26 @@ export type EventHeaders = Array<[string, string]> | Array<[Buffer, Buffer]>;
 // eslint-disable-next-line @typescript-eslint/no-extraneous-class -- h2's Event is an empty base class
 export abstract class Event {}
 
-/** END_STREAM received on a stream. */
+/** END_STREAM received on a stream. h2: `StreamEnded`. */
 export class StreamEnded extends Event {
-  constructor(readonly streamId: number) {
+  constructor(
+    /** h2 `stream_id`: the stream it concerns. */
+    readonly streamId: number,
+  ) {
     super();
   }
 }
 
-/** A PRIORITY frame or a HEADERS frame with priority fields. `weight` is 1..256. */
+/** A PRIORITY frame or a HEADERS frame with priority fields. `weight` is 1..256. h2: `PriorityUpdated`. */
 export class PriorityUpdated extends Event {
   constructor(
+    /** h2 `stream_id`: the stream it concerns. */
     readonly streamId: number,
+    /** h2 `weight`: priority weight, 1..256. */
     readonly weight: number,
+    /** h2 `depends_on`: the stream this one depends on (0: the root). */
     readonly dependsOn: number,
+    /** h2 `exclusive`: the exclusive flag of the dependency. */
     readonly exclusive: boolean,
   ) {
     super();
@@ -32,129 +39,168 @@ export class PriorityUpdated extends Event {
 
 abstract class HeadersEvent extends Event {
   constructor(
+    /** h2 `stream_id`: the stream it concerns. */
     readonly streamId: number,
+    /** h2 `headers`: the header fields, decoded with `headerEncoding`. */
     readonly headers: EventHeaders,
+    /** h2 `stream_ended`: the StreamEnded event when the frame also ended the stream, else null. */
     readonly streamEnded: StreamEnded | null,
+    /** h2 `priority_updated`: the PriorityUpdated event when the frame carried priority fields, else null. */
     readonly priorityUpdated: PriorityUpdated | null,
   ) {
     super();
   }
 }
 
-/** Server: a HEADERS frame opened a stream (a request). */
+/** Server: a HEADERS frame opened a stream (a request). h2: `RequestReceived`. */
 export class RequestReceived extends HeadersEvent {}
-/** Client: the final response headers of a stream. */
+/** Client: the final response headers of a stream. h2: `ResponseReceived`. */
 export class ResponseReceived extends HeadersEvent {}
-/** A second (final) header block with END_STREAM: trailers. */
+/** A second (final) header block with END_STREAM: trailers. h2: `TrailersReceived`. */
 export class TrailersReceived extends HeadersEvent {}
 
-/** Client: a 1xx response. */
+/** Client: a 1xx response. h2: `InformationalResponseReceived`. */
 export class InformationalResponseReceived extends Event {
   constructor(
+    /** h2 `stream_id`: the stream it concerns. */
     readonly streamId: number,
+    /** h2 `headers`: the header fields, decoded with `headerEncoding`. */
     readonly headers: EventHeaders,
+    /** h2 `priority_updated`: the PriorityUpdated event when the frame carried priority fields, else null. */
     readonly priorityUpdated: PriorityUpdated | null,
   ) {
     super();
   }
 }
 
-/** DATA on an open stream. `data` excludes padding; `flowControlledLength` includes it. */
+/** DATA on an open stream. `data` excludes padding; `flowControlledLength` includes it. h2: `DataReceived`. */
 export class DataReceived extends Event {
   constructor(
+    /** h2 `stream_id`: the stream it concerns. */
     readonly streamId: number,
+    /** h2 `data`: the payload, without padding. */
     readonly data: Buffer,
+    /** h2 `flow_controlled_length`: octets counted against flow control (payload plus padding). */
     readonly flowControlledLength: number,
+    /** h2 `stream_ended`: the StreamEnded event when the frame also ended the stream, else null. */
     readonly streamEnded: StreamEnded | null,
   ) {
     super();
   }
 }
 
-/** WINDOW_UPDATE received; streamId 0 is the connection. */
+/** WINDOW_UPDATE received; streamId 0 is the connection. h2: `WindowUpdated`. */
 export class WindowUpdated extends Event {
   constructor(
+    /** h2 `stream_id`: the stream it concerns. */
     readonly streamId: number,
+    /** h2 `delta`: the window increment. */
     readonly delta: number,
   ) {
     super();
   }
 }
 
-/** The peer's SETTINGS (already acknowledged for us). */
+/** The peer's SETTINGS (already acknowledged for us). h2: `RemoteSettingsChanged`. */
 export class RemoteSettingsChanged extends Event {
-  constructor(readonly changedSettings: Map<number, ChangedSetting>) {
+  constructor(
+    /** h2 `changed_settings`: each changed setting by code, with its old and new value. */
+    readonly changedSettings: Map<number, ChangedSetting>,
+  ) {
     super();
   }
 }
 
-/** The peer acknowledged our SETTINGS. */
+/** The peer acknowledged our SETTINGS. h2: `SettingsAcknowledged`. */
 export class SettingsAcknowledged extends Event {
-  constructor(readonly changedSettings: Map<number, ChangedSetting>) {
+  constructor(
+    /** h2 `changed_settings`: each changed setting by code, with its old and new value. */
+    readonly changedSettings: Map<number, ChangedSetting>,
+  ) {
     super();
   }
 }
 
-/** A PING (answered automatically). */
+/** A PING (answered automatically). h2: `PingReceived`. */
 export class PingReceived extends Event {
-  constructor(readonly pingData: Buffer) {
+  constructor(
+    /** h2 `ping_data`: the 8 opaque octets. */
+    readonly pingData: Buffer,
+  ) {
     super();
   }
 }
 
-/** The answer to our PING. */
+/** The answer to our PING. h2: `PingAckReceived`. */
 export class PingAckReceived extends Event {
-  constructor(readonly pingData: Buffer) {
+  constructor(
+    /** h2 `ping_data`: the 8 opaque octets. */
+    readonly pingData: Buffer,
+  ) {
     super();
   }
 }
 
-/** A stream was reset: by the peer (`remoteReset`) or by us because of a peer error. */
+/** A stream was reset: by the peer (`remoteReset`) or by us because of a peer error. h2: `StreamReset`. */
 export class StreamReset extends Event {
   constructor(
+    /** h2 `stream_id`: the stream it concerns. */
     readonly streamId: number,
+    /** h2 `error_code`: the RFC 9113 §7 error code. */
     readonly errorCode: number,
+    /** h2 `remote_reset`: true if the peer sent the RST_STREAM, false if we did. */
     readonly remoteReset: boolean,
   ) {
     super();
   }
 }
 
-/** Client: the server promised a pushed stream. */
+/** Client: the server promised a pushed stream. h2: `PushedStreamReceived`. */
 export class PushedStreamReceived extends Event {
   constructor(
+    /** h2 `pushed_stream_id`: the promised stream. */
     readonly pushedStreamId: number,
+    /** h2 `parent_stream_id`: the stream the promise came on. */
     readonly parentStreamId: number,
+    /** h2 `headers`: the header fields, decoded with `headerEncoding`. */
     readonly headers: EventHeaders,
   ) {
     super();
   }
 }
 
-/** GOAWAY received. `additionalData` is null when empty. */
+/** GOAWAY received. `additionalData` is null when empty. h2: `ConnectionTerminated`. */
 export class ConnectionTerminated extends Event {
   constructor(
+    /** h2 `error_code`: the RFC 9113 §7 error code. */
     readonly errorCode: number,
+    /** h2 `last_stream_id`: the highest stream id the peer processed. */
     readonly lastStreamId: number,
+    /** h2 `additional_data`: the debug data, or null when empty. */
     readonly additionalData: Buffer | null,
   ) {
     super();
   }
 }
 
-/** Client: an ALTSVC advertisement (RFC 7838). */
+/** Client: an ALTSVC advertisement (RFC 7838). h2: `AlternativeServiceAvailable`. */
 export class AlternativeServiceAvailable extends Event {
   constructor(
+    /** h2 `origin`: the origin it applies to, or null (stream-scoped). */
     readonly origin: Buffer | null,
+    /** h2 `field_value`: the Alt-Svc field value. */
     readonly fieldValue: Buffer,
   ) {
     super();
   }
 }
 
-/** A frame of a type we do not implement. */
+/** A frame of a type we do not implement. h2: `UnknownFrameReceived`. */
 export class UnknownFrameReceived extends Event {
-  constructor(readonly frame: { readonly type: number; readonly flags: number; readonly streamId: number; readonly payload: Uint8Array }) {
+  constructor(
+    /** h2 `frame`: the frame as received. */
+    readonly frame: { readonly type: number; readonly flags: number; readonly streamId: number; readonly payload: Uint8Array },
+  ) {
     super();
   }
 }
