@@ -191,17 +191,17 @@ export class H2Connection {
     return this.#stateMachine.state;
   }
 
-  /** What the peer may still send on the connection. */
+  /** What the peer may still send on the connection. h2: `inbound_flow_control_window`. */
   get inboundFlowControlWindow(): number {
     return this.#inbound.currentWindowSize;
   }
 
-  /** Streams we opened that are open or half-closed. */
+  /** Streams we opened that are open or half-closed. h2: `open_outbound_streams`. */
   get openOutboundStreams(): number {
     return this.#countOpen(this.config.clientSide ? 1 : 0);
   }
 
-  /** Streams the peer opened that are open or half-closed. */
+  /** Streams the peer opened that are open or half-closed. h2: `open_inbound_streams`. */
   get openInboundStreams(): number {
     return this.#countOpen(this.config.clientSide ? 0 : 1);
   }
@@ -222,7 +222,7 @@ export class H2Connection {
 
   // -------------------------------------------------------------- actions
 
-  /** Queues the client preface (client) and our SETTINGS. */
+  /** Queues the client preface (client) and our SETTINGS. h2: `initiate_connection`. */
   initiateConnection(): void {
     this.#log?.debug('Initializing connection');
     this.#stateMachine.processInput(ConnectionInput.SEND_SETTINGS);
@@ -235,6 +235,7 @@ export class H2Connection {
    * h2c upgrade. Client: returns the HTTP2-Settings value to send. Server: applies the
    * client's HTTP2-Settings (`settingsHeader`) as received and returns null. Stream 1 becomes
    * half-closed (client: local; server: remote).
+   * h2: `initiate_upgrade_connection`.
    */
   initiateUpgradeConnection(settingsHeader?: string | Uint8Array): string | null {
     this.initiateConnection();
@@ -254,7 +255,7 @@ export class H2Connection {
     return null;
   }
 
-  /** The next stream id we may open (not reserved by this call). */
+  /** The next stream id we may open (not reserved by this call). h2: `get_next_available_stream_id`. */
   getNextAvailableStreamId(): number {
     const next = this.highestOutboundStreamId === 0 ? (this.config.clientSide ? 1 : 2) : this.highestOutboundStreamId + 2;
     if (next > HIGHEST_ALLOWED_STREAM_ID) throw new NoAvailableStreamIDError('Exhausted allowed stream IDs');
@@ -318,7 +319,7 @@ export class H2Connection {
     this.#send(this.#getStreamById(streamId).endStream());
   }
 
-  /** PUSH_PROMISE on `streamId` reserving `promisedStreamId` (server only, if the client allows push). */
+  /** PUSH_PROMISE on `streamId` reserving `promisedStreamId` (server only, if the client allows push). h2: `push_stream`. */
   pushStream(streamId: number, promisedStreamId: number, requestHeaders: Iterable<HeaderInput>): void {
     this.#log?.debug(`Send Push Promise frame on stream ID ${streamId}`);
     if (this.remoteSettings.enablePush === 0) throw new ProtocolError('Remote peer has disabled stream push');
@@ -340,7 +341,7 @@ export class H2Connection {
     this.#send(this.#getStreamById(streamId).resetStream(errorCode));
   }
 
-  /** Grants the peer `increment` more octets on the connection or one stream. */
+  /** Grants the peer `increment` more octets on the connection or one stream. h2: `increment_flow_control_window`. */
   incrementFlowControlWindow(increment: number, streamId?: number): void {
     if (!Number.isInteger(increment) || increment < 1 || increment > MAX_WINDOW_SIZE) {
       throw new RangeError(`Flow control increment must be between 1 and ${MAX_WINDOW_SIZE}`);
@@ -355,13 +356,13 @@ export class H2Connection {
     }
   }
 
-  /** What we may send on `streamId` now: min(connection, stream) outbound window. h2's name. */
+  /** What we may send on `streamId` now: min(connection, stream) outbound window. h2 `local_flow_control_window`. */
   localFlowControlWindow(streamId: number): number {
     const stream = this.#getStreamById(streamId);
     return Math.min(this.outboundFlowControlWindow, stream.outboundWindow);
   }
 
-  /** What the peer may send on `streamId` now: min(connection, stream) inbound window. h2's name. */
+  /** What the peer may send on `streamId` now: min(connection, stream) inbound window. h2 `remote_flow_control_window`. */
   remoteFlowControlWindow(streamId: number): number {
     const stream = this.#getStreamById(streamId);
     return Math.min(this.#inbound.currentWindowSize, stream.inbound.currentWindowSize);
@@ -370,6 +371,7 @@ export class H2Connection {
   /**
    * The application consumed `acknowledgedSize` octets of `streamId`: queue WINDOW_UPDATEs
    * when h2's rule says enough was consumed (connection first, then the stream).
+   * h2: `acknowledge_received_data`.
    */
   acknowledgeReceivedData(acknowledgedSize: number, streamId: number): void {
     if (!(streamId > 0)) throw new RangeError(`Stream ID ${streamId} is not valid for acknowledge_received_data`);
@@ -387,7 +389,7 @@ export class H2Connection {
     this.#send(frames);
   }
 
-  /** PING with exactly 8 octets. */
+  /** PING with exactly 8 octets. h2: `ping`. */
   ping(opaqueData: Uint8Array | string): void {
     const data = typeof opaqueData === 'string' ? Buffer.from(opaqueData, 'latin1') : opaqueData;
     if (typeof opaqueData === 'string' || data.length !== 8) throw new RangeError(`Invalid value for ping data: ${JSON.stringify(String(opaqueData))}`);
@@ -404,6 +406,7 @@ export class H2Connection {
    * GOAWAY. `lastStreamId` defaults to the highest stream the peer opened. With NO_ERROR the
    * shutdown is graceful: streams that exist may finish, new ones are refused (see
    * {@link H2Connection.draining}); with any other code the connection is finished.
+   * h2: `close_connection`.
    */
   closeConnection(errorCode: ErrorCodes | number = ErrorCodes.NO_ERROR, options: { additionalData?: Uint8Array; lastStreamId?: number } = {}): void {
     if (options.additionalData !== undefined && !(options.additionalData instanceof Uint8Array)) throw new TypeError('additionalData must be a Uint8Array');
@@ -424,7 +427,7 @@ export class H2Connection {
     return this.#stateMachine.draining;
   }
 
-  /** SETTINGS with exactly `newSettings`; they take effect when the peer acknowledges. */
+  /** SETTINGS with exactly `newSettings`; they take effect when the peer acknowledges. h2: `update_settings`. */
   updateSettings(newSettings: SettingsInput): void {
     this.#log?.debug('Update connection settings');
     const entries = settingsEntries(newSettings);
@@ -437,7 +440,7 @@ export class H2Connection {
     this.#send([new SettingsFrame(entries)]);
   }
 
-  /** ALTSVC (RFC 7838): on stream 0 for `origin`, or on a stream (server only). */
+  /** ALTSVC (RFC 7838): on stream 0 for `origin`, or on a stream (server only). h2: `advertise_alternative_service`. */
   advertiseAlternativeService(fieldValue: string | Uint8Array, options: { origin?: string | Uint8Array; streamId?: number } = {}): void {
     if (typeof fieldValue !== 'string' && !(fieldValue instanceof Uint8Array)) throw new TypeError('Field must be bytestring.');
     if (options.origin !== undefined && options.streamId !== undefined) throw new TypeError('Must not provide both origin and stream_id');
@@ -450,7 +453,7 @@ export class H2Connection {
     }
   }
 
-  /** PRIORITY (client only; RFC 9113 deprecates priorities but the frame is still valid). */
+  /** PRIORITY (client only; RFC 9113 deprecates priorities but the frame is still valid). h2: `prioritize`. */
   prioritize(streamId: number, options: { weight?: number; dependsOn?: number; exclusive?: boolean } = {}): void {
     if (!this.config.clientSide) throw new RFC1122Error('Servers SHOULD NOT prioritize streams.');
     this.#stateMachine.processInput(ConnectionInput.SEND_PRIORITY);
@@ -458,18 +461,18 @@ export class H2Connection {
     this.#send([new PriorityFrame(streamId, p.dependsOn, p.weight, p.exclusive)]);
   }
 
-  /** Removes and returns queued output (all, or the first `amount` octets). */
+  /** Removes and returns queued output (all, or the first `amount` octets). h2: `data_to_send`. */
   dataToSend(amount?: number): Buffer {
     this.#controlFrames = 0;
     return this.#writer.take(amount);
   }
 
-  /** True once the peer's first SETTINGS arrived (after its preface); for preface timeouts. */
+  /** True once the peer's first SETTINGS arrived (after its preface); for preface timeouts. Extension (not in h2). */
   get remoteSettingsReceived(): boolean {
     return this.#remoteSettingsReceived;
   }
 
-  /** Our SETTINGS frames the peer has not acknowledged yet; for SETTINGS-ACK timeouts. */
+  /** Our SETTINGS frames the peer has not acknowledged yet; for SETTINGS-ACK timeouts. Extension (not in h2). */
   get outstandingSettings(): number {
     return this.#outstandingSettings;
   }
@@ -487,7 +490,7 @@ export class H2Connection {
   /** Extension (not in h2): frames queued for the peer (a HEADERS split into CONTINUATIONs counts once). */
   framesSent = 0;
 
-  /** True while a HEADERS/PUSH_PROMISE block waits for its CONTINUATIONs (it blocks the connection). */
+  /** True while a HEADERS/PUSH_PROMISE block waits for its CONTINUATIONs (it blocks the connection). Extension (not in h2). */
   get inHeaderBlock(): boolean {
     return this.#reader.inFieldBlock;
   }
@@ -523,6 +526,7 @@ export class H2Connection {
    * Processes received bytes; returns the events they produced.
    * @throws ProtocolError (or a subclass) for a connection error, after queuing the GOAWAY
    *   h2 would queue (none for a bad client preface). All later input is ignored.
+   * h2: `receive_data`.
    */
   receiveData(data: Uint8Array): Event[] {
     this.#log?.trace('Process received data on connection. Received data:', data);
