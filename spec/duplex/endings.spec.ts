@@ -130,16 +130,36 @@ describe('H2Stream and H2Duplex: endings', function () {
     expect(await goaway).to.equal(ErrorCodes.INTERNAL_ERROR);
   });
 
-  it('answers garbage with GOAWAY, then fails with the ProtocolError', async function () {
+  it('answers garbage with GOAWAY, lingers until the peer closes, then fails with the ProtocolError', async function () {
     const server = new H2Duplex({ config: { clientSide: false } });
-    const output = collect(server);
+    const chunks: Buffer[] = [];
+    server.on('data', (d: Buffer) => chunks.push(d));
+    const ended = next(server, 'end');
     const error = next<ProtocolError>(server, 'error');
     server.write(Buffer.concat([PREFACE, rawFrame(4, 0, 0), rawFrame(0, 0, 0, '00')]));
+    await ended;
+    // The last frame out is GOAWAY(PROTOCOL_ERROR), and our output ends after it.
+    expect(Buffer.concat(chunks).subarray(-17).toString('hex')).to.equal('0000080700000000000000000000000001');
+    // Input is still taken (and discarded) so the peer can read the GOAWAY before any close.
+    expect(server.destroyed).to.equal(false);
+    expect(server.write(Buffer.alloc(1000, 0xff))).to.equal(true);
+    server.end(); // the peer closes its side
     const err = await error;
     expect(err).to.be.instanceOf(ProtocolError);
-    const bytes = await output;
-    // The last frame out is GOAWAY(PROTOCOL_ERROR).
-    expect(bytes.subarray(-17).toString('hex')).to.equal('0000080700000000000000000000000001');
+  });
+
+  it('ends the linger after goawayCloseTimeout when the peer never closes', async function () {
+    const server = new H2Duplex({ config: { clientSide: false }, goawayCloseTimeout: 50 });
+    server.resume();
+    let failure: unknown = null;
+    server.on('error', (err: Error) => {
+      failure = err;
+    });
+    const closed = new Promise((resolve) => server.once('close', resolve));
+    server.write(Buffer.concat([PREFACE, rawFrame(4, 0, 0), rawFrame(0, 0, 0, '00')]));
+    await closed;
+    expect(server.destroyed).to.equal(true);
+    expect(failure).to.be.instanceOf(ProtocolError);
   });
 
   it('fails open streams when the transport ends in the middle of a frame', async function () {

@@ -76,7 +76,12 @@ export interface H2DuplexOptions {
   headerBlockTimeout?: number;
   /** No open stream and no input for this long: graceful close (GOAWAY NO_ERROR). Default 120000 ms. */
   idleTimeout?: number;
-  /** After an error GOAWAY, the duplex is destroyed this long later if the transport has not closed. Default 1000 ms. */
+  /**
+   * After a connection error: our output ends after the GOAWAY, input is read and discarded
+   * (a lingering close, so the peer's kernel does not answer a close with RST and lose the
+   * GOAWAY), and the duplex is destroyed when the peer closes its side or after this long.
+   * Default 1000 ms.
+   */
   goawayCloseTimeout?: number;
   /** Streams the peer may open over the connection's life, then a graceful close. Default 0 (no limit). */
   maxStreamsPerConnection?: number;
@@ -228,6 +233,8 @@ export class H2Duplex extends Duplex {
   #outputEnded = false;
   /** The connection ended with an error GOAWAY either way: later input is dropped unparsed. */
   #inputClosed = false;
+  /** Our connection error, while its GOAWAY lingers (input discarded until the peer closes). */
+  #lingerError: H2Error | null = null;
   #closing: Promise<void> | null = null;
   #resolveClosed: (() => void) | null = null;
   readonly #pings = new Map<string, Waiter<number> & { start: bigint }>();
@@ -516,6 +523,9 @@ export class H2Duplex extends Duplex {
     this.#flush();
     this.#endOutput();
     callback();
+    // After a connection error the peer has now closed its side: the lingering close is over.
+    const error = this.#lingerError;
+    if (error !== null) queueMicrotask(() => this.destroy(this.listenerCount('error') > 0 ? error : undefined));
   }
 
   /** Fails every stream and stops the timers (Duplex internals). */
@@ -608,14 +618,14 @@ export class H2Duplex extends Duplex {
     // STYLE.md §5: the GOAWAY goes out before we tear down.
     this.#flush();
     this.#endOutput();
-    // As for streams: the peer's error is emitted only to a listener, never as a crash.
-    const destroy = () => this.destroy(this.listenerCount('error') > 0 ? error : undefined);
-    if (this.readableLength === 0) queueMicrotask(destroy);
-    else {
-      this.once('end', destroy);
-      // §4 #25: a peer that does not read its GOAWAY does not keep the connection.
-      this.#destroyLater(error);
-    }
+    // Lingering close (§4 #25): the output ends after the GOAWAY, but the input stays open and
+    // is discarded (#inputClosed) until the peer closes its side or goawayCloseTimeout passes.
+    // Closing at once, while the peer is still sending, makes its kernel answer our close with
+    // RST, and a RST can discard the GOAWAY before the peer reads it. The peer's error is
+    // emitted only to a listener, never as a crash.
+    this.#inputClosed = true;
+    this.#lingerError = error;
+    this.#destroyLater(error);
   }
 
   #destroyLater(error?: Error): void {
