@@ -1,13 +1,26 @@
 /**
- * Preloaded into a benchmark server (`--import ./bench/memory-probe.ts`, with `--expose-gc`)
- * started with an IPC channel: answers 'stats' with its memory after a full GC, so
- * bench:memory measures each server from inside, the same way for ours and node:http2's.
+ * Preloaded into a server process we measure (`--import ./bench/memory-probe.ts`, with
+ * `--expose-gc`) that was started with an IPC channel: answers the message 'stats' with its
+ * memory after a full GC and the CPU time it has used, so bench:memory and the DoS specs
+ * (spec/helpers/attack-target.ts) measure every server the same way, from inside.
  */
+
+/** The probe's answer to 'stats'. */
+export interface ProbeStats {
+  /** Octets of JS heap + Buffers still live after a full GC. */
+  live: number;
+  /** The process's resident set, octets. */
+  rss: number;
+  /** CPU time used so far (user + system), milliseconds. */
+  cpuMs: number;
+}
+
 if (process.send !== undefined) {
   process.on('message', (message: unknown) => {
     if (message !== 'stats') return;
     (globalThis as { gc?: () => void }).gc?.();
     const m = process.memoryUsage();
-    process.send?.({ live: m.heapUsed + m.arrayBuffers, rss: m.rss });
+    const cpu = process.cpuUsage();
+    process.send?.({ live: m.heapUsed + m.arrayBuffers, rss: m.rss, cpuMs: (cpu.user + cpu.system) / 1000 } satisfies ProbeStats);
   });
 }

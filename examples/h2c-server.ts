@@ -15,19 +15,12 @@
 import http from 'node:http';
 import net from 'node:net';
 import { pathToFileURL } from 'node:url';
-import { acceptH2cUpgrade, type H2Duplex, type H2DuplexOptions } from '../src/index.js';
-import { handleStream, serveConnection } from './server.js';
+import { acceptH2cUpgrade, type H2DuplexOptions } from '../src/index.js';
+import { closeTogether, handleStream, listen, serveConnection, stopOnSignals } from './server.js';
 
 const PREFACE = Buffer.from('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n', 'latin1');
 /** A connection that says nothing for this long is closed (what prefaceTimeout does for H2Duplex). */
 const FIRST_BYTES_TIMEOUT = 10_000;
-
-/** Closes the socket once the HTTP/2 connection is over, as serveConnection does. */
-function closeWith(h2: H2Duplex, socket: net.Socket): void {
-  socket.on('close', () => h2.destroy());
-  h2.on('error', () => socket.setTimeout(5000, () => socket.destroy()));
-  h2.on('close', () => socket.end(() => socket.destroy()));
-}
 
 export function startH2cServer(port = 0, host = '127.0.0.1', options: H2DuplexOptions = {}): Promise<net.Server> {
   const http1 = http.createServer((req, res) => {
@@ -41,7 +34,7 @@ export function startH2cServer(port = 0, host = '127.0.0.1', options: H2DuplexOp
       socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
       return;
     }
-    closeWith(h2, socket);
+    closeTogether(socket, h2);
     h2.on('stream', handleStream);
   });
 
@@ -66,23 +59,12 @@ export function startH2cServer(port = 0, host = '127.0.0.1', options: H2DuplexOp
     };
     socket.on('data', onData);
   });
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      server.off('error', reject);
-      resolve(server);
-    });
-  });
+  return listen(server, port, host);
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const port = Number(process.env['PORT'] ?? 8080);
   const server = await startH2cServer(port);
   console.log(`h2duplex: HTTP/2 (prior knowledge or h2c upgrade) and HTTP/1.1 on http://127.0.0.1:${port}/  (try: curl --http2 http://127.0.0.1:${port}/)`);
-  const stop = () => {
-    server.close();
-    process.exit(0);
-  };
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
+  stopOnSignals(server);
 }

@@ -22,9 +22,21 @@ const CHUNK = Buffer.alloc(64 * 1024, 'x');
 /** Serves one HTTP/2 connection on `socket`. */
 export function serveConnection(socket: net.Socket, options: H2DuplexOptions = {}): H2Duplex {
   const config = options.config instanceof H2Configuration ? options.config : { ...options.config, clientSide: false };
-  const h2 = new H2Duplex({ ...options, config });
+  const h2 = runOver(socket, new H2Duplex({ ...options, config }));
+  h2.on('stream', handleStream);
+  return h2;
+}
+
+/** `socket.pipe(h2).pipe(socket)`, with their lifetimes tied together ({@link closeTogether}). */
+export function runOver(socket: net.Socket, h2: H2Duplex): H2Duplex {
   socket.setNoDelay(true);
   socket.pipe(h2).pipe(socket);
+  closeTogether(socket, h2);
+  return h2;
+}
+
+/** Ends each of `socket` and `h2` when the other ends, so neither outlives the connection. */
+export function closeTogether(socket: net.Socket, h2: H2Duplex): void {
   // A transport failure ends the connection. A protocol error has already queued its GOAWAY
   // and ended h2's output (so the pipe ends the socket after writing it): only make sure a
   // peer that never closes its side does not keep the socket forever.
@@ -34,8 +46,6 @@ export function serveConnection(socket: net.Socket, options: H2DuplexOptions = {
   // The connection is over (graceful end, timeout, error): flush what is queued, then close the
   // socket even if the peer never closes its side (slowloris).
   h2.on('close', () => socket.end(() => socket.destroy()));
-  h2.on('stream', handleStream);
-  return h2;
 }
 
 /** The request handler: attach it to any server H2Duplex (`h2.on('stream', handleStream)`). */
@@ -100,7 +110,15 @@ export function writeBytes(stream: H2Stream, n: number, block: Buffer = CHUNK): 
 
 /** Starts the server; resolves with it once listening. */
 export function startServer(port = 0, host = '127.0.0.1', options: H2DuplexOptions = {}): Promise<net.Server> {
-  const server = net.createServer((socket) => serveConnection(socket, options));
+  return listen(
+    net.createServer((socket) => serveConnection(socket, options)),
+    port,
+    host,
+  );
+}
+
+/** `server.listen(port, host)` as a promise: resolves once listening, rejects on a listen error. */
+export function listen<S extends net.Server>(server: S, port: number, host: string): Promise<S> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => {
@@ -110,14 +128,19 @@ export function startServer(port = 0, host = '127.0.0.1', options: H2DuplexOptio
   });
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  const port = Number(process.env['PORT'] ?? 8080);
-  const server = await startServer(port);
-  console.log(`h2duplex: h2c server on http://127.0.0.1:${port}/  (try: curl --http2-prior-knowledge http://127.0.0.1:${port}/)`);
+/** For an example run from the command line: close `server` and exit on SIGINT or SIGTERM. */
+export function stopOnSignals(server: net.Server): void {
   const stop = () => {
     server.close();
     process.exit(0);
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  const port = Number(process.env['PORT'] ?? 8080);
+  const server = await startServer(port);
+  console.log(`h2duplex: h2c server on http://127.0.0.1:${port}/  (try: curl --http2-prior-knowledge http://127.0.0.1:${port}/)`);
+  stopOnSignals(server);
 }

@@ -9,7 +9,7 @@
  */
 import tls from 'node:tls';
 import { pathToFileURL } from 'node:url';
-import { serveConnection } from './server.js';
+import { listen, serveConnection, stopOnSignals } from './server.js';
 import { hasOpenssl, selfSignedCertificate } from './self-signed.js';
 
 /** Starts the TLS server; resolves once listening, with the certificate clients may trust. */
@@ -24,13 +24,7 @@ export function startTlsServer(port = 0, host = '127.0.0.1'): Promise<{ server: 
     }
     serveConnection(socket);
   });
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      server.off('error', reject);
-      resolve({ server, cert });
-    });
-  });
+  return listen(server, port, host).then(() => ({ server, cert }));
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
@@ -41,8 +35,5 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const port = Number(process.env['PORT'] ?? 8443);
   const { server } = await startTlsServer(port);
   console.log(`h2duplex: HTTPS (h2 over TLS) on https://127.0.0.1:${port}/  (try: curl -k --http2 https://127.0.0.1:${port}/)`);
-  process.on('SIGINT', () => {
-    server.close();
-    process.exit(0);
-  });
+  stopOnSignals(server);
 }

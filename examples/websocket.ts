@@ -16,6 +16,7 @@ import net from 'node:net';
 import { pathToFileURL } from 'node:url';
 import { WebSocket } from 'ws';
 import { type EventHeaders, H2Duplex, type H2Stream, SettingCodes } from '../src/index.js';
+import { listen, runOver } from './server.js';
 
 /** What `ws` needs of a WebSocket for `setSocket` (internal API, see the module comment). */
 interface AttachableWebSocket {
@@ -98,18 +99,14 @@ export async function connectWebSocket(h2: H2Duplex, authority: string, path: st
 /** An echo server over TCP (h2c): every message comes back. */
 export function startWebSocketEchoServer(port = 0, host = '127.0.0.1'): Promise<net.Server> {
   const server = net.createServer((socket) => {
-    const h2 = new H2Duplex({ config: { clientSide: false }, settings: WEBSOCKET_SERVER_SETTINGS });
-    socket.pipe(h2).pipe(socket);
-    socket.on('error', () => h2.destroy());
-    socket.on('close', () => h2.destroy());
-    h2.on('error', () => socket.destroy());
+    const h2 = runOver(socket, new H2Duplex({ config: { clientSide: false }, settings: WEBSOCKET_SERVER_SETTINGS }));
     acceptWebSockets(h2, (ws) => {
       ws.on('message', (data, isBinary) => {
         ws.send(data, { binary: isBinary });
       });
     });
   });
-  return new Promise((resolve) => server.listen(port, host, () => resolve(server)));
+  return listen(server, port, host);
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {

@@ -1,50 +1,45 @@
 /**
  * The server side of the DoS specs, in its own process so its memory and CPU are its own:
- * examples/server.ts with the options the parent sends, answering `stats` requests over IPC
- * with its live memory (after GC) and the CPU time it has used. Started by
- * {@link startAttackTarget}; exits when the parent disconnects.
+ * examples/server.ts with the options given, measured by bench/memory-probe.ts (preloaded:
+ * live memory after GC and CPU time, over IPC). Started by {@link startAttackTarget}; exits
+ * when the parent disconnects.
  */
-import { fork, type ChildProcess } from 'node:child_process';
+import { fork } from 'node:child_process';
 import type net from 'node:net';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { ProbeStats } from '../../bench/memory-probe.js';
 import type { H2DuplexOptions } from '../../src/index.js';
-
-/** What the target reports: octets of live heap + Buffers after a full GC, CPU milliseconds used. */
-export interface TargetStats {
-  live: number;
-  cpuMs: number;
-}
-
-type Request = { kind: 'listen'; options: H2DuplexOptions } | { kind: 'stats' };
-type Reply = { kind: 'listening'; port: number } | ({ kind: 'stats' } & TargetStats);
+import { REPO_ROOT } from './shared.js';
 
 export interface AttackTarget {
   port: number;
-  stats(): Promise<TargetStats>;
+  stats(): Promise<ProbeStats>;
   stop(): void;
 }
 
 /** Forks the target, starts examples/server.ts there with `options`, resolves once it listens. */
 export async function startAttackTarget(options: H2DuplexOptions = {}): Promise<AttackTarget> {
-  const child = fork(fileURLToPath(import.meta.url), [], { execArgv: ['--import', 'tsx', '--expose-gc'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-  const ask = (request: Request): Promise<Reply> =>
+  const child = fork(fileURLToPath(import.meta.url), [JSON.stringify(options)], {
+    execArgv: ['--import', 'tsx', '--expose-gc', '--import', join(REPO_ROOT, 'bench', 'memory-probe.ts')],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const nextMessage = <T>(): Promise<T> =>
     new Promise((resolve, reject) => {
       const onExit = () => reject(new Error('the attack target exited'));
       child.once('exit', onExit);
-      child.once('message', (reply: Reply) => {
+      child.once('message', (message) => {
         child.off('exit', onExit);
-        resolve(reply);
+        resolve(message as T);
       });
-      child.send(request);
     });
-  const listening = await ask({ kind: 'listen', options });
-  if (listening.kind !== 'listening') throw new Error('the attack target did not listen');
+  const { port } = await nextMessage<{ port: number }>();
   return {
-    port: listening.port,
-    stats: async () => {
-      const reply = await ask({ kind: 'stats' });
-      if (reply.kind !== 'stats') throw new Error('unexpected reply from the attack target');
-      return { live: reply.live, cpuMs: reply.cpuMs };
+    port,
+    stats: () => {
+      const reply = nextMessage<ProbeStats>();
+      child.send('stats');
+      return reply;
     },
     stop: () => {
       child.kill();
@@ -52,28 +47,15 @@ export async function startAttackTarget(options: H2DuplexOptions = {}): Promise<
   };
 }
 
-/** In the child: serve, and answer the parent. */
-async function serveParent(parent: ChildProcess | NodeJS.Process): Promise<void> {
+/** In the child: serve with the options from argv, report the port, exit with the parent. */
+async function serve(): Promise<void> {
   const { startServer } = await import('../../examples/server.js');
-  const gc = (global as { gc?: () => void }).gc;
-  let server: net.Server | null = null;
-  parent.on('message', (request: Request) => {
-    if (request.kind === 'listen') {
-      void startServer(0, '127.0.0.1', request.options).then((s) => {
-        server = s;
-        process.send?.({ kind: 'listening', port: (s.address() as net.AddressInfo).port } satisfies Reply);
-      });
-    } else {
-      gc?.();
-      const m = process.memoryUsage();
-      const cpu = process.cpuUsage();
-      process.send?.({ kind: 'stats', live: m.heapUsed + m.arrayBuffers, cpuMs: (cpu.user + cpu.system) / 1000 } satisfies Reply);
-    }
-  });
-  parent.on('disconnect', () => {
-    server?.close();
+  const server = await startServer(0, '127.0.0.1', JSON.parse(process.argv[2] ?? '{}') as H2DuplexOptions);
+  process.send?.({ port: (server.address() as net.AddressInfo).port });
+  process.on('disconnect', () => {
+    server.close();
     process.exit(0);
   });
 }
 
-if (process.send !== undefined && process.argv[1] === fileURLToPath(import.meta.url)) await serveParent(process);
+if (process.send !== undefined && process.argv[1] === fileURLToPath(import.meta.url)) await serve();

@@ -9,14 +9,10 @@ import type net from 'node:net';
 import { expect } from 'chai';
 import { startH2cServer } from '../../examples/h2c-server.js';
 import { type EventHeaders, H2Duplex, requestH2cUpgrade } from '../../src/index.js';
-import { collect } from '../helpers/streams.js';
+import { asObject, collect } from '../helpers/streams.js';
 import { describeWithCommand, run } from '../helpers/tools.js';
 
 const HELLO = 'Hello from h2duplex over HTTP/2!\n';
-
-function status(headers: EventHeaders): string {
-  return String(headers.find(([name]) => String(name) === ':status')?.[1]);
-}
 
 describe('h2c upgrade (HTTP/1.1 → HTTP/2 on one port)', function () {
   this.timeout(30_000);
@@ -87,7 +83,7 @@ describe('h2c upgrade (HTTP/1.1 → HTTP/2 on one port)', function () {
     it('upgrades a GET, then makes a second request on the same connection', async function () {
       const { h2, response } = await requestH2cUpgrade(`${base}/`);
       const headers = await new Promise<EventHeaders>((resolve) => response.once('response', resolve));
-      expect(status(headers)).to.equal('200');
+      expect(asObject(headers)[':status']).to.equal('200');
       expect((await collect(response)).toString()).to.equal(HELLO);
       const second = h2.request([[':method', 'GET'], [':path', '/bytes/70000'], [':scheme', 'http'], [':authority', 'h2c']], { endStream: true });
       expect(second.id).to.equal(3);
