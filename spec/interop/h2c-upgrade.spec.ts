@@ -7,6 +7,7 @@
 import http from 'node:http';
 import type net from 'node:net';
 import { expect } from 'chai';
+import { fetchOnce } from '../../examples/client.js';
 import { startH2cServer } from '../../examples/h2c-server.js';
 import { type EventHeaders, H2Duplex, requestH2cUpgrade } from '../../src/index.js';
 import { asObject, collect } from '../helpers/streams.js';
@@ -102,6 +103,25 @@ describe('h2c upgrade (HTTP/1.1 → HTTP/2 on one port)', function () {
       } finally {
         plain.close();
       }
+    });
+
+    it('stays HTTP/1.1 when HTTP2-Settings does not decode or holds an invalid setting, and the server lives on', async function () {
+      const port = (server.address() as net.AddressInfo).port;
+      // 'AAIAAAAC' is SETTINGS_ENABLE_PUSH = 2 (only 0 and 1 are valid).
+      for (const settings of ['not*base64', 'AAMAAA', 'AAIAAAAC']) {
+        const answer = await new Promise<number>((resolve, reject) => {
+          const req = http.request({ host: '127.0.0.1', port, path: '/', headers: { Connection: 'Upgrade, HTTP2-Settings', Upgrade: 'h2c', 'HTTP2-Settings': settings } });
+          req.on('response', (res) => {
+            res.resume();
+            resolve(res.statusCode ?? 0);
+          });
+          req.on('upgrade', () => reject(new Error(`upgraded with HTTP2-Settings ${settings}`)));
+          req.on('error', reject);
+          req.end();
+        });
+        expect(answer, settings).to.equal(400);
+      }
+      expect((await fetchOnce(`${base}/`)).body.toString()).to.equal(HELLO);
     });
 
     it('is refused politely when the upgrade request is malformed (no HTTP2-Settings)', async function () {

@@ -284,7 +284,6 @@ export class H2Duplex extends Duplex {
     this.#maxSessionMemory = options.maxSessionMemory ?? DEFAULT_MAX_SESSION_MEMORY;
     if (!(this.#maxSessionMemory > 0)) throw new RangeError('maxSessionMemory must be a positive number of octets (Infinity disables)');
     this.#smallDataFrames = new RateLimit(options.smallDataFrameRateLimit ?? DEFAULT_SMALL_DATA_FRAME_RATE_LIMIT, () => performance.now());
-    this.#startHousekeeping();
     // The source piped into us is usually the socket: remember its address for H2Stream.
     this.on('pipe', (source: { remoteAddress?: unknown; remotePort?: unknown }) => {
       if (typeof source.remoteAddress === 'string') this.#remoteAddress = source.remoteAddress;
@@ -301,6 +300,9 @@ export class H2Duplex extends Duplex {
     if (Object.keys(settings).length > 0 || (settings instanceof Map && settings.size > 0)) connection.updateSettings(settings);
     const window = options.connectionWindowSize ?? DEFAULT_CONNECTION_WINDOW;
     if (window > 65535) connection.incrementFlowControlWindow(window - 65535);
+    // Timers last: a constructor that throws above (bad settings, a bad HTTP2-Settings value)
+    // must not leave an interval running.
+    this.#startHousekeeping();
     this.#scheduleFlush();
   }
 

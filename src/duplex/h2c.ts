@@ -6,6 +6,7 @@
  */
 import http from 'node:http';
 import type { Duplex } from 'node:stream';
+import { ProtocolError } from '../errors.js';
 import { H2Duplex, type H2DuplexOptions } from './h2-duplex.js';
 import type { H2Stream } from './h2-stream.js';
 
@@ -26,7 +27,8 @@ export function isH2cUpgrade(req: http.IncomingMessage): boolean {
 
 /**
  * Server: answers an h2c upgrade request with 101 and returns the H2Duplex now speaking on the
- * socket, or null (nothing written) if the request is not an h2c upgrade we can take. The
+ * socket, or null (nothing written) if the request is not an h2c upgrade we can take (also
+ * when its HTTP2-Settings value is malformed or holds an invalid setting). The
  * request itself is emitted as `'stream'` 1 on the next tick, so attach the listener at once.
  *
  *   httpServer.on('upgrade', (req, socket, head) => {
@@ -46,7 +48,15 @@ export function acceptH2cUpgrade(req: http.IncomingMessage, socket: Duplex, head
     const name = (req.rawHeaders[i] ?? '').toLowerCase();
     if (!NOT_FORWARDED.has(name)) request.push([name, req.rawHeaders[i + 1] ?? '']);
   }
-  const h2 = new H2Duplex({ ...options, config: { ...(options.config ?? {}), clientSide: false }, upgrade: { settings: req.headersDistinct['http2-settings']?.[0] ?? '', request } });
+  let h2: H2Duplex;
+  try {
+    h2 = new H2Duplex({ ...options, config: { ...(options.config ?? {}), clientSide: false }, upgrade: { settings: req.headersDistinct['http2-settings']?.[0] ?? '', request } });
+  } catch (err) {
+    // RFC 7540 §3.2.1: an HTTP2-Settings value that does not decode, or holds an invalid
+    // setting, means no upgrade: the request stays HTTP/1.1 (the caller answers it).
+    if (err instanceof ProtocolError) return null;
+    throw err;
+  }
   socket.write(SWITCHING);
   if (head.length > 0) h2.write(head);
   socket.pipe(h2).pipe(socket);
