@@ -78,6 +78,14 @@ export interface SendHeadersOptions {
 export interface SendDataOptions {
   endStream?: boolean;
   padLength?: number;
+  /**
+   * Extension (not in h2): keep `data` by reference instead of copying it into the output
+   * (payloads of at least 4 KiB). The caller must not modify `data` until its bytes have been
+   * taken with {@link H2Connection.dataToSendChunks}, which returns them as their own chunks;
+   * {@link H2Connection.dataToSend} joins, and so copies them. H2Duplex uses it when it writes
+   * to its transport directly.
+   */
+  zeroCopy?: boolean;
 }
 
 type Serializable = { serializeInto(w: FrameWriter): void };
@@ -308,7 +316,12 @@ export class H2Connection {
     }
     this.#stateMachine.processInput(ConnectionInput.SEND_DATA);
     const frames = this.#getStreamById(streamId).sendData(data, options.endStream === true, padLength);
-    this.#send(frames);
+    this.#writer.lendPayloads = options.zeroCopy === true;
+    try {
+      this.#send(frames);
+    } finally {
+      this.#writer.lendPayloads = false;
+    }
     this.outboundFlowControlWindow -= frameSize;
   }
 

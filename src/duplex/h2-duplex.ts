@@ -7,12 +7,20 @@
  * the core as window and output room allow, ping/settings promises, graceful close.
  * Does not own: protocol rules (the core) or per-stream buffering (H2Stream).
  *
+ * Output goes one of two ways. Piped to a Writable (`h2.pipe(socket)`), the duplex writes to
+ * it directly (TransportWriter): one corked batch per flush, and DATA payloads are sent from
+ * the application's own Buffers without a copy, their write callbacks held until the transport
+ * wrote them. Otherwise (read with 'data', read(), async iteration) output is pushed to the
+ * readable side and payloads are copied, since nothing tells us when a reader is done with them.
+ *
  * Backpressure, both directions:
- * - Output: stream writes are handed to the core only while the readable side holds less than
- *   its high-water mark (`#outputBudget`), so a slow transport stops the writers.
- * - Input: while the readable side is over its high-water mark, the callback of `_write` is
- *   held until `_read`: a peer that keeps sending (PINGs, requests) while not reading our
- *   answers is stopped by the transport's own backpressure.
+ * - Output: stream writes are handed to the core only while the output buffer (the readable
+ *   side, or what the transport has not written yet) holds less than the high-water mark
+ *   (`#outputBudget`), so a slow transport stops the writers.
+ * - Input: while the output buffer is over its high-water mark, the callback of `_write` is
+ *   held until it drains (`_read`, or a transport write completing): a peer that keeps sending
+ *   (PINGs, requests) while not reading our answers is stopped by the transport's own
+ *   backpressure.
  */
 import { randomBytes } from 'node:crypto';
 import { debuglog } from 'node:util';
@@ -47,6 +55,7 @@ import {
   WindowUpdated,
 } from '../core/index.js';
 import { FrameTrace, type TraceSink } from './trace.js';
+import { isTransportTarget, TransportWriter } from './transport-writer.js';
 import { H2Stream, kData, kEnd, kFail, kPendingWrite, kReset, kSend, kStart, type SendHeadersAdapterOptions, type StreamRole } from './h2-stream.js';
 import type { StreamHost } from './stream-host.js';
 
@@ -231,6 +240,8 @@ export class H2Duplex extends Duplex {
   /** The `_write` callback held while the output is over its high-water mark. */
   #heldInput: (() => void) | null = null;
   #outputEnded = false;
+  /** The pipe destination written to directly, if any (see pipe()). */
+  #transport: TransportWriter | null = null;
   /** The connection ended with an error GOAWAY either way: later input is dropped unparsed. */
   #inputClosed = false;
   /** Our connection error, while its GOAWAY lingers (input discarded until the peer closes). */
@@ -376,7 +387,6 @@ export class H2Duplex extends Duplex {
     return super.once(event, listener);
   }
 
-  /** The transport's remote address, learned from a piped net.Socket. */
   /**
    * Octets this connection holds (what `maxSessionMemory` bounds): output queued in the core
    * and in our readable side, each stream's unread input and unsent writes, plus estimates for
@@ -384,7 +394,7 @@ export class H2Duplex extends Duplex {
    * that let queued output drain arrive as input.
    */
   get sessionMemory(): number {
-    let octets = this.connection.outboundDataLength + this.readableLength + HEADER_TABLES_ESTIMATE;
+    let octets = this.connection.outboundDataLength + this.#outputBuffered() + HEADER_TABLES_ESTIMATE;
     for (const stream of this.#streams.values()) octets += STREAM_MEMORY_ESTIMATE + stream.readableLength + stream.writableLength;
     return octets;
   }
@@ -505,18 +515,82 @@ export class H2Duplex extends Duplex {
     // sends many frames in one read must not queue unbounded answers before the next flush.
     if (this.connection.outboundDataLength >= FLUSH_NOW_AT) this.#flush();
     else this.#scheduleFlush();
-    if (this.readableLength >= this.readableHighWaterMark) this.#heldInput = callback;
+    if (this.#outputBuffered() >= this.readableHighWaterMark) this.#heldInput = callback;
     else callback();
   }
 
   /** The transport wants output: releases held input and waiting writers (Duplex internals). */
   override _read(): void {
+    // Called before the reader takes what it asked for, so readableLength may still be over
+    // the mark: the reader asking is the signal.
+    this.#releaseInput();
+    if (this.#waiting.size > 0) this.#scheduleFlush();
+  }
+
+  /**
+   * Piping to a Writable (the usual `h2.pipe(socket)`) makes the duplex write to it directly
+   * (TransportWriter: batched writes, payloads not copied, write callbacks after the transport
+   * wrote them). It behaves as `pipe()` does for the destination; the readable side then
+   * carries no data, so a second destination or a 'data' listener added later sees none.
+   * Anything else, or a duplex already being read, is piped as usual.
+   */
+  override pipe<T extends NodeJS.WritableStream>(destination: T, options?: { end?: boolean | undefined }): T {
+    if (this.#transport !== null || this.readableFlowing !== null || this.readableLength > 0 || this.#outputEnded || !isTransportTarget(destination)) {
+      return super.pipe(destination, options);
+    }
+    const transport = new TransportWriter(
+      destination,
+      options?.end !== false,
+      () => {
+        this.#outputDrained();
+      },
+      () => {
+        this.#leaveTransport(transport);
+      },
+    );
+    this.#transport = transport;
+    destination.emit('pipe', this);
+    // Flowing with nothing in it, so that the end of the output still emits 'end'.
+    this.resume();
+    return destination;
+  }
+
+  /** Stops writing to `destination` (or any), as `unpipe()` does; later output is buffered for a reader. */
+  override unpipe(destination?: NodeJS.WritableStream): this {
+    const transport = this.#transport;
+    if (transport !== null && (destination === undefined || (destination as unknown) === transport.dest)) {
+      this.#leaveTransport(transport);
+      transport.dest.emit('unpipe', this);
+      if (destination !== undefined) return this;
+    }
+    return super.unpipe(destination as never);
+  }
+
+  #leaveTransport(transport: TransportWriter): void {
+    transport.detach();
+    if (this.#transport !== transport) return;
+    this.#transport = null;
+    // Output from now on waits in the readable side for whoever reads next.
+    if (this.listenerCount('data') === 0) this.pause();
+  }
+
+  /** Octets of output not yet taken by the transport (or by a reader of the readable side). */
+  #outputBuffered(): number {
+    return this.#transport === null ? this.readableLength : this.#transport.buffered + this.readableLength;
+  }
+
+  /** The output buffer went down: release held input and the writers waiting for room. */
+  #outputDrained(): void {
+    if (this.#outputBuffered() < this.readableHighWaterMark) this.#releaseInput();
+    if (this.#waiting.size > 0) this.#scheduleFlush();
+  }
+
+  #releaseInput(): void {
     const held = this.#heldInput;
     if (held !== null) {
       this.#heldInput = null;
       held();
     }
-    if (this.#waiting.size > 0) this.#scheduleFlush();
   }
 
   /** The transport ended (EOF): streams that have not finished never will. */
@@ -538,6 +612,7 @@ export class H2Duplex extends Duplex {
     this.#flushHandle = null;
     this.#failAll(new ConnectionClosedError(error === null ? 'The connection was destroyed' : `The connection failed: ${error.message}`, ErrorCodes.INTERNAL_ERROR, { cause: error ?? undefined }));
     this.#outputEnded = true;
+    if (this.#transport !== null) this.#leaveTransport(this.#transport);
     this.#resolveClosed?.();
     callback(error);
   }
@@ -560,12 +635,15 @@ export class H2Duplex extends Duplex {
     this.#flushHandle = null;
     if (this.#outputEnded) return;
     for (let round = 0; round < MAX_SEND_ROUNDS && this.#sendWaiting() > 0; round++);
-    // Slabs as they are (usually one): joining them would copy every octet again.
-    for (const chunk of this.connection.dataToSendChunks()) {
+    // Slabs (and lent payloads) as they are: joining them would copy every octet again.
+    const chunks = this.connection.dataToSendChunks();
+    for (const chunk of chunks) {
       this.#bytesSent += chunk.length;
       this.#trace?.sent(chunk);
-      this.push(chunk);
     }
+    const transport = this.#transport;
+    if (transport !== null) transport.write(chunks);
+    else for (const chunk of chunks) this.push(chunk);
     this.#spent = 0;
     // Writers held back by this flush's budget can go on now that the output was pushed. Those
     // waiting for flow-control window are not polled: a WINDOW_UPDATE (#onWindow) wakes them,
@@ -576,7 +654,7 @@ export class H2Duplex extends Duplex {
   }
 
   #outputBudget(): number {
-    return this.readableHighWaterMark - this.readableLength - this.#spent;
+    return this.readableHighWaterMark - this.#outputBuffered() - this.#spent;
   }
 
   /** One round over the parked writers (round robin); returns the octets handed to the core. */
@@ -606,6 +684,7 @@ export class H2Duplex extends Duplex {
     if (this.#flushHandle !== null) clearImmediate(this.#flushHandle);
     this.#flushHandle = null;
     this.push(null);
+    this.#transport?.end();
     this.#resolveClosed?.();
   }
 
@@ -909,6 +988,12 @@ export class H2Duplex extends Duplex {
         return false;
       },
       address: () => ({ remoteAddress: this.#remoteAddress, remotePort: this.#remotePort }),
+      zeroCopy: () => this.#transport !== null,
+      afterSent: (callback: () => void) => {
+        const transport = this.#transport;
+        if (transport === null) callback();
+        else transport.releaseAt(transport.queued + this.connection.outboundDataLength, callback);
+      },
     };
   }
 }

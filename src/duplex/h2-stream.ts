@@ -21,6 +21,7 @@ import { Duplex } from 'readable-stream';
 import { ErrorCodes } from '../error-codes.js';
 import { ConnectionClosedError, H2Error, StreamClosedError, StreamResetError } from '../errors.js';
 import { ConnectionState, type EventHeaders, type HeaderInput, type InformationalResponseReceived, type ResponseReceived, type TrailersReceived } from '../core/index.js';
+import { MIN_LENT_PAYLOAD } from '../frame/writer.js';
 import type { StreamHost } from './stream-host.js';
 
 export const kData = Symbol('h2duplex.data');
@@ -39,6 +40,8 @@ interface PendingWrite {
   data: Uint8Array;
   offset: number;
   callback: (error?: Error | null) => void;
+  /** Some of `data` went to the core by reference (zero copy): see StreamHost.afterSent. */
+  lent?: boolean;
 }
 
 /** Options of {@link H2Stream.respond} and `H2Duplex.request`. */
@@ -288,7 +291,12 @@ export class H2Stream extends Duplex {
     if (unread > 0) this.#acknowledge(unread);
     const pending = this.#pending;
     this.#pending = null;
-    if (pending !== null) pending.callback(error ?? new StreamResetError(this.id, ErrorCodes.CANCEL, false));
+    if (pending !== null) {
+      const fail = () => { pending.callback(error ?? new StreamResetError(this.id, ErrorCodes.CANCEL, false)); };
+      // Frames already queued may still be sent from the lent Buffer: it is not free before then.
+      if (pending.lent === true) this.#host.afterSent(fail);
+      else fail();
+    }
     this.#host.forget(this);
     callback(error);
   }
@@ -324,7 +332,8 @@ export class H2Stream extends Duplex {
       // RFC 9113 §8.1: NO_ERROR means "stop sending"; what was received stays readable.
       const pending = this.#pending;
       this.#pending = null;
-      pending?.callback();
+      if (pending?.lent === true) this.#host.afterSent(pending.callback);
+      else pending?.callback();
       this.#endSent = true;
       if (!this.readableEnded) this.push(null);
       if (!this.writableEnded) this.end();
@@ -373,20 +382,25 @@ export class H2Stream extends Duplex {
     if (n < left && n < MIN_DATA_FRAME && n === window && !this.#host.smallDataFrame()) return 0;
     // The last chunk of an ended stream carries END_STREAM itself (no empty DATA frame after).
     const last = n === left && this.writableEnded && this.#trailers === null && this.writableLength === p.data.length;
+    // Zero copy: the core keeps a large piece by reference, so the write's callback (after
+    // which the application may reuse its Buffer) waits until the transport has written it.
+    const zeroCopy = n >= MIN_LENT_PAYLOAD && this.#host.zeroCopy();
     try {
-      connection.sendData(this.id, p.offset === 0 && n === p.data.length ? p.data : p.data.subarray(p.offset, p.offset + n), { endStream: last });
+      connection.sendData(this.id, p.offset === 0 && n === p.data.length ? p.data : p.data.subarray(p.offset, p.offset + n), { endStream: last, zeroCopy });
     } catch (err) {
       this.destroy(err as Error);
       return 0;
     }
     p.offset += n;
+    if (zeroCopy) p.lent = true;
     if (last) {
       this.#endSent = true;
       this.#maybeDone();
     }
     if (p.offset === p.data.length) {
       this.#pending = null;
-      p.callback();
+      if (p.lent === true) this.#host.afterSent(p.callback);
+      else p.callback();
     }
     return n;
   }

@@ -50,7 +50,7 @@ export class DataFrame {
     checkPadLength(this.padLength);
     w.writeFrameHeader(this.flowControlledLength, DataFrame.TYPE, this.flags, this.streamId);
     if (this.padLength !== null) w.writeUInt8(this.padLength);
-    w.writeBytes(this.data);
+    w.writePayload(this.data);
     if (this.padLength) w.writeZeros(this.padLength);
   }
 }

@@ -7,6 +7,11 @@
  * Memory handed out is never written again, so callers may keep it; new frames go after it in
  * the same slab until the slab is full. A full slab is sealed as it is and a new one started:
  * pending bytes are never moved, so each octet is copied once (STYLE.md §9).
+ *
+ * DATA payloads can skip even that copy: while {@link lendPayloads} is set, a payload of at
+ * least {@link MIN_LENT_PAYLOAD} octets is not copied but kept by reference as its own chunk
+ * between slab pieces (see {@link writePayload}). Only `takeChunks()` keeps it that way;
+ * `take()` joins, which copies it.
  */
 import { FRAME_HEADER_LENGTH, STREAM_ID_MASK } from './header.js';
 
@@ -18,6 +23,11 @@ const MAX_PREFERRED_SLAB_SIZE = 1024 * 1024;
 const MIN_USEFUL_ROOM = 1024;
 
 const EMPTY = Buffer.alloc(0);
+/**
+ * Smallest DATA payload kept by reference instead of copied. Below it the copy costs less
+ * than the extra chunk does (one more iovec for the socket, one more entry to track).
+ */
+export const MIN_LENT_PAYLOAD = 4096;
 
 /** Serializes frames into reusable slabs; `take()`/`takeChunks()` hand them over without copying. */
 export class FrameWriter {
@@ -36,6 +46,12 @@ export class FrameWriter {
    */
   #preferredSize = INITIAL_SLAB_SIZE;
 
+  /**
+   * While true, {@link writePayload} keeps large payloads by reference: the caller promises
+   * not to modify them until they are taken. H2Connection sets it around a zero-copy sendData.
+   */
+  lendPayloads = false;
+
   /** Octets written and not yet taken. */
   get length(): number {
     return this.#sealedLength + this.#end - this.#start;
@@ -44,13 +60,10 @@ export class FrameWriter {
   /** Makes room for `n` more octets: seals what the current slab holds and starts a new one. */
   #reserve(n: number): void {
     if (this.#end + n <= this.#slab.length) return;
-    if (this.#end > this.#start) {
-      this.#sealed.push(this.#slab.subarray(this.#start, this.#end));
-      this.#sealedLength += this.#end - this.#start;
-    }
     // Sealing with bytes pending means take() will have to join pieces: make the next slabs
     // twice as large (within the cap) so that rounds of output soon fit in one slab.
-    if (this.#sealedLength > 0) this.#preferredSize = Math.min(MAX_PREFERRED_SLAB_SIZE, this.#preferredSize * 2);
+    if (this.#end > this.#start) this.#preferredSize = Math.min(MAX_PREFERRED_SLAB_SIZE, this.#preferredSize * 2);
+    this.#seal();
     this.#slab = Buffer.allocUnsafe(Math.max(this.#preferredSize, n));
     this.#start = 0;
     this.#end = 0;
@@ -95,6 +108,29 @@ export class FrameWriter {
     this.#reserve(src.length);
     this.#slab.set(src, this.#end);
     this.#end += src.length;
+  }
+
+  /**
+   * Appends a DATA payload: copied like {@link writeBytes}, or, while {@link lendPayloads} is
+   * set and it has at least {@link MIN_LENT_PAYLOAD} octets, kept by reference. The slab's
+   * pending bytes are sealed before it; later frames go on in the same slab.
+   */
+  writePayload(src: Uint8Array): void {
+    if (!this.lendPayloads || src.length < MIN_LENT_PAYLOAD) {
+      this.writeBytes(src);
+      return;
+    }
+    this.#seal();
+    this.#sealed.push(Buffer.isBuffer(src) ? src : Buffer.from(src.buffer, src.byteOffset, src.length));
+    this.#sealedLength += src.length;
+  }
+
+  /** Moves the current slab's pending bytes to the sealed list; the slab stays in use after them. */
+  #seal(): void {
+    if (this.#end === this.#start) return;
+    this.#sealed.push(this.#slab.subarray(this.#start, this.#end));
+    this.#sealedLength += this.#end - this.#start;
+    this.#start = this.#end;
   }
 
   /** Writes `n` zero octets (padding: RFC 9113 §6.1 "Padding octets MUST be set to zero"). */
