@@ -240,6 +240,8 @@ export class H2Duplex extends Duplex {
   /** The `_write` callback held while the output is over its high-water mark. */
   #heldInput: (() => void) | null = null;
   #outputEnded = false;
+  /** A WINDOW_UPDATE (or SETTINGS) in the input being dispatched may have opened a window. */
+  #windowOpened = false;
   /** The pipe destination written to directly, if any (see pipe()). */
   #transport: TransportWriter | null = null;
   /** The connection ended with an error GOAWAY either way: later input is dropped unparsed. */
@@ -513,8 +515,11 @@ export class H2Duplex extends Duplex {
     this.#dispatch(events);
     // Answers (PING/SETTINGS ACKs, resets) count against the output bound at once: a peer that
     // sends many frames in one read must not queue unbounded answers before the next flush.
-    if (this.connection.outboundDataLength >= FLUSH_NOW_AT) this.#flush();
+    // A window that opened for a parked writer is used at once, not a turn later: in a
+    // window-bound transfer every WINDOW_UPDATE round trip includes that delay.
+    if (this.connection.outboundDataLength >= FLUSH_NOW_AT || (this.#windowOpened && this.#waiting.size > 0)) this.#flush();
     else this.#scheduleFlush();
+    this.#windowOpened = false;
     if (this.#outputBuffered() >= this.readableHighWaterMark) this.#heldInput = callback;
     else callback();
   }
@@ -876,6 +881,7 @@ export class H2Duplex extends Duplex {
 
   /** Window opened on a stream or on all of them (stream 0, SETTINGS): retry parked writes. */
   #onWindow(): void {
+    this.#windowOpened = true;
     if (this.#waiting.size > 0) this.#scheduleFlush();
   }
 
