@@ -6,7 +6,7 @@ import tseslint from 'typescript-eslint';
 const IO_MODULES = ['readable-stream', 'node:stream', 'stream', 'node:net', 'net', 'node:tls', 'tls', 'node:timers', 'timers', 'node:http2'];
 
 export default defineConfig(
-  { ignores: ['dist/', 'node_modules/', 'coverage/', 'docs/api/', '**/*.cjs'] },
+  { ignores: ['.bench-build/', 'dist/', 'node_modules/', 'coverage/', 'docs/api/', '**/*.cjs'] },
   ...tseslint.configs.strictTypeChecked,
   {
     languageOptions: { parserOptions: { projectService: { allowDefaultProject: ['eslint.config.js'] }, tsconfigRootDir: import.meta.dirname } },

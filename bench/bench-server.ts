@@ -2,6 +2,7 @@
  * The h2duplex server for ../shared/bench/run-h2load.sh: h2c on 127.0.0.1, the anchor routes.
  *
  *   node --import tsx bench/bench-server.ts PORT [--chunk=BYTES] [--max-streams=N]
+ *   (the benchmarks run it compiled: bench/compiled.ts)
  *
  * --max-streams=N advertises SETTINGS_MAX_CONCURRENT_STREAMS N (default 100, h2's value) and
  * lifts maxSessionMemory.
@@ -11,7 +12,7 @@
  *   GET /bytes/N     200, N bytes of 'a' in CHUNK-sized writes honouring backpressure
  *   POST (any path)  drains the body, 200 with its length as decimal text
  *   anything else    404
- * Exits on SIGTERM.
+ * Exits on SIGTERM (the default action).
  */
 import net from 'node:net';
 import { writeBytes } from '../examples/server.js';
@@ -69,8 +70,8 @@ function onStream(stream: H2Stream, headers: EventHeaders): void {
 const server = net.createServer((socket) => {
   socket.setNoDelay(true);
   // With --max-streams the bench measures what many open streams cost: maxSessionMemory (which
-// counts an estimate per stream) would refuse them first.
-const h2 = new H2Duplex({ config: { clientSide: false }, settings, ...(maxStreamsArg === undefined ? {} : { maxSessionMemory: Infinity }) });
+  // counts an estimate per stream) would refuse them first.
+  const h2 = new H2Duplex({ config: { clientSide: false }, settings, ...(maxStreamsArg === undefined ? {} : { maxSessionMemory: Infinity }) });
   socket.pipe(h2).pipe(socket);
   socket.on('error', () => h2.destroy());
   socket.on('close', () => h2.destroy());

@@ -1,5 +1,5 @@
 /**
- * `npm run bench`: our server (bench/bench-server.ts) and the node:http2 anchor
+ * `npm run bench`: our server (bench/bench-server.ts, compiled: bench/compiled.ts) and the node:http2 anchor
  * (../shared/bench/anchors/node-http2-server.mjs) measured with h2load by
  * ../shared/bench/run-h2load.sh in the same run (pinned cores, quiet gate, medians), then one
  * table: scenario, ours, node:http2, ratio, each server's CPU %. The table also goes to
@@ -15,6 +15,7 @@ import { MEMORY_SECTION } from './memory-section.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REPO_ROOT, SHARED_DIR } from '../spec/helpers/shared.js';
+import { compileBenchServer } from './compiled.js';
 
 const argv = process.argv.slice(2);
 const quick = argv.includes('--quick');
@@ -37,12 +38,13 @@ if (spawnSync('sh', ['-c', 'command -v h2load'], { stdio: 'ignore' }).status !==
   process.exit(2);
 }
 const harness = join(SHARED_DIR, 'bench', 'run-h2load.sh');
+const compiled = compileBenchServer();
 const out = mkdtempSync(join(tmpdir(), 'h2duplex-bench-'));
 const tsv = join(out, 'summary.tsv');
 
 const servers: Array<{ label: string; port: number; command: string[] }> = [
   { label: 'node-http2', port: 18180, command: ['node', join(SHARED_DIR, 'bench', 'anchors', 'node-http2-server.mjs'), '18180'] },
-  { label: 'h2duplex', port: 18181, command: ['node', '--import', 'tsx', join(REPO_ROOT, 'bench', 'bench-server.ts'), '18181'] },
+  { label: 'h2duplex', port: 18181, command: ['node', compiled.server, '18181'] },
 ];
 
 for (const s of servers) {

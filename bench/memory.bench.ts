@@ -1,6 +1,6 @@
 /**
  * `npm run bench:memory`: what idle connections and open streams cost a server, ours (the bench
- * server) vs the node:http2 anchor, each in its own process. Each server is measured from
+ * server, compiled: bench/compiled.ts) vs the node:http2 anchor, each in its own process. Each server is measured from
  * inside (bench/memory-probe.ts: live heap + Buffers after a full GC) and by its RSS.
  *
  *   1. `--connections N` (default 1000) node:http2 clients each complete one GET / and stay idle.
@@ -16,6 +16,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO_ROOT, SHARED_DIR } from '../spec/helpers/shared.js';
 import { freePort, waitForPort } from '../spec/helpers/tools.js';
+import { compileBenchServer } from './compiled.js';
 import { MEMORY_SECTION } from './memory-section.js';
 
 const argv = process.argv.slice(2);
@@ -37,10 +38,12 @@ interface Server {
   stop(): void;
 }
 
+const compiled = compileBenchServer();
+
 async function startServer(script: string, args: string[]): Promise<Server> {
   const port = await freePort();
   const child: ChildProcess = fork(script, [String(port), ...args], {
-    execArgv: ['--expose-gc', '--import', 'tsx', '--import', join(REPO_ROOT, 'bench', 'memory-probe.ts')],
+    execArgv: ['--expose-gc', '--import', compiled.probe],
     stdio: ['ignore', 'ignore', 'ignore', 'ipc'],
   });
   await waitForPort(port);
@@ -122,7 +125,7 @@ if (SHARED_DIR === null) {
   process.exit(2);
 }
 const node = await measure('node:http2', join(SHARED_DIR, 'bench', 'anchors', 'node-http2-server.mjs'), []);
-const ours = await measure('h2duplex', join(REPO_ROOT, 'bench', 'bench-server.ts'), [`--max-streams=${streamCount + 1}`]);
+const ours = await measure('h2duplex', compiled.server, [`--max-streams=${streamCount + 1}`]);
 const ratio = (a: number, b: number) => (a / b).toFixed(2);
 const row = (what: string, o: Stats, n: Stats) => `| ${what} | ${kib(o.live)} | ${kib(n.live)} | ${ratio(o.live, n.live)} | ${kib(o.rss)} | ${kib(n.rss)} | ${ratio(o.rss, n.rss)} |`;
 const section = [

@@ -87,6 +87,9 @@ export interface H2ConfigurationOptions {
 }
 
 /** The default logger; H2Connection skips building log messages when it is in use. */
+/** The default `clock`: milliseconds from `performance.now()`, one function shared by every connection. */
+export const performanceClock = (): number => performance.now();
+
 export const NO_LOG: H2Logger = {
   debug() {
     /* h2's DummyLogger: discards */
@@ -173,7 +176,7 @@ export class H2Configuration {
     this.maxOutstandingSettings = positive('maxOutstandingSettings', options.maxOutstandingSettings, DEFAULT_MAX_OUTSTANDING_SETTINGS);
     this.maxHeaderListPairs = positive('maxHeaderListPairs', options.maxHeaderListPairs, DEFAULT_MAX_HEADER_LIST_PAIRS);
     if (options.clock !== undefined && typeof options.clock !== 'function') throw new TypeError('clock must be a function returning milliseconds');
-    this.clock = options.clock ?? (() => performance.now());
+    this.clock = options.clock ?? performanceClock;
     this.strictPreface = bool('strictPreface', options.strictPreface, true);
   }
 }

@@ -153,20 +153,6 @@ export class H2Connection {
   /** Set by the first GOAWAY we receive: we may open no more streams. */
   #goAwayReceived = false;
 
-  /** One handler per frame type (h2 `_frame_dispatch_table`). */
-  readonly #dispatch: ReadonlyMap<number, (frame: never) => { frames: Serializable[]; events: Event[] }> = new Map<number, (frame: never) => { frames: Serializable[]; events: Event[] }>([
-    [DataFrame.TYPE, (f: DataFrame) => this.#receiveDataFrame(f)],
-    [HeadersFrame.TYPE, (f: HeadersFrame) => this.#receiveHeadersFrame(f)],
-    [PriorityFrame.TYPE, (f: PriorityFrame) => this.#receivePriorityFrame(f)],
-    [RstStreamFrame.TYPE, (f: RstStreamFrame) => this.#receiveRstStreamFrame(f)],
-    [SettingsFrame.TYPE, (f: SettingsFrame) => this.#receiveSettingsFrame(f)],
-    [PushPromiseFrame.TYPE, (f: PushPromiseFrame) => this.#receivePushPromiseFrame(f)],
-    [PingFrame.TYPE, (f: PingFrame) => this.#receivePingFrame(f)],
-    [GoAwayFrame.TYPE, (f: GoAwayFrame) => this.#receiveGoAwayFrame(f)],
-    [WindowUpdateFrame.TYPE, (f: WindowUpdateFrame) => this.#receiveWindowUpdateFrame(f)],
-    [AltSvcFrame.TYPE, (f: AltSvcFrame) => this.#receiveAltSvcFrame(f)],
-  ]);
-
   constructor(config?: H2Configuration | H2ConfigurationOptions) {
     this.config = config instanceof H2Configuration ? config : new H2Configuration(config);
     const client = this.config.clientSide;
@@ -590,6 +576,37 @@ export class H2Connection {
     throw err;
   }
 
+  /**
+   * One handler per frame type (h2 `_frame_dispatch_table`); null for an unknown type. A
+   * switch rather than a table of closures: a table would be built for every connection.
+   */
+  #handle(frame: Frame): { frames: Serializable[]; events: Event[] } | null {
+    switch (frame.type) {
+      case DataFrame.TYPE:
+        return this.#receiveDataFrame(frame as DataFrame);
+      case HeadersFrame.TYPE:
+        return this.#receiveHeadersFrame(frame as HeadersFrame);
+      case PriorityFrame.TYPE:
+        return this.#receivePriorityFrame(frame as PriorityFrame);
+      case RstStreamFrame.TYPE:
+        return this.#receiveRstStreamFrame(frame as RstStreamFrame);
+      case SettingsFrame.TYPE:
+        return this.#receiveSettingsFrame(frame as SettingsFrame);
+      case PushPromiseFrame.TYPE:
+        return this.#receivePushPromiseFrame(frame as PushPromiseFrame);
+      case PingFrame.TYPE:
+        return this.#receivePingFrame(frame as PingFrame);
+      case GoAwayFrame.TYPE:
+        return this.#receiveGoAwayFrame(frame as GoAwayFrame);
+      case WindowUpdateFrame.TYPE:
+        return this.#receiveWindowUpdateFrame(frame as WindowUpdateFrame);
+      case AltSvcFrame.TYPE:
+        return this.#receiveAltSvcFrame(frame as AltSvcFrame);
+      default:
+        return null;
+    }
+  }
+
   /** Dispatches one frame; stream-scoped errors become RST_STREAM here (h2 `_receive_frame`). */
   #receiveFrame(frame: Frame): Event[] {
     this.#log?.debug('Received frame:', frame);
@@ -597,14 +614,13 @@ export class H2Connection {
       // RFC 9113 §3.4: the preface is followed by SETTINGS; anything else is an invalid preface.
       throw new ProtocolError(`The peer's first frame is ${frameTypeName(frame.type)}, not SETTINGS (invalid connection preface)`);
     }
-    const handler = this.#dispatch.get(frame.type);
     this.#onEndedStream = this.config.escalateStreamErrors && (frame.type === DataFrame.TYPE || frame.type === HeadersFrame.TYPE) && this.#peerEnded(frame.streamId);
     try {
-      if (handler === undefined) {
+      const result = this.#handle(frame);
+      if (result === null) {
         this.#glitch();
         return [new UnknownFrameReceived(frame as UnknownFrame)];
       }
-      const result = handler(frame as never);
       this.#send(result.frames);
       return result.events;
     } catch (err) {

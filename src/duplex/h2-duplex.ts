@@ -53,6 +53,7 @@ import {
   StreamReset,
   TrailersReceived,
   WindowUpdated,
+  performanceClock,
 } from '../core/index.js';
 import { FrameTrace, type TraceSink } from './trace.js';
 import { isTransportTarget, TransportWriter } from './transport-writer.js';
@@ -250,7 +251,8 @@ export class H2Duplex extends Duplex {
   #lingerError: H2Error | null = null;
   #closing: Promise<void> | null = null;
   #resolveClosed: (() => void) | null = null;
-  readonly #pings = new Map<string, Waiter<number> & { start: bigint }>();
+  /** Pings in flight by payload (hex); created on the first ping, as most connections never send one. */
+  #pings: Map<string, Waiter<number> & { start: bigint }> | null = null;
   readonly #settingsWaiters: Array<Waiter<Map<number, ChangedSetting>>> = [];
   /** Requests waiting for a slot under the peer's MAX_CONCURRENT_STREAMS, in order. */
   readonly #queued: Array<{ stream: H2Stream; headers: HeaderInput[]; endStream: boolean }> = [];
@@ -296,7 +298,7 @@ export class H2Duplex extends Duplex {
     this.#maxPendingResets = options.maxPendingResetStreams ?? DEFAULT_MAX_PENDING_RESETS;
     this.#maxSessionMemory = options.maxSessionMemory ?? DEFAULT_MAX_SESSION_MEMORY;
     if (!(this.#maxSessionMemory > 0)) throw new RangeError('maxSessionMemory must be a positive number of octets (Infinity disables)');
-    this.#smallDataFrames = new RateLimit(options.smallDataFrameRateLimit ?? DEFAULT_SMALL_DATA_FRAME_RATE_LIMIT, () => performance.now());
+    this.#smallDataFrames = new RateLimit(options.smallDataFrameRateLimit ?? DEFAULT_SMALL_DATA_FRAME_RATE_LIMIT, performanceClock);
     // The source piped into us is usually the socket: remember its address for H2Stream.
     this.on('pipe', (source: { remoteAddress?: unknown; remotePort?: unknown }) => {
       if (typeof source.remoteAddress === 'string') this.#remoteAddress = source.remoteAddress;
@@ -436,16 +438,17 @@ export class H2Duplex extends Duplex {
     return new Promise((resolve, reject) => {
       const payload = data === undefined ? randomBytes(8) : Buffer.from(data);
       const key = payload.toString('hex');
-      if (this.#pings.has(key)) {
+      const pings = (this.#pings ??= new Map());
+      if (pings.has(key)) {
         reject(new RangeError(`A ping with payload ${key} is already in flight`));
         return;
       }
       this.connection.ping(payload);
       const timer = setTimeout(() => {
-        this.#pings.delete(key);
+        pings.delete(key);
         reject(new AckTimeoutError(`PING ${key} not acknowledged within ${this.#ackTimeout} ms`));
       }, this.#ackTimeout).unref();
-      this.#pings.set(key, { resolve, reject, timer, start: process.hrtime.bigint() });
+      pings.set(key, { resolve, reject, timer, start: process.hrtime.bigint() });
       this.#scheduleFlush();
     });
   }
@@ -789,10 +792,11 @@ export class H2Duplex extends Duplex {
     for (const stream of [...this.#streams.values()]) stream[kFail](error);
     this.#streams.clear();
     this.#waiting.clear();
-    for (const [key, w] of this.#pings) {
+    const pings = this.#pings;
+    this.#pings = null;
+    for (const w of pings?.values() ?? []) {
       clearTimeout(w.timer);
       w.reject(error);
-      this.#pings.delete(key);
     }
     for (const w of this.#settingsWaiters.splice(0)) {
       clearTimeout(w.timer);
@@ -900,9 +904,9 @@ export class H2Duplex extends Duplex {
 
   #onPingAck(ev: PingAckReceived): void {
     const key = ev.pingData.toString('hex');
-    const w = this.#pings.get(key);
+    const w = this.#pings?.get(key);
     if (w === undefined) return;
-    this.#pings.delete(key);
+    this.#pings?.delete(key);
     clearTimeout(w.timer);
     this.#lastRtt = Number(process.hrtime.bigint() - w.start) / 1e6;
     w.resolve(this.#lastRtt);

@@ -9,7 +9,7 @@
  * pending bytes are never moved, so each octet is copied once (STYLE.md §9).
  *
  * DATA payloads can skip even that copy: while {@link lendPayloads} is set, a payload of at
- * least {@link MIN_LENT_PAYLOAD} octets is not copied but kept by reference as its own chunk
+ * least `MIN_LENT_PAYLOAD` octets is not copied but kept by reference as its own chunk
  * between slab pieces (see {@link writePayload}). Only `takeChunks()` keeps it that way;
  * `take()` joins, which copies it.
  */
@@ -112,7 +112,7 @@ export class FrameWriter {
 
   /**
    * Appends a DATA payload: copied like {@link writeBytes}, or, while {@link lendPayloads} is
-   * set and it has at least {@link MIN_LENT_PAYLOAD} octets, kept by reference. The slab's
+   * set and it has at least `MIN_LENT_PAYLOAD` octets, kept by reference. The slab's
    * pending bytes are sealed before it; later frames go on in the same slab.
    */
   writePayload(src: Uint8Array): void {
