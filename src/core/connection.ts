@@ -494,9 +494,13 @@ export class H2Connection {
     return this.#reader.inFieldBlock;
   }
 
-  /** Frees idle output memory (our addition: adapters call it when a connection goes quiet). */
+  /**
+   * Frees idle memory (our addition: adapters call it when a connection goes quiet): the
+   * output slab, and closed streams, which h2 keeps until it next counts open streams.
+   */
   releaseBuffers(): void {
     this.#writer.release();
+    this.#countOpen(0);
   }
 
   /** Octets queued for {@link dataToSend} (our addition, for adapters that bound their output). */
