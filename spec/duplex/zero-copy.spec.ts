@@ -250,3 +250,41 @@ describe('H2Duplex: zero-copy output to a piped transport', function () {
     h2.destroy();
   });
 });
+
+describe('H2Duplex: zero-copy output under stream.pipeline()', function () {
+  it('serves over TCP wired with pipeline(socket, h2, socket), and ends the socket after the last batch', async function () {
+    const { pipeline } = await import('node:stream');
+    const body = Buffer.alloc(300 * 1024, 9);
+    let serverSide: H2Duplex | null = null;
+    const tcp = net.createServer((socket) => {
+      const h2 = new H2Duplex({ config: { clientSide: false } });
+      serverSide = h2;
+      pipeline(socket, h2 as unknown as NodeJS.ReadWriteStream, socket, () => undefined);
+      h2.on('stream', (stream: H2Stream) => {
+        stream.respond([[':status', '200']]);
+        stream.end(body);
+      });
+    });
+    tcp.listen(0, '127.0.0.1');
+    await next(tcp, 'listening');
+    const { port } = tcp.address() as net.AddressInfo;
+    const socket = net.connect(port, '127.0.0.1');
+    socket.on('error', () => {});
+    const client = new H2Duplex();
+    socket.pipe(client).pipe(socket);
+    try {
+      const received = await collect(client.request(GET, { endStream: true }));
+      expect(received.equals(body)).to.equal(true);
+      // A graceful close from the server ends its socket after the GOAWAY went out.
+      const goaway = new Promise<void>((resolve) => client.once('goaway', () => resolve()));
+      const eof = new Promise<void>((resolve) => socket.once('end', () => resolve()));
+      await (serverSide as unknown as H2Duplex).close();
+      await goaway;
+      await eof;
+    } finally {
+      client.destroy();
+      socket.destroy();
+      tcp.close();
+    }
+  });
+});
