@@ -288,3 +288,27 @@ describe('H2Duplex: zero-copy output under stream.pipeline()', function () {
     }
   });
 });
+
+describe('H2Duplex: piped late', function () {
+  it('sends output pushed before pipe() first, then writes directly', async function () {
+    const client = new H2Duplex();
+    const server = new H2Duplex({ config: { clientSide: false } });
+    // Both sides queue their preface for a turn before anything is piped.
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(server.readableLength).to.be.above(0);
+    client.pipe(server);
+    const gate = new Gate(client, () => 0);
+    server.pipe(gate);
+    expect(server.readableLength).to.equal(0);
+    const body = Buffer.alloc(20 * 1024, 5);
+    const incoming = next<H2Stream>(server, 'stream');
+    const req = client.request(GET, { endStream: true });
+    const stream = await incoming;
+    stream.respond([[':status', '200']]);
+    stream.end(body);
+    expect((await collect(req)).equals(body)).to.equal(true);
+    expect(gate.batches.some((b) => b.chunks.some((c) => sharesMemory(c, body)))).to.equal(true);
+    client.destroy();
+    server.destroy();
+  });
+});

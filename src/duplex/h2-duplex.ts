@@ -543,9 +543,12 @@ export class H2Duplex extends Duplex {
    * Anything else, or a duplex already being read, is piped as usual.
    */
   override pipe<T extends NodeJS.WritableStream>(destination: T, options?: { end?: boolean | undefined }): T {
-    if (this.#transport !== null || this.readableFlowing !== null || this.readableLength > 0 || this.#outputEnded || !isTransportTarget(destination)) {
+    if (this.#transport !== null || this.readableFlowing !== null || this.#outputEnded || !isTransportTarget(destination)) {
       return super.pipe(destination, options);
     }
+    // Output pushed before the pipe (the duplex was piped a turn or more after it was made)
+    // goes first, as pipe() would have sent it.
+    const earlier = this.readableLength > 0 ? (this.read() as Buffer | null) : null;
     const transport = new TransportWriter(
       destination,
       options?.end !== false,
@@ -558,6 +561,7 @@ export class H2Duplex extends Duplex {
     );
     this.#transport = transport;
     destination.emit('pipe', this);
+    if (earlier !== null) transport.write([earlier]);
     // Flowing with nothing in it, so that the end of the output still emits 'end'.
     this.resume();
     return destination;
