@@ -181,4 +181,23 @@ describe('H2Duplex backpressure', function () {
     client.destroy();
     server.destroy();
   });
+
+  it('does not wake a writer parked for window when other output drains (it waits for WINDOW_UPDATE)', async function () {
+    const { client, server } = createPair({ client: { settings: { [SettingCodes.INITIAL_WINDOW_SIZE]: 1000 } } });
+    server.on('stream', (stream: H2Stream) => {
+      stream.respond([[':status', '200']]);
+      stream.end(Buffer.alloc(1 << 20));
+    });
+    const req = client.request([[':method', 'GET'], [':path', '/'], [':scheme', 'http'], [':authority', 'pair']], { endStream: true });
+    req.pause();
+    await next(req, 'response');
+    await settle();
+    const asked = sinon.spy(server.connection, 'localFlowControlWindow');
+    // Each PING makes the server write an ACK: output that is written and drains, 20 times.
+    for (let i = 0; i < 20; i++) await client.ping();
+    expect(asked.callCount, 'window checks on output drains').to.be.at.most(2);
+    asked.restore();
+    client.destroy();
+    server.destroy();
+  });
 });

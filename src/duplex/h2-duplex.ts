@@ -238,6 +238,18 @@ export class H2Duplex extends Duplex {
   #spent = 0;
   /** A writer in this flush was held back by the output budget, not by its window. */
   #budgetLimited = false;
+  /**
+   * Writers are parked for output room (not for window): the output draining wakes them. Those
+   * parked for window are woken by WINDOW_UPDATE only; waking them on every drain cost an empty
+   * flush per round trip in a window-bound transfer.
+   */
+  #roomWanted = false;
+  /**
+   * Something may let a parked writer send: it just parked, a window opened, or output room
+   * came back. Flushes for other reasons (answering a PING, say) leave parked writers alone,
+   * so a peer cannot make each input frame cost a poll of every stream it keeps windowless.
+   */
+  #pollWriters = false;
   /** The `_write` callback held while the output is over its high-water mark. */
   #heldInput: (() => void) | null = null;
   #outputEnded = false;
@@ -532,7 +544,10 @@ export class H2Duplex extends Duplex {
     // Called before the reader takes what it asked for, so readableLength may still be over
     // the mark: the reader asking is the signal.
     this.#releaseInput();
-    if (this.#waiting.size > 0) this.#scheduleFlush();
+    if (this.#roomWanted) {
+      this.#pollWriters = true;
+      this.#scheduleFlush();
+    }
   }
 
   /**
@@ -594,7 +609,10 @@ export class H2Duplex extends Duplex {
   /** The output buffer went down: release held input and the writers waiting for room. */
   #outputDrained(): void {
     if (this.#outputBuffered() < this.readableHighWaterMark) this.#releaseInput();
-    if (this.#waiting.size > 0) this.#scheduleFlush();
+    if (this.#roomWanted) {
+      this.#pollWriters = true;
+      this.#scheduleFlush();
+    }
   }
 
   #releaseInput(): void {
@@ -646,7 +664,16 @@ export class H2Duplex extends Duplex {
   #flush(): void {
     this.#flushHandle = null;
     if (this.#outputEnded) return;
-    for (let round = 0; round < MAX_SEND_ROUNDS && this.#sendWaiting() > 0; round++);
+    if (this.#pollWriters) {
+      this.#pollWriters = false;
+      let round = 0;
+      while (round < MAX_SEND_ROUNDS && this.#sendWaiting() > 0) round++;
+      // Stopped by the round cap while writers still made progress: they go on next turn.
+      if (round === MAX_SEND_ROUNDS && this.#waiting.size > 0) {
+        this.#pollWriters = true;
+        this.#scheduleFlush();
+      }
+    }
     // Slabs (and lent payloads) as they are: joining them would copy every octet again.
     const chunks = this.connection.dataToSendChunks();
     for (const chunk of chunks) {
@@ -660,7 +687,11 @@ export class H2Duplex extends Duplex {
     // Writers held back by this flush's budget can go on now that the output was pushed. Those
     // waiting for flow-control window are not polled: a WINDOW_UPDATE (#onWindow) wakes them,
     // and polling them would spin the event loop for as long as the peer keeps its window shut.
-    if (this.#budgetLimited && this.#waiting.size > 0 && this.#outputBudget() >= MIN_SEND_BUDGET) this.#scheduleFlush();
+    this.#roomWanted = this.#budgetLimited && this.#waiting.size > 0;
+    if (this.#roomWanted && this.#outputBudget() >= MIN_SEND_BUDGET) {
+      this.#pollWriters = true;
+      this.#scheduleFlush();
+    }
     this.#budgetLimited = false;
     this.#maybeFinishDraining();
   }
@@ -890,7 +921,10 @@ export class H2Duplex extends Duplex {
   /** Window opened on a stream or on all of them (stream 0, SETTINGS): retry parked writes. */
   #onWindow(): void {
     this.#windowOpened = true;
-    if (this.#waiting.size > 0) this.#scheduleFlush();
+    if (this.#waiting.size > 0) {
+      this.#pollWriters = true;
+      this.#scheduleFlush();
+    }
   }
 
   /** The peer's SETTINGS may open windows (INITIAL_WINDOW_SIZE) and stream slots. */
@@ -981,6 +1015,7 @@ export class H2Duplex extends Duplex {
       },
       waitToSend: (stream: H2Stream) => {
         this.#waiting.add(stream);
+        this.#pollWriters = true;
         this.#scheduleFlush();
       },
       adopt: (id: number, role: StreamRole) => this.#adopt(id, role),
