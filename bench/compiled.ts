@@ -8,9 +8,9 @@ import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { REPO_ROOT } from '../spec/helpers/shared.js';
 
-/** Compiles the bench server and the memory probe; returns their paths. */
-export function compileBenchServer(): { server: string; probe: string } {
+/** Compiles the bench server, the memory probe and the core loop; returns their paths. */
+export function compileBenchServer(): { server: string; probe: string; core: string } {
   execFileSync(process.execPath, [join(REPO_ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(REPO_ROOT, 'tsconfig.bench.json')], { stdio: 'inherit' });
   const build = join(REPO_ROOT, '.bench-build', 'bench');
-  return { server: join(build, 'bench-server.js'), probe: join(build, 'memory-probe.js') };
+  return { server: join(build, 'bench-server.js'), probe: join(build, 'memory-probe.js'), core: join(build, 'core.bench.js') };
 }

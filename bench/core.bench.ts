@@ -31,6 +31,14 @@ interface Options {
   repeats: number;
   only: 'rr' | 'bulk' | null;
   python: boolean;
+  /** Print one last JSON line with every figure (for `npm run bench`'s table). */
+  json: boolean;
+}
+
+/** The `--json` line: medians, ours and Python h2's (null when the anchor did not run). */
+export interface CoreBenchJson {
+  rr?: { ours: number; h2: number | null };
+  bulk: Array<{ window: number; ours: number; h2: number | null }>;
 }
 
 function parseArgs(argv: string[]): Options {
@@ -50,6 +58,7 @@ function parseArgs(argv: string[]): Options {
     repeats: num('--repeats', 5),
     only: only === 'rr' || only === 'bulk' ? only : null,
     python: !argv.includes('--no-python'),
+    json: argv.includes('--json'),
   };
 }
 
@@ -172,7 +181,7 @@ function runPython(argv: string[]): PythonResult | string {
   const script = join(SHARED_DIR, 'bench', 'inmem', 'python-h2-loop.py');
   if (!existsSync(script)) return `no ${script}`;
   if (!existsSync('/usr/bin/python3')) return 'no /usr/bin/python3';
-  const passed = argv.filter((a) => a !== '--no-python');
+  const passed = argv.filter((a) => a !== '--no-python' && a !== '--json');
   const r = spawnSync('/usr/bin/python3', [script, ...passed, '--json'], { encoding: 'utf8', maxBuffer: 1 << 24 });
   if (r.status !== 0) return `python loop failed: ${r.stderr.trim().split('\n').pop() ?? ''}`;
   const last = r.stdout.trim().split('\n').pop() ?? '{}';
@@ -186,6 +195,7 @@ function main(): void {
   const python = o.python ? runPython(argv) : 'skipped (--no-python)';
   if (typeof python === 'string') console.log(`# Python h2 anchor not run: ${python}`);
   else console.log(`# anchor: Python h2 ${python.h2} on CPython ${python.python}`);
+  const json: CoreBenchJson = { bulk: [] };
   const ratio = (ours: number, theirs: number | undefined) => (theirs === undefined ? '' : `  ${(ours / theirs).toFixed(1)}x h2 (${theirs.toFixed(theirs > 1000 ? 0 : 1)})`);
 
   if (o.only !== 'bulk') {
@@ -193,6 +203,7 @@ function main(): void {
     const r = summarise(Array.from({ length: o.repeats }, () => runRr(o.n, o.batch)));
     const theirs = typeof python === 'string' ? undefined : python.rr?.median;
     console.log(`rr   N=${o.n} batch=${o.batch}: ${r.median.toFixed(0)} req/s median [${r.min.toFixed(0)}..${r.max.toFixed(0)}], ${(1e6 / r.median).toFixed(1)} us per pair${ratio(r.median, theirs)}`);
+    json.rr = { ours: r.median, h2: theirs ?? null };
   }
   if (o.only !== 'rr') {
     const total = o.bulkMib * 1024 * 1024;
@@ -201,8 +212,10 @@ function main(): void {
       const r = summarise(Array.from({ length: o.repeats }, () => runBulk(total, o.frame, w, o.io)));
       const theirs = typeof python === 'string' ? undefined : python.bulk?.find((b) => b.window === w)?.median;
       console.log(`bulk ${o.bulkMib} MiB frame=${o.frame} window=${w} io=${o.io}: ${r.median.toFixed(1)} MB/s median [${r.min.toFixed(1)}..${r.max.toFixed(1)}]${ratio(r.median, theirs)}`);
+      json.bulk.push({ window: w, ours: r.median, h2: theirs ?? null });
     }
   }
+  if (o.json) console.log(JSON.stringify(json));
 }
 
 main();

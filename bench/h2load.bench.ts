@@ -16,6 +16,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REPO_ROOT, SHARED_DIR } from '../spec/helpers/shared.js';
 import { compileBenchServer } from './compiled.js';
+import type { CoreBenchJson } from './core.bench.js';
 
 const argv = process.argv.slice(2);
 const quick = argv.includes('--quick');
@@ -72,7 +73,24 @@ for (const scenario of scenarios.split(',')) {
   const metric = bulkScenario ? 'MB/s' : latency ? 'p50 ms' : 'req/s';
   table.push(`| ${scenario} | ${metric} | ${fmt(ours, latency ? 3 : bulkScenario ? 1 : 0)} | ${fmt(node, latency ? 3 : bulkScenario ? 1 : 0)} | ${fmt(ratio, 2)} | ${fmt(cell('h2duplex', scenario, 8))} | ${fmt(cell('node-http2', scenario, 8))} |`);
 }
-console.log(`\n# h2duplex vs node:http2, same run (ratio > 1: we are better; S3 is node p50 ÷ ours)\n${table.join('\n')}`);
+
+// The sans-IO core against Python h2, in memory (bench/core.bench.ts), in the same invocation.
+const coreArgs = quick ? ['--n', '5000', '--bulk-mib', '64', '--repeats', '3'] : [];
+const core = spawnSync(process.execPath, [compiled.core, ...coreArgs, '--json'], { encoding: 'utf8', cwd: REPO_ROOT, maxBuffer: 1 << 24 });
+process.stdout.write(core.stdout);
+const coreJson = ((): CoreBenchJson | null => {
+  try {
+    return JSON.parse(core.stdout.trim().split('\n').pop() ?? '') as CoreBenchJson;
+  } catch {
+    console.error(`bench: the core loop failed: ${core.stderr.trim()}`);
+    return null;
+  }
+})();
+const coreRow = (name: string, metric: string, ours: number, h2: number | null) =>
+  `| ${name} | ${metric} | ${fmt(ours, 0)} | ${h2 === null ? 'n/a' : `${fmt(h2, 0)} (Python h2)`} | ${h2 === null ? 'n/a' : `${fmt(ours / h2, 1)}×`} | – | – |`;
+if (coreJson?.rr !== undefined) table.push(coreRow('core rr', 'req/s', coreJson.rr.ours, coreJson.rr.h2));
+for (const b of coreJson?.bulk ?? []) table.push(coreRow(`core bulk, window ${b.window}`, 'MB/s', b.ours, b.h2));
+console.log(`\n# h2duplex vs node:http2, same run (ratio > 1: we are better; S3 is node p50 ÷ ours; core rows: our sans-IO core vs Python h2 in memory)\n${table.join('\n')}`);
 console.log(`# raw output: ${out}`);
 
 if (!argv.includes('--no-write')) {
@@ -85,7 +103,8 @@ if (!argv.includes('--no-write')) {
     '',
     ...table,
     '',
-    'The sans-IO core against Python h2 (in memory): `npm run bench:core`.',
+    'The `core` rows are the sans-IO core alone, in memory, against Python h2 4.x running the same loop',
+    '(`npm run bench:core`, `../shared/bench/inmem/python-h2-loop.py`); their anchor column is Python h2, not node:http2.',
     '',
   ];
   // The memory section belongs to `npm run bench:memory`: keep it.
