@@ -3,7 +3,8 @@
  * server, compiled: bench/compiled.ts) vs the node:http2 anchor, each in its own process. Each server is measured from
  * inside (bench/memory-probe.ts: live heap + Buffers after a full GC) and by its RSS.
  *
- *   1. `--connections N` (default 1000) node:http2 clients each complete one GET / and stay idle.
+ *   1. `--connections N` (default 1000) node:http2 clients each complete one GET / and stay idle;
+ *      then N more, whose growth per connection is the marginal cost (see idleConnections).
  *   2. `--streams N` (default 10000) POST streams are opened on one connection and left open
  *      (request body not ended, so neither server answers yet); both servers advertise room.
  *
@@ -62,9 +63,27 @@ async function startServer(script: string, args: string[]): Promise<Server> {
 const settle = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const kib = (octets: number) => `${(octets / 1024).toFixed(1)} KiB`;
 
-async function idleConnections(server: Server): Promise<Stats> {
+/**
+ * Opens `connectionCount` idle connections and measures, then as many again and measures:
+ * `average` is the growth over the first batch divided by its size (what the issue asks);
+ * `marginal` is what the second batch added per connection. The first batch also pays
+ * one-time costs (JIT code, the V8 young generation growing under the connection burst),
+ * so the marginal figure is what one more connection costs a running server.
+ */
+async function idleConnections(server: Server): Promise<{ average: Stats; marginal: Stats }> {
   const before = await server.stats();
   const sessions: http2.ClientHttp2Session[] = [];
+  await openIdle(server, sessions);
+  const first = await server.stats();
+  await openIdle(server, sessions);
+  const second = await server.stats();
+  for (const s of sessions) s.destroy();
+  const per = (a: Stats, b: Stats): Stats => ({ live: (b.live - a.live) / connectionCount, rss: (b.rss - a.rss) / connectionCount });
+  return { average: per(before, first), marginal: per(first, second) };
+}
+
+/** `connectionCount` node:http2 clients that each complete one GET / and then stay idle. */
+async function openIdle(server: Server, sessions: http2.ClientHttp2Session[]): Promise<void> {
   for (let i = 0; i < connectionCount; i++) {
     const session = http2.connect(`http://127.0.0.1:${server.port}`);
     session.on('error', () => undefined);
@@ -79,9 +98,6 @@ async function idleConnections(server: Server): Promise<Stats> {
   }
   // Idle for a few seconds, as idle connections are (ours releases buffers after 1 s of quiet).
   await settle(3000);
-  const after = await server.stats();
-  for (const s of sessions) s.destroy();
-  return { live: (after.live - before.live) / connectionCount, rss: (after.rss - before.rss) / connectionCount };
 }
 
 async function openStreams(server: Server): Promise<Stats> {
@@ -108,16 +124,17 @@ async function openStreams(server: Server): Promise<Stats> {
   return { live: (after.live - before.live) / streamCount, rss: (after.rss - before.rss) / streamCount };
 }
 
-async function measure(label: string, script: string, args: string[]): Promise<{ connection: Stats; stream: Stats }> {
+async function measure(label: string, script: string, args: string[]): Promise<{ connection: Stats; marginal: Stats; stream: Stats }> {
   let server = await startServer(script, args);
-  const connection = await idleConnections(server);
+  const { average: connection, marginal } = await idleConnections(server);
   server.stop();
   console.log(`${label.padEnd(11)} per idle connection: live ${kib(connection.live)}, RSS ${kib(connection.rss)}  (${connectionCount} connections)`);
+  console.log(`${label.padEnd(11)} per idle connection: live ${kib(marginal.live)}, RSS ${kib(marginal.rss)}  (marginal: ${connectionCount} more)`);
   server = await startServer(script, args);
   const stream = await openStreams(server);
   server.stop();
   console.log(`${label.padEnd(11)} per open stream:     live ${kib(stream.live)}, RSS ${kib(stream.rss)}  (${streamCount} streams on one connection)`);
-  return { connection, stream };
+  return { connection, marginal, stream };
 }
 
 if (SHARED_DIR === null) {
@@ -131,13 +148,14 @@ const row = (what: string, o: Stats, n: Stats) => `| ${what} | ${kib(o.live)} | 
 const section = [
   MEMORY_SECTION,
   '',
-  `${new Date().toISOString()} on Node ${process.version}: ${connectionCount} idle connections, then ${streamCount} open streams on one connection,`,
+  `${new Date().toISOString()} on Node ${process.version}: ${connectionCount} idle connections (then ${connectionCount} more, for the marginal row), then ${streamCount} open streams on one connection,`,
   'each server in its own process. "live" is heap + Buffers after a full GC inside the server (node:http2 keeps',
   "nghttp2's state in native memory, which only RSS shows); RSS is the process's growth. Ratio: ours ÷ node, lower is better.",
   '',
   '| per | h2duplex live | node:http2 live | ratio | h2duplex RSS | node:http2 RSS | ratio |',
   '|---|---|---|---|---|---|---|',
-  row('idle connection', ours.connection, node.connection),
+  row(`idle connection (first ${connectionCount})`, ours.connection, node.connection),
+  row(`idle connection (marginal: ${connectionCount} more)`, ours.marginal, node.marginal),
   row('open stream', ours.stream, node.stream),
   '',
 ].join('\n');
@@ -147,4 +165,4 @@ if (!argv.includes('--no-write')) {
   const at = previous.indexOf(MEMORY_SECTION);
   writeFileSync(file, `${(at >= 0 ? previous.slice(0, at) : `${previous.trimEnd()}\n\n`)}${section}`);
 }
-console.log(`ratio ours ÷ node (lower is better): idle connection live ${ratio(ours.connection.live, node.connection.live)}, RSS ${ratio(ours.connection.rss, node.connection.rss)}; open stream live ${ratio(ours.stream.live, node.stream.live)}, RSS ${ratio(ours.stream.rss, node.stream.rss)}`);
+console.log(`ratio ours ÷ node (lower is better): idle connection live ${ratio(ours.connection.live, node.connection.live)}, RSS ${ratio(ours.connection.rss, node.connection.rss)} (marginal: RSS ${ratio(ours.marginal.rss, node.marginal.rss)}); open stream live ${ratio(ours.stream.live, node.stream.live)}, RSS ${ratio(ours.stream.rss, node.stream.rss)}`);
