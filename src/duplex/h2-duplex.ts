@@ -652,6 +652,7 @@ export class H2Duplex extends Duplex {
   #scheduleFlush(): void {
     if (this.#flushHandle === null && !this.#outputEnded) {
       this.#flushHandle = setImmediate(() => {
+        this.#flushHandle = null;
         this.#flush();
       });
     }
@@ -662,7 +663,13 @@ export class H2Duplex extends Duplex {
    * callback runs the writer's next write synchronously), then pushes what the core queued.
    */
   #flush(): void {
-    this.#flushHandle = null;
+    // Called directly (from _write, a WINDOW_UPDATE, an abort): the flush already scheduled
+    // for this turn has nothing left to do. Left pending, it kept the event loop from ever
+    // sleeping in a window-bound transfer (an immediate per round trip: epoll with timeout 0).
+    if (this.#flushHandle !== null) {
+      clearImmediate(this.#flushHandle);
+      this.#flushHandle = null;
+    }
     if (this.#outputEnded) return;
     if (this.#pollWriters) {
       this.#pollWriters = false;
@@ -919,12 +926,10 @@ export class H2Duplex extends Duplex {
   }
 
   /** Window opened on a stream or on all of them (stream 0, SETTINGS): retry parked writes. */
+  /** Only from #dispatch in _write, which then flushes at once: no flush is scheduled here. */
   #onWindow(): void {
     this.#windowOpened = true;
-    if (this.#waiting.size > 0) {
-      this.#pollWriters = true;
-      this.#scheduleFlush();
-    }
+    if (this.#waiting.size > 0) this.#pollWriters = true;
   }
 
   /** The peer's SETTINGS may open windows (INITIAL_WINDOW_SIZE) and stream slots. */
