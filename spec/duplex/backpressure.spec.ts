@@ -38,6 +38,20 @@ function writeForever(stream: H2Stream): { accepted: () => number; falseAfter: (
   return { accepted: () => accepted, falseAfter: () => falseAfter, stop: () => (stopped = true) };
 }
 
+/** A server writer parked on a shut window: the client's 1000-octet window is used up and it does not read. */
+async function parkedOnWindow(): Promise<{ client: H2Duplex; server: H2Duplex; req: H2Stream }> {
+  const { client, server } = createPair({ client: { settings: { [SettingCodes.INITIAL_WINDOW_SIZE]: 1000 } } });
+  server.on('stream', (stream: H2Stream) => {
+    stream.respond([[':status', '200']]);
+    stream.end(Buffer.alloc(1 << 20));
+  });
+  const req = client.request([[':method', 'GET'], [':path', '/'], [':scheme', 'http'], [':authority', 'pair']], { endStream: true });
+  req.pause();
+  await next(req, 'response');
+  await settle();
+  return { client, server, req };
+}
+
 describe('H2Duplex backpressure', function () {
   it('stops a sender within one stream window while the consumer does not read, resumes on read', async function () {
     const { client, server } = createPair({ server: { settings: { [SettingCodes.INITIAL_WINDOW_SIZE]: STREAM_WINDOW } } });
@@ -160,15 +174,7 @@ describe('H2Duplex backpressure', function () {
   });
 
   it('does not poll a writer that waits for flow-control window (no busy loop while the peer keeps it shut)', async function () {
-    const { client, server } = createPair({ client: { settings: { [SettingCodes.INITIAL_WINDOW_SIZE]: 1000 } } });
-    server.on('stream', (stream: H2Stream) => {
-      stream.respond([[':status', '200']]);
-      stream.end(Buffer.alloc(1 << 20));
-    });
-    const req = client.request([[':method', 'GET'], [':path', '/'], [':scheme', 'http'], [':authority', 'pair']], { endStream: true });
-    req.pause();
-    await next(req, 'response');
-    await settle();
+    const { client, server, req } = await parkedOnWindow();
     // The server's writer is parked on a shut window: count how often it is asked to send.
     const asked = sinon.spy(server.connection, 'localFlowControlWindow');
     await settle();
@@ -183,15 +189,7 @@ describe('H2Duplex backpressure', function () {
   });
 
   it('does not wake a writer parked for window when other output drains (it waits for WINDOW_UPDATE)', async function () {
-    const { client, server } = createPair({ client: { settings: { [SettingCodes.INITIAL_WINDOW_SIZE]: 1000 } } });
-    server.on('stream', (stream: H2Stream) => {
-      stream.respond([[':status', '200']]);
-      stream.end(Buffer.alloc(1 << 20));
-    });
-    const req = client.request([[':method', 'GET'], [':path', '/'], [':scheme', 'http'], [':authority', 'pair']], { endStream: true });
-    req.pause();
-    await next(req, 'response');
-    await settle();
+    const { client, server } = await parkedOnWindow();
     const asked = sinon.spy(server.connection, 'localFlowControlWindow');
     // Each PING makes the server write an ACK: output that is written and drains, 20 times.
     for (let i = 0; i < 20; i++) await client.ping();

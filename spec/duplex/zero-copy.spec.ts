@@ -53,6 +53,27 @@ function gatedPair(delay?: () => number): { client: H2Duplex; server: H2Duplex; 
   return { client, server, gate };
 }
 
+/** Starts `tcp` on 127.0.0.1 and connects an H2Duplex client to it over TCP. */
+async function connectTo(tcp: net.Server): Promise<{ client: H2Duplex; socket: net.Socket }> {
+  tcp.listen(0, '127.0.0.1');
+  await next(tcp, 'listening');
+  const { port } = tcp.address() as net.AddressInfo;
+  const socket = net.connect(port, '127.0.0.1');
+  socket.on('error', () => {});
+  const client = new H2Duplex();
+  socket.pipe(client).pipe(socket);
+  return { client, socket };
+}
+
+/** A GET from `client`, answered with a 200 by `server`: the request and the response stream, body not written yet. */
+async function exchange(client: H2Duplex, server: H2Duplex): Promise<{ req: H2Stream; stream: H2Stream }> {
+  const incoming = next<H2Stream>(server, 'stream');
+  const req = client.request(GET, { endStream: true });
+  const stream = await incoming;
+  stream.respond([[':status', '200']]);
+  return { req, stream };
+}
+
 /** True when `chunk` is a view of `owner`'s memory (not a copy). */
 function sharesMemory(chunk: Buffer, owner: Buffer): boolean {
   return chunk.buffer === owner.buffer && chunk.byteOffset >= owner.byteOffset && chunk.byteOffset + chunk.length <= owner.byteOffset + owner.length;
@@ -62,10 +83,7 @@ describe('H2Duplex: zero-copy output to a piped transport', function () {
   it('sends a large payload from the written Buffer and calls back only after the transport wrote it', async function () {
     const { client, server, gate } = gatedPair(() => 20);
     const body = Buffer.alloc(40 * 1024, 0x42);
-    const incoming = next<H2Stream>(server, 'stream');
-    const req = client.request(GET, { endStream: true });
-    const stream = await incoming;
-    stream.respond([[':status', '200']]);
+    const { req, stream } = await exchange(client, server);
     const calledBack = new Promise<void>((resolve) => {
       stream.end(body, () => {
         // Every batch that carried the body's memory was reported written before this.
@@ -86,10 +104,7 @@ describe('H2Duplex: zero-copy output to a piped transport', function () {
     const { client, server } = gatedPair(() => Math.floor(Math.random() * 4));
     const piece = 20 * 1024 + 7;
     const rounds = 40;
-    const incoming = next<H2Stream>(server, 'stream');
-    const req = client.request(GET, { endStream: true });
-    const stream = await incoming;
-    stream.respond([[':status', '200']]);
+    const { req, stream } = await exchange(client, server);
     const reused = Buffer.alloc(piece);
     void (async () => {
       for (let i = 0; i < rounds; i++) {
@@ -127,13 +142,7 @@ describe('H2Duplex: zero-copy output to a piped transport', function () {
         })();
       });
     });
-    tcp.listen(0, '127.0.0.1');
-    await next(tcp, 'listening');
-    const { port } = tcp.address() as net.AddressInfo;
-    const socket = net.connect(port, '127.0.0.1');
-    socket.on('error', () => {});
-    const client = new H2Duplex();
-    socket.pipe(client).pipe(socket);
+    const { client, socket } = await connectTo(tcp);
     try {
       const received = await collect(client.request(GET, { endStream: true }));
       expect(received.length).to.equal(64 * 64 * 1024);
@@ -148,10 +157,7 @@ describe('H2Duplex: zero-copy output to a piped transport', function () {
   it('hands the transport each flush as one corked batch (one writev)', async function () {
     const { client, server, gate } = gatedPair(() => 0);
     const body = Buffer.alloc(64 * 1024, 1);
-    const incoming = next<H2Stream>(server, 'stream');
-    const req = client.request(GET, { endStream: true });
-    const stream = await incoming;
-    stream.respond([[':status', '200']]);
+    const { req, stream } = await exchange(client, server);
     stream.end(body);
     await collect(req);
     // 64 KiB at the default 16 KiB frame size: frame headers and lent payloads side by side.
@@ -171,10 +177,7 @@ describe('H2Duplex: zero-copy output to a piped transport', function () {
       seen.push(chunk);
       client.write(chunk);
     });
-    const incoming = next<H2Stream>(server, 'stream');
-    const req = client.request(GET, { endStream: true });
-    const stream = await incoming;
-    stream.respond([[':status', '200']]);
+    const { req, stream } = await exchange(client, server);
     stream.end(body);
     expect((await collect(req)).equals(body)).to.equal(true);
     expect(seen.some((c) => sharesMemory(c, body))).to.equal(false);
@@ -265,13 +268,7 @@ describe('H2Duplex: zero-copy output under stream.pipeline()', function () {
         stream.end(body);
       });
     });
-    tcp.listen(0, '127.0.0.1');
-    await next(tcp, 'listening');
-    const { port } = tcp.address() as net.AddressInfo;
-    const socket = net.connect(port, '127.0.0.1');
-    socket.on('error', () => {});
-    const client = new H2Duplex();
-    socket.pipe(client).pipe(socket);
+    const { client, socket } = await connectTo(tcp);
     try {
       const received = await collect(client.request(GET, { endStream: true }));
       expect(received.equals(body)).to.equal(true);
@@ -301,10 +298,7 @@ describe('H2Duplex: piped late', function () {
     server.pipe(gate);
     expect(server.readableLength).to.equal(0);
     const body = Buffer.alloc(20 * 1024, 5);
-    const incoming = next<H2Stream>(server, 'stream');
-    const req = client.request(GET, { endStream: true });
-    const stream = await incoming;
-    stream.respond([[':status', '200']]);
+    const { req, stream } = await exchange(client, server);
     stream.end(body);
     expect((await collect(req)).equals(body)).to.equal(true);
     expect(gate.batches.some((b) => b.chunks.some((c) => sharesMemory(c, body)))).to.equal(true);

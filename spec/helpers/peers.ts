@@ -23,6 +23,16 @@ export function connectedPair(options: H2ConfigurationOptions = {}): { client: H
   return { client, server };
 }
 
+/** A connected pair with stream 1 open both ways: the client's request headers (no END_STREAM) and the server's 200. */
+export function streamOpen(options: H2ConfigurationOptions = {}): { client: H2Connection; server: H2Connection } {
+  const pair = connectedPair(options);
+  pair.client.sendHeaders(1, REQ, { endStream: false });
+  pair.server.receiveData(pair.client.dataToSend());
+  pair.server.sendHeaders(1, [[':status', '200']]);
+  pair.client.receiveData(pair.server.dataToSend());
+  return pair;
+}
+
 /** h2's "srv" of §9: a server after its SETTINGS, having received preface + empty SETTINGS; buffer drained. */
 export function server(options: H2ConfigurationOptions = {}): H2Connection {
   const s = new H2Connection(new H2Configuration({ ...options, clientSide: false }));

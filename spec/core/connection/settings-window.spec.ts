@@ -6,7 +6,7 @@
 import { expect } from 'chai';
 import { ErrorCodes, FlowControlError, SettingCodes, WindowUpdated } from '../../../src/index.js';
 import { rawFrame } from '../../helpers/bytes.js';
-import { connectedPair, names, REQ } from '../../helpers/peers.js';
+import { names, streamOpen } from '../../helpers/peers.js';
 
 const settingsFrame = (code: number, value: number) => {
   const payload = Buffer.alloc(6);
@@ -14,15 +14,6 @@ const settingsFrame = (code: number, value: number) => {
   payload.writeUInt32BE(value, 2);
   return rawFrame(4, 0, 0, payload);
 };
-
-function streamOpen() {
-  const pair = connectedPair();
-  pair.client.sendHeaders(1, REQ, { endStream: false });
-  pair.server.receiveData(pair.client.dataToSend());
-  pair.server.sendHeaders(1, [[':status', '200']]);
-  pair.client.receiveData(pair.server.dataToSend());
-  return pair;
-}
 
 describe('H2Connection: INITIAL_WINDOW_SIZE changes', function () {
   it('shrinks an open stream window below zero; sending waits for WINDOW_UPDATE', function () {

@@ -6,16 +6,7 @@
  */
 import { expect } from 'chai';
 import { DataReceived } from '../../../src/index.js';
-import { connectedPair, REQ } from '../../helpers/peers.js';
-
-function streamOpen() {
-  const pair = connectedPair();
-  pair.client.sendHeaders(1, REQ, { endStream: false });
-  pair.server.receiveData(pair.client.dataToSend());
-  pair.server.sendHeaders(1, [[':status', '200']]);
-  pair.client.receiveData(pair.server.dataToSend());
-  return pair;
-}
+import { streamOpen } from '../../helpers/peers.js';
 
 const shares = (chunk: Buffer, owner: Buffer) => chunk.buffer === owner.buffer && chunk.byteOffset >= owner.byteOffset && chunk.byteOffset + chunk.length <= owner.byteOffset + owner.length;
 
