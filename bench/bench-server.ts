@@ -12,7 +12,7 @@
  *   GET /bytes/N     200, N bytes of 'a' in CHUNK-sized writes honouring backpressure
  *   POST (any path)  drains the body, 200 with its length as decimal text
  *   anything else    404
- * Exits on SIGTERM (the default action).
+ * Exits on SIGTERM through process.exit, so `node --cpu-prof` writes its profile.
  */
 import net from 'node:net';
 import { writeBytes } from '../examples/server.js';
@@ -79,5 +79,6 @@ const server = net.createServer((socket) => {
   h2.on('stream', onStream);
 });
 server.listen(port, '127.0.0.1');
+process.on('SIGTERM', () => process.exit(0));
 process.on('SIGTERM', () => process.exit(0));
 process.on('SIGINT', () => process.exit(0));
