@@ -1,12 +1,13 @@
 /**
- * Output written straight to a piped transport (TransportWriter): DATA payloads are sent from
- * the application's Buffer without a copy, and the write callback waits until the transport
- * has written it, so reusing a Buffer after its callback is safe. pipe()'s promises still hold.
+ * Output written straight to a piped transport (TransportWriter): to a socket, DATA payloads
+ * are sent from the application's Buffer without a copy, and the write callback waits until
+ * the socket has written it, so reusing a Buffer after its callback is safe. Other Writables
+ * get copies. pipe()'s promises still hold.
  */
 import net from 'node:net';
 import { expect } from 'chai';
 import { Writable } from 'readable-stream';
-import { H2Duplex, type H2Stream } from '../../src/index.js';
+import { createPair, H2Duplex, type H2Stream } from '../../src/index.js';
 import { collect, next } from '../helpers/streams.js';
 
 const GET: Array<[string, string]> = [[':method', 'GET'], [':path', '/'], [':scheme', 'http'], [':authority', 'zero-copy']];
@@ -18,10 +19,11 @@ interface Batch {
 }
 
 /**
- * A transport in the middle: forwards every chunk to `to` at once, but reports each write as
- * done only after `delay()` ms, as a socket whose kernel buffer is full does.
+ * A socket in the middle, behaving as the kernel does: each write is copied at once and the
+ * copy forwarded to `to`, but the write is reported done only after `delay()` ms (a socket
+ * whose send buffer is full). A net.Socket (never connected), so H2Duplex lends it payloads.
  */
-class Gate extends Writable {
+class Gate extends net.Socket {
   readonly batches: Batch[] = [];
   constructor(
     private readonly to: H2Duplex,
@@ -29,13 +31,19 @@ class Gate extends Writable {
   ) {
     super();
   }
-  override _write(chunk: Buffer, _encoding: string, callback: (error?: Error | null) => void): void {
-    this._writev([{ chunk }], callback);
+  override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
+    this.#forward([chunk], callback);
   }
-  override _writev(chunks: Array<{ chunk: Buffer }>, callback: (error?: Error | null) => void): void {
-    const batch: Batch = { chunks: chunks.map((c) => c.chunk), done: false };
+  override _writev(chunks: Array<{ chunk: Buffer; encoding: BufferEncoding }>, callback: (error?: Error | null) => void): void {
+    this.#forward(
+      chunks.map((c) => c.chunk),
+      callback,
+    );
+  }
+  #forward(chunks: Buffer[], callback: (error?: Error | null) => void): void {
+    const batch: Batch = { chunks, done: false };
     this.batches.push(batch);
-    for (const c of batch.chunks) this.to.write(c);
+    for (const c of batch.chunks) this.to.write(Buffer.from(c));
     setTimeout(() => {
       batch.done = true;
       callback();
@@ -72,6 +80,54 @@ async function exchange(client: H2Duplex, server: H2Duplex): Promise<{ req: H2St
   const stream = await incoming;
   stream.respond([[':status', '200']]);
   return { req, stream };
+}
+
+/**
+ * 20 concurrent GETs; each response is 10 writes of 5–30 KiB from one Buffer the server
+ * reuses after every write callback, filled per write with a byte naming the stream and the
+ * write. Checks every body; returns the reused Buffers.
+ */
+async function reuseAcrossStreams(client: H2Duplex, server: H2Duplex): Promise<Buffer[]> {
+  const plans = new Map<string, number[]>();
+  const buffers: Buffer[] = [];
+  server.on('stream', (stream: H2Stream, headers: Array<[Buffer, Buffer]>) => {
+    const path = headers.find(([n]) => n.toString() === ':path')?.[1].toString() ?? '';
+    const sizes = plans.get(path) ?? [];
+    stream.respond([[':status', '200']]);
+    const reused = Buffer.alloc(30 * 1024);
+    buffers.push(reused);
+    void (async () => {
+      for (const [i, size] of sizes.entries()) {
+        reused.fill((Number(path.slice(1)) * 16 + i) & 0xff);
+        await new Promise<void>((resolve, reject) => stream.write(reused.subarray(0, size), (e) => (e ? reject(e) : resolve())));
+      }
+      stream.end();
+    })();
+  });
+  let seed = 7;
+  const random = (n: number) => {
+    seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+    return seed % n;
+  };
+  const results = await Promise.all(
+    Array.from({ length: 20 }, async (_, k) => {
+      const path = `/${k}`;
+      const sizes = Array.from({ length: 10 }, () => 5 * 1024 + random(25 * 1024));
+      plans.set(path, sizes);
+      const body = await collect(client.request([[':method', 'GET'], [':path', path], [':scheme', 'http'], [':authority', 'zero-copy']], { endStream: true }));
+      return { k, sizes, body };
+    }),
+  );
+  for (const { k, sizes, body } of results) {
+    expect(body.length, `stream ${k} length`).to.equal(sizes.reduce((a, b) => a + b, 0));
+    let at = 0;
+    for (const [i, size] of sizes.entries()) {
+      const want = (k * 16 + i) & 0xff;
+      expect(body.subarray(at, at + size).every((b) => b === want), `stream ${k} write ${i}`).to.equal(true);
+      at += size;
+    }
+  }
+  return buffers;
 }
 
 /** True when `chunk` is a view of `owner`'s memory (not a copy). */
@@ -119,6 +175,30 @@ describe('H2Duplex: zero-copy output to a piped transport', function () {
       const part = received.subarray(i * piece, (i + 1) * piece);
       expect(part.every((b) => b === i), `piece ${i}`).to.equal(true);
     }
+    client.destroy();
+    server.destroy();
+  });
+
+  it('keeps 20 concurrent streams that reuse their Buffers intact through a transport completing writes late', async function () {
+    const { client, server } = gatedPair(() => Math.floor(Math.random() * 3));
+    await reuseAcrossStreams(client, server);
+    client.destroy();
+    server.destroy();
+  });
+
+  it('copies payloads for a Writable that is not a socket, so reuse through an in-memory pair stays intact', async function () {
+    // createPair pipes each H2Duplex into the other: the client's parsed DATA are views of what
+    // the server wrote, so a lent Buffer reused after its callback would change unread bytes.
+    const { client, server } = createPair();
+    const seen: Buffer[] = [];
+    const original = client.write.bind(client);
+    client.write = ((chunk: Buffer, ...rest: never[]) => {
+      seen.push(chunk);
+      return original(chunk, ...rest);
+    }) as typeof client.write;
+    const plans = await reuseAcrossStreams(client, server);
+    expect(seen.length).to.be.above(0);
+    expect(plans.every((reused) => !seen.some((c) => c.buffer === reused.buffer))).to.equal(true);
     client.destroy();
     server.destroy();
   });

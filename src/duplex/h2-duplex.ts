@@ -1042,7 +1042,7 @@ export class H2Duplex extends Duplex {
         return false;
       },
       address: () => ({ remoteAddress: this.#remoteAddress, remotePort: this.#remotePort }),
-      zeroCopy: () => this.#transport !== null,
+      zeroCopy: () => this.#transport?.lendsPayloads === true,
       afterSent: (callback: () => void) => {
         const transport = this.#transport;
         if (transport === null) callback();

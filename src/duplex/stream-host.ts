@@ -24,8 +24,8 @@ export interface StreamHost {
   /** The transport's address, when the duplex learned it (from a piped net.Socket). */
   address(): { remoteAddress: string | undefined; remotePort: number | undefined };
   /**
-   * True while output goes straight to a transport (TransportWriter): DATA payloads may then
-   * be lent to the core (`sendData` with `zeroCopy`) instead of copied.
+   * True while output goes straight to a socket (TransportWriter.lendsPayloads): DATA payloads
+   * may then be lent to the core (`sendData` with `zeroCopy`) instead of copied.
    */
   zeroCopy(): boolean;
   /** Calls `callback` once everything the core has queued so far has been written by the transport. */

@@ -6,15 +6,23 @@
  * - Batches: each flush is one corked run of writes, so `net.Socket` sends a frame header and
  *   the payload beside it with one `writev` instead of one syscall per piece.
  * - Completion: each batch's last write has a callback, which fires once the transport has
- *   written the batch (for a socket: handed it to the kernel). Payloads the core kept by
- *   reference (`sendData` with `zeroCopy`) are released to their writer only then, so an
+ *   written the batch. For a socket that means the kernel has a copy: payloads the core kept
+ *   by reference (`sendData` with `zeroCopy`) are released to their writer only then, so an
  *   application may reuse a Buffer as soon as its write callback has fired, as with
  *   node:http2 or a socket.
+ *
+ * Only a `net.Socket` (TCP, TLS, IPC) gets payloads by reference ({@link lendsPayloads}). Any
+ * other Writable may complete a write while still holding the Buffer itself (a PassThrough,
+ * a Transform, another H2Duplex in memory whose parsed DATA are views of its input), so a
+ * Buffer reused after its callback would change bytes not yet delivered: for those the core
+ * copies payloads, as before, and only the batching remains.
  *
  * It keeps what `pipe()` promises: the destination gets `'pipe'`/`'unpipe'`, is ended when the
  * output ends (unless `{ end: false }`), is let go when it closes, finishes or fails, and a
  * destination error nobody else listens for is still thrown.
  */
+
+import net from 'node:net';
 
 /** What a pipe destination must offer to be written to directly. */
 export interface TransportTarget {
@@ -52,6 +60,8 @@ export class TransportWriter {
   /** Write callbacks of lent payloads, in order of `at`. */
   #releases: Release[] = [];
   #detached = false;
+  /** The transport copies what it writes before completing it (a socket): payloads may be lent. */
+  readonly lendsPayloads: boolean;
 
   /**
    * @param dest the transport
@@ -65,6 +75,7 @@ export class TransportWriter {
     private readonly onWritten: () => void,
     private readonly onDetached: () => void,
   ) {
+    this.lendsPayloads = dest instanceof net.Socket;
     const prepend = dest.prependListener?.bind(dest) ?? dest.on.bind(dest);
     prepend('error', this.#onError);
     dest.on('close', this.#onGone);
