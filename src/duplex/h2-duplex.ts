@@ -531,8 +531,11 @@ export class H2Duplex extends Duplex {
     // Answers (PING/SETTINGS ACKs, resets) count against the output bound at once: a peer that
     // sends many frames in one read must not queue unbounded answers before the next flush.
     // A window that opened for a parked writer is used at once, not a turn later: in a
-    // window-bound transfer every WINDOW_UPDATE round trip includes that delay.
-    if (this.connection.outboundDataLength >= FLUSH_NOW_AT || (this.#windowOpened && this.#waiting.size > 0)) this.#flush();
+    // window-bound transfer every WINDOW_UPDATE round trip includes that delay. So is the
+    // output of a connection with at most one stream: there is nothing to coalesce it with,
+    // and an answer written in the read that asked saves the turn (S3: 22.5 -> 19 us from the
+    // request's read to the response's write; p50 0.093-0.096 -> 0.088-0.090 ms).
+    if (this.connection.outboundDataLength >= FLUSH_NOW_AT || (this.#windowOpened && this.#waiting.size > 0) || this.#streams.size <= 1) this.#flush();
     else this.#scheduleFlush();
     this.#windowOpened = false;
     if (this.#outputBuffered() >= this.readableHighWaterMark) this.#heldInput = callback;
