@@ -8,10 +8,11 @@
  * Does not own: protocol rules (the core) or per-stream buffering (H2Stream).
  *
  * Output goes one of two ways. Piped to a Writable (`h2.pipe(socket)`), the duplex writes to
- * it directly (TransportWriter): one corked batch per flush, and DATA payloads are sent from
- * the application's own Buffers without a copy, their write callbacks held until the transport
- * wrote them. Otherwise (read with 'data', read(), async iteration) output is pushed to the
- * readable side and payloads are copied, since nothing tells us when a reader is done with them.
+ * it directly (TransportWriter): one corked batch per flush, and, when it is a net.Socket,
+ * DATA payloads are sent from the application's own Buffers without a copy, their write
+ * callbacks held until the socket wrote them. Otherwise (read with 'data', read(), async
+ * iteration) output is pushed to the readable side and payloads are copied, since nothing
+ * tells us when a reader is done with them.
  *
  * Backpressure, both directions:
  * - Output: stream writes are handed to the core only while the output buffer (the readable
@@ -555,8 +556,8 @@ export class H2Duplex extends Duplex {
 
   /**
    * Piping to a Writable (the usual `h2.pipe(socket)`) makes the duplex write to it directly
-   * (TransportWriter: batched writes, payloads not copied, write callbacks after the transport
-   * wrote them). It behaves as `pipe()` does for the destination; the readable side then
+   * (TransportWriter: batched writes; to a net.Socket, payloads not copied and their write
+   * callbacks held until the socket wrote them). It behaves as `pipe()` does for the destination; the readable side then
    * carries no data, so a second destination or a 'data' listener added later sees none.
    * Anything else, or a duplex already being read, is piped as usual.
    */
@@ -666,9 +667,9 @@ export class H2Duplex extends Duplex {
    * callback runs the writer's next write synchronously), then pushes what the core queued.
    */
   #flush(): void {
-    // Called directly (from _write, a WINDOW_UPDATE, an abort): the flush already scheduled
-    // for this turn has nothing left to do. Left pending, it kept the event loop from ever
-    // sleeping in a window-bound transfer (an immediate per round trip: epoll with timeout 0).
+    // Called directly (from _write, an abort, a close): the flush already scheduled for this
+    // turn has nothing left to do. Left pending, it ran an empty flush on every round trip of
+    // a window-bound transfer.
     if (this.#flushHandle !== null) {
       clearImmediate(this.#flushHandle);
       this.#flushHandle = null;
