@@ -83,7 +83,7 @@ export interface SendDataOptions {
    * (payloads of at least 4 KiB). The caller must not modify `data` until its bytes have been
    * taken with {@link H2Connection.dataToSendChunks}, which returns them as their own chunks;
    * {@link H2Connection.dataToSend} joins, and so copies them. H2Duplex uses it when it writes
-   * to its transport directly.
+   * to a socket directly.
    */
   zeroCopy?: boolean;
 }
