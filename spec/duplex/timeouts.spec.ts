@@ -63,6 +63,20 @@ describe('H2Duplex: time budgets', function () {
     expect(server.connection.draining).to.equal(true);
   });
 
+  it('ends an idle connection that never opened a stream: GOAWAY, end of output, destroyed if the peer stays (idleTimeout, goawayCloseTimeout)', async function () {
+    // A stream-less connection is CLOSED by its GOAWAY, not draining: its output used to stay
+    // open, so a peer that kept the socket open after the GOAWAY held it forever.
+    const { server, output } = rawServer({ idleTimeout: 50, goawayCloseTimeout: 80 });
+    server.write(Buffer.concat([PREFACE, rawFrame(4, 0, 0), rawFrame(4, 1, 0)]));
+    await next(server, 'end');
+    const g = goaways(output());
+    expect(g).to.have.length(1);
+    expect(g[0]?.errorCode).to.equal(ErrorCodes.NO_ERROR);
+    // The peer never closes its side: goawayCloseTimeout ends the connection.
+    await new Promise((resolve) => server.once('close', resolve));
+    expect(server.destroyed).to.equal(true);
+  });
+
   it('destroys the connection after an error GOAWAY the peer does not read (goawayCloseTimeout)', async function () {
     const server = new H2Duplex({ config: { clientSide: false }, goawayCloseTimeout: 40, highWaterMark: 16 });
     // Nobody reads the output: the GOAWAY stays queued, the timer still ends the connection.

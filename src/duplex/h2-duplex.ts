@@ -30,6 +30,7 @@ import { ErrorCodes } from '../error-codes.js';
 import { AckTimeoutError, ConnectionClosedError, H2Error, ProtocolError, StreamResetError } from '../errors.js';
 import {
   type ChangedSetting,
+  ConnectionState,
   ConnectionTerminated,
   type CoreEventMap,
   DataReceived,
@@ -91,7 +92,8 @@ export interface H2DuplexOptions {
    * After a connection error: our output ends after the GOAWAY, input is read and discarded
    * (a lingering close, so the peer's kernel does not answer a close with RST and lose the
    * GOAWAY), and the duplex is destroyed when the peer closes its side or after this long.
-   * Default 1000 ms.
+   * After a graceful close, once the last stream is done and our output has ended, the peer
+   * has this long to close its side too. Default 1000 ms.
    */
   goawayCloseTimeout?: number;
   /** Streams the peer may open over the connection's life, then a graceful close. Default 0 (no limit). */
@@ -742,24 +744,34 @@ export class H2Duplex extends Duplex {
     this.#resolveClosed?.();
   }
 
-  /** After a graceful GOAWAY either way: end once the last stream is done. */
+  /**
+   * After a graceful GOAWAY either way: end once the last stream is done. A connection that
+   * never opened a stream is CLOSED by its GOAWAY rather than draining, and ends at once. The
+   * peer then has goawayCloseTimeout to close its side: one that keeps an idle connection open
+   * after our GOAWAY and FIN must not hold it forever (§4 #24).
+   */
   #maybeFinishDraining(): void {
-    if (this.connection.draining && this.#streams.size === 0) this.#endOutput();
+    // #inputClosed: an error close, which ends the output and lingers by itself.
+    if (this.#outputEnded || this.#inputClosed || this.#streams.size > 0) return;
+    if (!this.connection.draining && this.connection.state !== ConnectionState.CLOSED) return;
+    this.#endOutput();
+    this.#destroyLater();
   }
 
   #onConnectionError(err: unknown): void {
     const error = err instanceof H2Error ? err : new H2Error(String(err), ErrorCodes.INTERNAL_ERROR, { cause: err });
     this.#failAll(new ConnectionClosedError(`Connection error: ${error.message}`, error.errorCode, { cause: error }));
-    // STYLE.md §5: the GOAWAY goes out before we tear down.
-    this.#flush();
-    this.#endOutput();
     // Lingering close (§4 #25): the output ends after the GOAWAY, but the input stays open and
     // is discarded (#inputClosed) until the peer closes its side or goawayCloseTimeout passes.
     // Closing at once, while the peer is still sending, makes its kernel answer our close with
     // RST, and a RST can discard the GOAWAY before the peer reads it. The peer's error is
-    // emitted only to a listener, never as a crash.
+    // emitted only to a listener, never as a crash. (Set before the flush, so the flush does
+    // not take this for a graceful end: #maybeFinishDraining.)
     this.#inputClosed = true;
     this.#lingerError = error;
+    // STYLE.md §5: the GOAWAY goes out before we tear down.
+    this.#flush();
+    this.#endOutput();
     this.#destroyLater(error);
   }
 
