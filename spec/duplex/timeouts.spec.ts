@@ -77,6 +77,17 @@ describe('H2Duplex: time budgets', function () {
     expect(server.destroyed).to.equal(true);
   });
 
+  it('resolves close() on a connection that never opened a stream, and ends its output', async function () {
+    const client = new H2Duplex({ goawayCloseTimeout: 30 });
+    const chunks: Buffer[] = [];
+    client.on('data', (d: Buffer) => chunks.push(d));
+    const ended = next(client, 'end');
+    await client.close();
+    await ended;
+    expect(goaways(Buffer.concat(chunks).subarray(24))).to.have.length(1);
+    await new Promise((resolve) => client.once('close', resolve));
+  });
+
   it('destroys the connection after an error GOAWAY the peer does not read (goawayCloseTimeout)', async function () {
     const server = new H2Duplex({ config: { clientSide: false }, goawayCloseTimeout: 40, highWaterMark: 16 });
     // Nobody reads the output: the GOAWAY stays queued, the timer still ends the connection.
