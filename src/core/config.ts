@@ -86,10 +86,10 @@ export interface H2ConfigurationOptions {
   strictPreface?: boolean;
 }
 
-/** The default logger; H2Connection skips building log messages when it is in use. */
 /** The default `clock`: milliseconds from `performance.now()`, one function shared by every connection. */
 export const performanceClock = (): number => performance.now();
 
+/** The default logger; H2Connection skips building log messages when it is in use. */
 export const NO_LOG: H2Logger = {
   debug() {
     /* h2's DummyLogger: discards */

@@ -550,10 +550,7 @@ export class H2Duplex extends Duplex {
     // Called before the reader takes what it asked for, so readableLength may still be over
     // the mark: the reader asking is the signal.
     this.#releaseInput();
-    if (this.#roomWanted) {
-      this.#pollWriters = true;
-      this.#scheduleFlush();
-    }
+    if (this.#roomWanted) this.#wakeWriters();
   }
 
   /**
@@ -615,10 +612,7 @@ export class H2Duplex extends Duplex {
   /** The output buffer went down: release held input and the writers waiting for room. */
   #outputDrained(): void {
     if (this.#outputBuffered() < this.readableHighWaterMark) this.#releaseInput();
-    if (this.#roomWanted) {
-      this.#pollWriters = true;
-      this.#scheduleFlush();
-    }
+    if (this.#roomWanted) this.#wakeWriters();
   }
 
   #releaseInput(): void {
@@ -655,6 +649,12 @@ export class H2Duplex extends Duplex {
 
   // ------------------------------------------------------------------ byte flow
 
+  /** Parked writers may be able to send: poll them in the next flush (see #pollWriters). */
+  #wakeWriters(): void {
+    this.#pollWriters = true;
+    this.#scheduleFlush();
+  }
+
   #scheduleFlush(): void {
     if (this.#flushHandle === null && !this.#outputEnded) {
       this.#flushHandle = setImmediate(() => {
@@ -682,10 +682,7 @@ export class H2Duplex extends Duplex {
       let round = 0;
       while (round < MAX_SEND_ROUNDS && this.#sendWaiting() > 0) round++;
       // Stopped by the round cap while writers still made progress: they go on next turn.
-      if (round === MAX_SEND_ROUNDS && this.#waiting.size > 0) {
-        this.#pollWriters = true;
-        this.#scheduleFlush();
-      }
+      if (round === MAX_SEND_ROUNDS && this.#waiting.size > 0) this.#wakeWriters();
     }
     // Slabs (and lent payloads) as they are: joining them would copy every octet again.
     const chunks = this.connection.dataToSendChunks();
@@ -701,10 +698,7 @@ export class H2Duplex extends Duplex {
     // waiting for flow-control window are not polled: a WINDOW_UPDATE (#onWindow) wakes them,
     // and polling them would spin the event loop for as long as the peer keeps its window shut.
     this.#roomWanted = this.#budgetLimited && this.#waiting.size > 0;
-    if (this.#roomWanted && this.#outputBudget() >= MIN_SEND_BUDGET) {
-      this.#pollWriters = true;
-      this.#scheduleFlush();
-    }
+    if (this.#roomWanted && this.#outputBudget() >= MIN_SEND_BUDGET) this.#wakeWriters();
     this.#budgetLimited = false;
     this.#maybeFinishDraining();
   }
@@ -1036,8 +1030,7 @@ export class H2Duplex extends Duplex {
       },
       waitToSend: (stream: H2Stream) => {
         this.#waiting.add(stream);
-        this.#pollWriters = true;
-        this.#scheduleFlush();
+        this.#wakeWriters();
       },
       adopt: (id: number, role: StreamRole) => this.#adopt(id, role),
       forget: (stream: H2Stream) => {

@@ -292,10 +292,9 @@ export class H2Stream extends Duplex {
     const pending = this.#pending;
     this.#pending = null;
     if (pending !== null) {
-      const fail = () => { pending.callback(error ?? new StreamResetError(this.id, ErrorCodes.CANCEL, false)); };
-      // Frames already queued may still be sent from the lent Buffer: it is not free before then.
-      if (pending.lent === true) this.#host.afterSent(fail);
-      else fail();
+      this.#release(pending, () => {
+        pending.callback(error ?? new StreamResetError(this.id, ErrorCodes.CANCEL, false));
+      });
     }
     this.#host.forget(this);
     callback(error);
@@ -332,8 +331,7 @@ export class H2Stream extends Duplex {
       // RFC 9113 §8.1: NO_ERROR means "stop sending"; what was received stays readable.
       const pending = this.#pending;
       this.#pending = null;
-      if (pending?.lent === true) this.#host.afterSent(pending.callback);
-      else pending?.callback();
+      if (pending !== null) this.#release(pending, pending.callback);
       this.#endSent = true;
       if (!this.readableEnded) this.push(null);
       if (!this.writableEnded) this.end();
@@ -399,8 +397,7 @@ export class H2Stream extends Duplex {
     }
     if (p.offset === p.data.length) {
       this.#pending = null;
-      if (p.lent === true) this.#host.afterSent(p.callback);
-      else p.callback();
+      this.#release(p, p.callback);
     }
     return n;
   }
@@ -411,6 +408,16 @@ export class H2Stream extends Duplex {
   }
 
   // ---------------------------------------------------------------- helpers
+
+  /**
+   * Runs a finished write's callback, after which the application may reuse its Buffer: at
+   * once, or, when part of it went to the core by reference (zero copy), once the transport has
+   * written it (frames already queued are still sent from that memory).
+   */
+  #release(write: PendingWrite, callback: () => void): void {
+    if (write.lent === true) this.#host.afterSent(callback);
+    else callback();
+  }
 
   /** A server writing a body before respond() gets `:status: 200` first (as node:http does). */
   #autoRespond(): void {
