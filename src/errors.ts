@@ -8,6 +8,11 @@
  * is answered with RST_STREAM on {@link ProtocolError.streamId}, a `'connection'` error with
  * GOAWAY. h2 only has stream scope for `StreamClosedError`; the frame layer and HPACK layer
  * raise stream-scoped errors where the RFC says "stream error".
+ *
+ * Every error we throw or emit carries a stable string `code` (node's `ERR_HTTP2_*` and
+ * undici's `UND_ERR_*` convention): decide on `code` or the class, never on `message`, which
+ * may be reworded. Each class has one default code; a few carry a more precise one (a misuse
+ * of the API, {@link UsageError}, always says which). docs/errors.md lists them all.
  */
 import { ErrorCodes, errorCodeName } from './error-codes.js';
 
@@ -15,17 +20,24 @@ import { ErrorCodes, errorCodeName } from './error-codes.js';
 export interface H2ErrorOptions {
   /** The error this one wraps. */
   cause?: unknown;
+  /** A more precise stable code than the class's default (see docs/errors.md). */
+  code?: string;
 }
 
 /** The base of every error h2duplex throws. h2: `H2Error`. */
 export class H2Error extends Error {
+  /** The code of this class when no more precise one is given. */
+  static readonly code: string = 'ERR_H2_ERROR';
   /** The RFC 9113 code the protocol answers this error with. */
   readonly errorCode: ErrorCodes | number;
+  /** Stable machine-readable code, e.g. `'ERR_H2_STREAM_RESET'` (docs/errors.md). */
+  readonly code: string;
 
   constructor(message: string, errorCode: ErrorCodes | number = ErrorCodes.INTERNAL_ERROR, options?: H2ErrorOptions) {
-    super(message, options);
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.name = new.target.name;
     this.errorCode = errorCode;
+    this.code = options?.code ?? new.target.code;
   }
 }
 
@@ -42,6 +54,8 @@ export interface ProtocolErrorOptions extends H2ErrorOptions {
 
 /** The peer (or the caller) broke a protocol rule. h2: `ProtocolError` (PROTOCOL_ERROR). */
 export class ProtocolError extends H2Error {
+  static override readonly code: string = 'ERR_H2_PROTOCOL';
+
   /** The stream concerned, or `null`. */
   readonly streamId: number | null;
   /** Stream error (answer with RST_STREAM on `streamId`) or connection error (GOAWAY). */
@@ -56,6 +70,8 @@ export class ProtocolError extends H2Error {
 
 /** A frame is larger than SETTINGS_MAX_FRAME_SIZE allows. h2: `FrameTooLargeError` (FRAME_SIZE_ERROR). */
 export class FrameTooLargeError extends ProtocolError {
+  static override readonly code: string = 'ERR_H2_FRAME_TOO_LARGE';
+
   constructor(message: string, options?: ProtocolErrorOptions) {
     super(message, options, ErrorCodes.FRAME_SIZE_ERROR);
   }
@@ -63,16 +79,22 @@ export class FrameTooLargeError extends ProtocolError {
 
 /** A frame's payload is too short or the wrong length for its type. h2: `FrameDataMissingError` (FRAME_SIZE_ERROR). */
 export class FrameDataMissingError extends ProtocolError {
+  static override readonly code: string = 'ERR_H2_FRAME_DATA_MISSING';
+
   constructor(message: string, options?: ProtocolErrorOptions) {
     super(message, options, ErrorCodes.FRAME_SIZE_ERROR);
   }
 }
 
 /** Opening a stream would exceed SETTINGS_MAX_CONCURRENT_STREAMS. h2: `TooManyStreamsError`. */
-export class TooManyStreamsError extends ProtocolError {}
+export class TooManyStreamsError extends ProtocolError {
+  static override readonly code: string = 'ERR_H2_TOO_MANY_STREAMS';
+}
 
 /** A flow-control window was exceeded or overflowed. h2: `FlowControlError` (FLOW_CONTROL_ERROR). */
 export class FlowControlError extends ProtocolError {
+  static override readonly code: string = 'ERR_H2_FLOW_CONTROL';
+
   constructor(message: string, options?: ProtocolErrorOptions) {
     super(message, options, ErrorCodes.FLOW_CONTROL_ERROR);
   }
@@ -80,6 +102,8 @@ export class FlowControlError extends ProtocolError {
 
 /** A stream id is not above the highest one already used. h2: `StreamIDTooLowError`. */
 export class StreamIDTooLowError extends ProtocolError {
+  static override readonly code: string = 'ERR_H2_STREAM_ID_TOO_LOW';
+
   declare readonly streamId: number;
   /** The highest stream id already used: the new one must exceed it. */
   readonly maxStreamId: number;
@@ -91,10 +115,14 @@ export class StreamIDTooLowError extends ProtocolError {
 }
 
 /** Stream ids are exhausted (2^31-1 reached). h2: `NoAvailableStreamIDError`. */
-export class NoAvailableStreamIDError extends ProtocolError {}
+export class NoAvailableStreamIDError extends ProtocolError {
+  static override readonly code: string = 'ERR_H2_NO_AVAILABLE_STREAM_ID';
+}
 
 /** An action named a stream that does not exist. h2: `NoSuchStreamError`. */
 export class NoSuchStreamError extends ProtocolError {
+  static override readonly code: string = 'ERR_H2_NO_SUCH_STREAM';
+
   declare readonly streamId: number;
 
   constructor(
@@ -112,6 +140,8 @@ export class NoSuchStreamError extends ProtocolError {
  * receipt, it is a stream error: the connection answers with RST_STREAM(STREAM_CLOSED).
  */
 export class StreamClosedError extends NoSuchStreamError {
+  static override readonly code: string = 'ERR_H2_STREAM_CLOSED';
+
   constructor(streamId: number, message = `stream ${streamId} is closed`) {
     super(streamId, message, { scope: 'stream' }, ErrorCodes.STREAM_CLOSED);
   }
@@ -119,6 +149,8 @@ export class StreamClosedError extends NoSuchStreamError {
 
 /** A SETTINGS value is out of its RFC range. h2: `InvalidSettingsValueError` (its own code). */
 export class InvalidSettingsValueError extends ProtocolError {
+  static override readonly code: string = 'ERR_H2_INVALID_SETTING_VALUE';
+
   constructor(message: string, errorCode: ErrorCodes | number) {
     super(message, undefined, errorCode);
   }
@@ -126,6 +158,8 @@ export class InvalidSettingsValueError extends ProtocolError {
 
 /** The body length disagrees with `content-length`. h2: `InvalidBodyLengthError`. */
 export class InvalidBodyLengthError extends ProtocolError {
+  static override readonly code: string = 'ERR_H2_INVALID_BODY_LENGTH';
+
   /** The `content-length` the headers announced. */
   readonly expected: number;
   /** The number of body bytes actually seen. */
@@ -139,10 +173,14 @@ export class InvalidBodyLengthError extends ProtocolError {
 }
 
 /** A frame type that may not be used here. h2: `UnsupportedFrameError`. */
-export class UnsupportedFrameError extends ProtocolError {}
+export class UnsupportedFrameError extends ProtocolError {
+  static override readonly code: string = 'ERR_H2_UNSUPPORTED_FRAME';
+}
 
 /** The peer is abusing the connection. h2: `DenialOfServiceError` (ENHANCE_YOUR_CALM). */
 export class DenialOfServiceError extends ProtocolError {
+  static override readonly code: string = 'ERR_H2_ENHANCE_YOUR_CALM';
+
   constructor(message: string, options?: ProtocolErrorOptions) {
     super(message, options, ErrorCodes.ENHANCE_YOUR_CALM);
   }
@@ -153,13 +191,17 @@ export class DenialOfServiceError extends ProtocolError {
  * error of type COMPRESSION_ERROR). h2 raises a plain `ProtocolError` here; we use the RFC code.
  */
 export class CompressionError extends ProtocolError {
+  static override readonly code: string = 'ERR_H2_COMPRESSION';
+
   constructor(message: string, options?: ProtocolErrorOptions) {
     super(message, options, ErrorCodes.COMPRESSION_ERROR);
   }
 }
 
 /** A SHOULD NOT of RFC 1122's robustness principle was violated. h2: `RFC1122Error` (not a ProtocolError). */
-export class RFC1122Error extends H2Error {}
+export class RFC1122Error extends H2Error {
+  static override readonly code: string = 'ERR_H2_RFC1122';
+}
 
 // ---------------------------------------------------------------- adapter (duplex/) errors
 
@@ -169,6 +211,8 @@ export class RFC1122Error extends H2Error {}
  * last-stream-id: RFC 9113 §8.7), so the request may be sent again.
  */
 export class StreamResetError extends H2Error {
+  static override readonly code: string = 'ERR_H2_STREAM_RESET';
+
   readonly streamId: number;
   readonly remote: boolean;
   readonly retryable: boolean;
@@ -187,6 +231,8 @@ export class StreamResetError extends H2Error {
  * code when there was one, else INTERNAL_ERROR; the transport error, if any, is the `cause`.
  */
 export class ConnectionClosedError extends H2Error {
+  static override readonly code: string = 'ERR_H2_CONNECTION_CLOSED';
+
   constructor(message: string, errorCode: ErrorCodes | number = ErrorCodes.INTERNAL_ERROR, options?: H2ErrorOptions) {
     super(message, errorCode, options);
   }
@@ -194,7 +240,83 @@ export class ConnectionClosedError extends H2Error {
 
 /** A ping() or settings() was not acknowledged in time. */
 export class AckTimeoutError extends H2Error {
+  static override readonly code: string = 'ERR_H2_ACK_TIMEOUT';
+
   constructor(message: string) {
     super(message, ErrorCodes.SETTINGS_TIMEOUT);
+  }
+}
+
+// ---------------------------------------------------------------- misuse of the API
+
+/**
+ * The API was used in a way the connection's or stream's state does not allow: the wrong side
+ * (`request()` on a server, `respond()` on a client stream), the wrong order (`respond()`
+ * twice, or after `end()` sent the headers), or new work after a GOAWAY. `code` says which
+ * (docs/errors.md); the message names what was done and what to do instead. Never caused by
+ * the peer: it is thrown to the caller, at once.
+ */
+export class UsageError extends H2Error {
+  static override readonly code: string = 'ERR_H2_INVALID_STATE';
+
+  constructor(message: string, code: string, options?: Omit<H2ErrorOptions, 'code'>) {
+    super(message, ErrorCodes.INTERNAL_ERROR, { ...options, code });
+  }
+}
+
+/** Stable codes of {@link UsageError}, one meaning each (docs/errors.md). */
+export const UsageCodes = {
+  /** Response headers were already sent: `respond()` twice, or after a write or `end()` sent `:status: 200`. */
+  HEADERS_SENT: 'ERR_H2_HEADERS_SENT',
+  /** A method of the other side: `request()` on a server, `respond()`/`pushStream()` on a client. */
+  WRONG_SIDE: 'ERR_H2_WRONG_SIDE',
+  /** New streams after a GOAWAY either way (`close()`, `idleTimeout`, the peer's GOAWAY). */
+  GOAWAY: 'ERR_H2_GOAWAY',
+  /** A ping whose payload is already in flight. */
+  PING_IN_FLIGHT: 'ERR_H2_PING_IN_FLIGHT',
+  /** Trailers were already given, or the stream already ended. */
+  TRAILERS_SENT: 'ERR_H2_TRAILERS_SENT',
+  /** An action on a stream that is closed or reset. */
+  STREAM_CLOSED: 'ERR_H2_STREAM_CLOSED',
+} as const;
+
+/**
+ * An argument or option of the wrong type or an unknown option key (a `TypeError`, as Node's
+ * `ERR_INVALID_ARG_TYPE` is). `code`: `ERR_H2_INVALID_OPTION` for options, else
+ * `ERR_H2_INVALID_ARG`.
+ */
+export class InvalidArgumentError extends TypeError {
+  /** Stable machine-readable code (docs/errors.md). */
+  readonly code: string;
+
+  constructor(message: string, code: 'ERR_H2_INVALID_OPTION' | 'ERR_H2_INVALID_ARG' = 'ERR_H2_INVALID_ARG') {
+    super(message);
+    this.name = 'InvalidArgumentError';
+    this.code = code;
+  }
+}
+
+/** A number outside its allowed range (a `RangeError`, as Node's `ERR_OUT_OF_RANGE` is). `code`: `ERR_H2_OUT_OF_RANGE`. */
+export class OutOfRangeError extends RangeError {
+  /** Stable machine-readable code (docs/errors.md). */
+  readonly code: string = 'ERR_H2_OUT_OF_RANGE';
+
+  constructor(message: string) {
+    super(message);
+    this.name = 'OutOfRangeError';
+  }
+}
+
+/**
+ * Rejects option keys that `known` does not list, naming the key, and the camelCase spelling
+ * when a snake_case one (h2's keyword arguments) was given.
+ * @throws InvalidArgumentError (`ERR_H2_INVALID_OPTION`)
+ */
+export function checkOptionKeys(where: string, options: object, known: ReadonlySet<string>): void {
+  for (const key of Object.keys(options)) {
+    if (known.has(key)) continue;
+    const camel = key.replace(/_([a-z])/g, (_m, c: string) => c.toUpperCase());
+    const hint = camel !== key && known.has(camel) ? `; did you mean '${camel}'? (h2's snake_case keywords are camelCase here)` : `; known options: ${[...known].join(', ')}`;
+    throw new InvalidArgumentError(`${where}: unknown option '${key}'${hint}`, 'ERR_H2_INVALID_OPTION');
   }
 }

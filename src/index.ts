@@ -22,6 +22,10 @@ export {
   StreamResetError,
   ConnectionClosedError,
   AckTimeoutError,
+  UsageError,
+  UsageCodes,
+  InvalidArgumentError,
+  OutOfRangeError,
 } from './errors.js';
 export type { ErrorScope, H2ErrorOptions, ProtocolErrorOptions } from './errors.js';
 export * from './frame/index.js';
