@@ -12,6 +12,7 @@ import {
   type H2Stream,
   ProtocolError,
   StreamResetError,
+  UsageError,
 } from '../../src/index.js';
 import { rawFrame } from '../helpers/bytes.js';
 import { collect, next } from '../helpers/streams.js';
@@ -90,7 +91,7 @@ describe('H2Stream and H2Duplex: endings', function () {
     expect(err.retryable).to.equal(true);
     expect((await collect(first)).toString()).to.equal('first');
     await closed;
-    expect(() => client.request(GET)).to.throw(ProtocolError, /going away/);
+    expect(() => client.request(GET)).to.throw(UsageError).with.property('code', 'ERR_H2_GOAWAY');
   });
 
   it('closes gracefully: close() waits for open streams, then ends the output', async function () {

@@ -2,7 +2,7 @@
  * H2Duplex's time budgets (notes/dos-defences.md §4 #10, #22-#26), with short timeouts.
  */
 import { expect } from 'chai';
-import { createPair, ErrorCodes, GoAwayFrame, H2Duplex, type H2Stream } from '../../src/index.js';
+import { createPair, ErrorCodes, GoAwayFrame, H2Duplex, type H2Stream, UsageError } from '../../src/index.js';
 import { rawFrame } from '../helpers/bytes.js';
 import { framesIn } from '../helpers/frame-factory.js';
 import { collect, next } from '../helpers/streams.js';
@@ -108,7 +108,7 @@ describe('H2Duplex: time budgets', function () {
     const second = await collect(client.request(GET, { endStream: true }));
     expect([first.toString(), second.toString()]).to.deep.equal(['s1', 's3']);
     await goaway;
-    expect(() => client.request(GET, { endStream: true })).to.throw(/going away/);
+    expect(() => client.request(GET, { endStream: true })).to.throw(UsageError).with.property('code', 'ERR_H2_GOAWAY');
   });
 
   it('rejects invalid timeout options', function () {

@@ -99,7 +99,8 @@ describe('h2c upgrade (HTTP/1.1 → HTTP/2 on one port)', function () {
       try {
         let error: unknown = null;
         await requestH2cUpgrade(`http://127.0.0.1:${port}/`).catch((err: unknown) => (error = err));
-        expect(String(error)).to.match(/did not upgrade to h2c \(HTTP\/1\.1 200\)/);
+        expect(error).to.have.property('code', 'ERR_H2_UPGRADE_FAILED');
+        expect(String(error)).to.match(/did not upgrade to h2c \(it answered over HTTP\/1\.1 with 200\)/);
       } finally {
         plain.close();
       }

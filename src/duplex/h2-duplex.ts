@@ -26,8 +26,8 @@
 import { randomBytes } from 'node:crypto';
 import { debuglog } from 'node:util';
 import { Duplex } from 'readable-stream';
-import { ErrorCodes } from '../error-codes.js';
-import { AckTimeoutError, ConnectionClosedError, H2Error, ProtocolError, StreamResetError } from '../errors.js';
+import { ErrorCodes, errorCodeName } from '../error-codes.js';
+import { AckTimeoutError, checkOptionKeys, ConnectionClosedError, H2Error, InvalidArgumentError, OutOfRangeError, StreamResetError, UsageCodes, UsageError } from '../errors.js';
 import {
   type ChangedSetting,
   ConnectionState,
@@ -59,7 +59,7 @@ import {
 } from '../core/index.js';
 import { FrameTrace, type TraceSink } from './trace.js';
 import { isTransportTarget, TransportWriter } from './transport-writer.js';
-import { H2Stream, kData, kEnd, kFail, kPendingWrite, kReset, kSend, kStart, type SendHeadersAdapterOptions, type StreamRole } from './h2-stream.js';
+import { H2Stream, kData, kEnd, kFail, kIdleFor, kIdleTimeout, kPendingWrite, kReset, kSend, kStart, type SendHeadersAdapterOptions, type StreamRole } from './h2-stream.js';
 import type { StreamHost } from './stream-host.js';
 
 /** Options of {@link H2Duplex}. */
@@ -98,6 +98,15 @@ export interface H2DuplexOptions {
   goawayCloseTimeout?: number;
   /** Streams the peer may open over the connection's life, then a graceful close. Default 0 (no limit). */
   maxStreamsPerConnection?: number;
+  /**
+   * Server: a stream with nothing sent or received on it (no frame of its own either way:
+   * HEADERS, DATA, trailers) for this long gets `'timeout'`, then RST_STREAM(CANCEL): a peer
+   * that opens a request and goes silent must not hold its slot forever. Default 300000 ms
+   * (5 minutes, Envoy's `stream_idle_timeout`); 0 or Infinity disables (long-polling and
+   * server-sent events that stay silent longer should send something, or disable it).
+   * Checked by the connection's housekeeping timer, so it fires up to a second late.
+   */
+  streamIdleTimeout?: number;
   /**
    * Requests reset by the peer in the same read that brought them, before the application saw
    * them (they are never shown); more than this is GOAWAY(ENHANCE_YOUR_CALM, "too_many_resets").
@@ -178,6 +187,7 @@ const DEFAULT_SETTINGS_ACK_TIMEOUT = 10_000;
 const DEFAULT_HEADER_BLOCK_TIMEOUT = 10_000;
 const DEFAULT_IDLE_TIMEOUT = 120_000;
 const DEFAULT_GOAWAY_CLOSE_TIMEOUT = 1000;
+const DEFAULT_STREAM_IDLE_TIMEOUT = 300_000;
 const DEFAULT_MAX_PENDING_RESETS = 20;
 const DEFAULT_MAX_SESSION_MEMORY = 10 * 1024 * 1024;
 const DEFAULT_SMALL_DATA_FRAME_RATE_LIMIT = { burst: 1000, perSecond: 100 } as const;
@@ -191,6 +201,11 @@ const STREAM_MEMORY_ESTIMATE = 4096;
 const HEADER_TABLES_ESTIMATE = 2 * 4096;
 /** Input silence after which the connection's output slab is released. */
 const QUIET_RELEASE_MS = 1000;
+
+/** The error of a new stream refused because the connection is going away. */
+function goawayError(what: string, cause: string): UsageError {
+  return new UsageError(`${what} after ${cause}: the connection finishes its open streams but takes no new ones; open a new connection for more`, UsageCodes.GOAWAY);
+}
 
 /** A header name or value as the latin1 string events carry. */
 function latin1(octets: string | Uint8Array): string {
@@ -208,11 +223,21 @@ function traceSink(option: boolean | TraceSink | undefined): TraceSink | null {
 }
 
 /** A timeout option: undefined → the default; 0 or Infinity → off (null). */
-function timeoutOption(value: number | undefined, fallback: number): number | null {
+function timeoutOption(name: string, value: number | undefined, fallback: number): number | null {
   const v = value ?? fallback;
-  if (typeof v !== 'number' || Number.isNaN(v) || v < 0) throw new RangeError(`timeouts are milliseconds >= 0 (0 or Infinity disables), got ${String(value)}`);
+  if (typeof v !== 'number' || Number.isNaN(v) || v < 0) throw new OutOfRangeError(`H2Duplex: ${name} is milliseconds >= 0 (0 or Infinity disables), got ${String(value)}`);
   return v === 0 || v === Infinity ? null : v;
 }
+
+/** Every key of {@link H2DuplexOptions}: anything else is a typo we name rather than ignore. */
+const DUPLEX_OPTION_KEYS: ReadonlySet<string> = new Set([
+  'config', 'settings', 'connectionWindowSize', 'streamHighWaterMark', 'highWaterMark', 'ackTimeout',
+  'prefaceTimeout', 'settingsAckTimeout', 'headerBlockTimeout', 'idleTimeout', 'goawayCloseTimeout',
+  'maxStreamsPerConnection', 'streamIdleTimeout', 'maxPendingResetStreams', 'maxSessionMemory',
+  'smallDataFrameRateLimit', 'upgrade', 'trace',
+]);
+/** Every key of the options of `request()` and `respond()`. */
+const SEND_HEADERS_OPTION_KEYS: ReadonlySet<string> = new Set(['endStream']);
 /** Core output that is pushed at once from `_write` instead of waiting for the coalescing flush. */
 const FLUSH_NOW_AT = 16 * 1024;
 /** Rounds over the parked writers in one flush (bounded so one flush cannot starve the loop). */
@@ -265,6 +290,10 @@ export class H2Duplex extends Duplex {
   /** Our connection error, while its GOAWAY lingers (input discarded until the peer closes). */
   #lingerError: H2Error | null = null;
   #closing: Promise<void> | null = null;
+  /** Why the connection can do nothing more (set once it is destroyed, failed or lost its transport). */
+  #deadReason: string | null = null;
+  /** Who started a graceful close (GOAWAY with NO_ERROR), once one did: no new streams. */
+  #gracefulGoaway: string | null = null;
   #resolveClosed: (() => void) | null = null;
   /** Pings in flight by payload (hex); created on the first ping, as most connections never send one. */
   #pings: Map<string, Waiter<number> & { start: bigint }> | null = null;
@@ -273,7 +302,7 @@ export class H2Duplex extends Duplex {
   readonly #queued: Array<{ stream: H2Stream; headers: HeaderInput[]; endStream: boolean }> = [];
   #remoteAddress: string | undefined;
   #remotePort: number | undefined;
-  readonly #timeouts: { preface: number | null; settingsAck: number | null; headerBlock: number | null; idle: number | null; goawayClose: number | null };
+  readonly #timeouts: { preface: number | null; settingsAck: number | null; headerBlock: number | null; idle: number | null; goawayClose: number | null; streamIdle: number | null };
   readonly #maxStreams: number;
   #streamsSeen = 0;
   readonly #maxPendingResets: number;
@@ -296,23 +325,26 @@ export class H2Duplex extends Duplex {
   #headerBlockSince: number | null = null;
 
   constructor(options: H2DuplexOptions = {}) {
+    checkOptionKeys('H2Duplex', options, DUPLEX_OPTION_KEYS);
     const hwm = options.highWaterMark ?? DEFAULT_OUTPUT_HWM;
     super({ allowHalfOpen: true, readableHighWaterMark: hwm, writableHighWaterMark: hwm });
     this.connection = new H2Connection(options.config);
     this.#streamHwm = options.streamHighWaterMark ?? DEFAULT_STREAM_HWM;
     this.#ackTimeout = options.ackTimeout ?? DEFAULT_ACK_TIMEOUT;
     this.#host = this.#makeHost();
+    const server = !this.connection.config.clientSide;
     this.#timeouts = {
-      preface: this.connection.config.clientSide ? null : timeoutOption(options.prefaceTimeout, DEFAULT_PREFACE_TIMEOUT),
-      settingsAck: timeoutOption(options.settingsAckTimeout, DEFAULT_SETTINGS_ACK_TIMEOUT),
-      headerBlock: timeoutOption(options.headerBlockTimeout, DEFAULT_HEADER_BLOCK_TIMEOUT),
-      idle: timeoutOption(options.idleTimeout, DEFAULT_IDLE_TIMEOUT),
-      goawayClose: timeoutOption(options.goawayCloseTimeout, DEFAULT_GOAWAY_CLOSE_TIMEOUT),
+      preface: server ? timeoutOption('prefaceTimeout', options.prefaceTimeout, DEFAULT_PREFACE_TIMEOUT) : null,
+      settingsAck: timeoutOption('settingsAckTimeout', options.settingsAckTimeout, DEFAULT_SETTINGS_ACK_TIMEOUT),
+      headerBlock: timeoutOption('headerBlockTimeout', options.headerBlockTimeout, DEFAULT_HEADER_BLOCK_TIMEOUT),
+      idle: timeoutOption('idleTimeout', options.idleTimeout, DEFAULT_IDLE_TIMEOUT),
+      goawayClose: timeoutOption('goawayCloseTimeout', options.goawayCloseTimeout, DEFAULT_GOAWAY_CLOSE_TIMEOUT),
+      streamIdle: server ? timeoutOption('streamIdleTimeout', options.streamIdleTimeout, DEFAULT_STREAM_IDLE_TIMEOUT) : null,
     };
     this.#maxStreams = options.maxStreamsPerConnection ?? 0;
     this.#maxPendingResets = options.maxPendingResetStreams ?? DEFAULT_MAX_PENDING_RESETS;
     this.#maxSessionMemory = options.maxSessionMemory ?? DEFAULT_MAX_SESSION_MEMORY;
-    if (!(this.#maxSessionMemory > 0)) throw new RangeError('maxSessionMemory must be a positive number of octets (Infinity disables)');
+    if (!(this.#maxSessionMemory > 0)) throw new OutOfRangeError('H2Duplex: maxSessionMemory must be a positive number of octets (Infinity disables)');
     this.#smallDataFrames = new RateLimit(options.smallDataFrameRateLimit ?? DEFAULT_SMALL_DATA_FRAME_RATE_LIMIT, performanceClock);
     // The source piped into us is usually the socket: remember its address for H2Stream.
     this.on('pipe', (source: { remoteAddress?: unknown; remotePort?: unknown }) => {
@@ -368,12 +400,12 @@ export class H2Duplex extends Duplex {
   #startUpgraded(upgrade: true | { settings: string; request: HeaderInput[] }): void {
     const connection = this.connection;
     if (connection.config.clientSide) {
-      if (upgrade !== true) throw new TypeError('a client starts an upgrade with `upgrade: true`');
+      if (upgrade !== true) throw new InvalidArgumentError('H2Duplex: a client starts an upgrade with `upgrade: true`', 'ERR_H2_INVALID_OPTION');
       this.#upgradeSettings = connection.initiateUpgradeConnection();
       this.#upgradeStream = this.#adopt(1, 'request', true);
       return;
     }
-    if (upgrade === true) throw new TypeError('a server upgrade needs the request: `upgrade: { settings, request }`');
+    if (upgrade === true) throw new InvalidArgumentError('H2Duplex: a server upgrade needs the request: `upgrade: { settings, request }`', 'ERR_H2_INVALID_OPTION');
     connection.initiateUpgradeConnection(upgrade.settings);
     const headers = upgrade.request.map(([name, value]): [string, string] => [latin1(name), latin1(value)]);
     // Emitted once the caller has attached its 'stream' listener (it gets us back first).
@@ -435,27 +467,43 @@ export class H2Duplex extends Duplex {
    * the peer's SETTINGS_MAX_CONCURRENT_STREAMS is reached the request waits in a queue (its
    * `id` is 0 until then; writes and `end()` wait too) and starts when a stream closes, as
    * node:http2 does.
-   * @throws ProtocolError after a GOAWAY either way, or when stream ids are exhausted.
+   * @throws UsageError `ERR_H2_WRONG_SIDE` on a server; `ERR_H2_GOAWAY` after a GOAWAY either
+   * way (`close()`, `idleTimeout`, the peer's). ConnectionClosedError once the connection is
+   * destroyed, failed or its transport ended. ProtocolError for invalid headers, or when stream
+   * ids are exhausted.
    */
   request(headers: Iterable<HeaderInput>, options: SendHeadersAdapterOptions = {}): H2Stream {
+    if (!this.connection.config.clientSide) {
+      throw new UsageError("request() is for clients, and this H2Duplex is a server (config.clientSide is false): answer requests in the 'stream' listener, or push with stream.pushStream()", UsageCodes.WRONG_SIDE);
+    }
+    const unavailable = this.#unavailable('request()', true);
+    if (unavailable !== null) throw unavailable;
+    checkOptionKeys('request()', options, SEND_HEADERS_OPTION_KEYS);
     const list = [...headers];
     const endStream = options.endStream === true;
     if (this.#queued.length === 0 && this.#hasStreamSlot()) return this.#adopt(this.#sendRequest(list, endStream), 'request', endStream);
-    // Validate now, not when the request leaves the queue.
-    if (this.connection.draining) throw new ProtocolError('Cannot open a new stream: the connection is going away (GOAWAY)');
     const stream = new H2Stream(this.#host, 0, 'request', this.#streamHwm, endStream);
     this.#queued.push({ stream, headers: list, endStream });
     return stream;
   }
 
-  /** PING; resolves with the round-trip time in milliseconds when the ACK arrives. */
+  /**
+   * PING; resolves with the round-trip time in milliseconds when the ACK arrives. Rejects at
+   * once with ConnectionClosedError on a closed connection, UsageError `ERR_H2_PING_IN_FLIGHT`
+   * for a payload already in flight; AckTimeoutError after `ackTimeout`.
+   */
   ping(data?: Uint8Array): Promise<number> {
     return new Promise((resolve, reject) => {
+      const unavailable = this.#unavailable('ping()', false);
+      if (unavailable !== null) {
+        reject(unavailable);
+        return;
+      }
       const payload = data === undefined ? randomBytes(8) : Buffer.from(data);
       const key = payload.toString('hex');
       const pings = (this.#pings ??= new Map());
       if (pings.has(key)) {
-        reject(new RangeError(`A ping with payload ${key} is already in flight`));
+        reject(new UsageError(`ping(): a ping with payload ${key} is already in flight; wait for it or use another payload`, UsageCodes.PING_IN_FLIGHT));
         return;
       }
       this.connection.ping(payload);
@@ -468,9 +516,17 @@ export class H2Duplex extends Duplex {
     });
   }
 
-  /** SETTINGS; resolves with what changed once the peer acknowledges them. */
+  /**
+   * SETTINGS; resolves with what changed once the peer acknowledges them. Rejects at once with
+   * ConnectionClosedError on a closed connection; AckTimeoutError after `ackTimeout`.
+   */
   settings(settings: SettingsInput): Promise<Map<number, ChangedSetting>> {
     return new Promise((resolve, reject) => {
+      const unavailable = this.#unavailable('settings()', false);
+      if (unavailable !== null) {
+        reject(unavailable);
+        return;
+      }
       this.connection.updateSettings(settings);
       const timer = setTimeout(() => {
         const i = this.#settingsWaiters.findIndex((w) => w.timer === timer);
@@ -497,9 +553,10 @@ export class H2Duplex extends Duplex {
       return this.#closing;
     }
     if (errorCode !== (ErrorCodes.NO_ERROR as number)) {
-      this.#abort(errorCode, 'Connection closed with GOAWAY by us');
+      this.#abort(errorCode, `close(${errorCodeName(errorCode)}) sent GOAWAY`);
       return this.#closing;
     }
+    this.#gracefulGoaway ??= 'close()';
     try {
       this.connection.closeConnection(errorCode);
     } catch {
@@ -507,6 +564,20 @@ export class H2Duplex extends Duplex {
     }
     this.#scheduleFlush();
     return this.#closing;
+  }
+
+  /**
+   * Why `what` cannot be done now, or null: the connection is gone (destroyed, failed, its
+   * transport ended, an error GOAWAY either way), or, for a new stream, it is going away.
+   */
+  #unavailable(what: string, newStream: boolean): H2Error | null {
+    // A graceful GOAWAY explains a refused new stream better than the end that follows it.
+    if (newStream && this.#gracefulGoaway !== null) return goawayError(what, this.#gracefulGoaway);
+    if (this.#deadReason !== null || this.destroyed) {
+      return new ConnectionClosedError(`${what} on a closed connection (${this.#deadReason ?? 'destroyed'}): open a new connection`);
+    }
+    if (newStream && (this.connection.draining || this.connection.state === ConnectionState.CLOSED)) return goawayError(what, 'a GOAWAY');
+    return null;
   }
 
   // ------------------------------------------------------------------ Duplex implementation
@@ -625,6 +696,7 @@ export class H2Duplex extends Duplex {
 
   /** The transport ended (EOF): streams that have not finished never will. */
   override _final(callback: (error?: Error | null) => void): void {
+    this.#deadReason ??= 'its transport ended';
     this.#failAll(new ConnectionClosedError('The transport ended before the stream finished'));
     this.#flush();
     this.#endOutput();
@@ -636,6 +708,7 @@ export class H2Duplex extends Duplex {
 
   /** Fails every stream and stops the timers (Duplex internals). */
   override _destroy(error: Error | null, callback: (error: Error | null) => void): void {
+    this.#deadReason ??= error === null ? 'destroyed' : `destroyed: ${error.message}`;
     if (this.#housekeeping !== null) clearInterval(this.#housekeeping);
     this.#housekeeping = null;
     if (this.#flushHandle !== null) clearImmediate(this.#flushHandle);
@@ -754,6 +827,7 @@ export class H2Duplex extends Duplex {
 
   #onConnectionError(err: unknown): void {
     const error = err instanceof H2Error ? err : new H2Error(String(err), ErrorCodes.INTERNAL_ERROR, { cause: err });
+    this.#deadReason ??= `connection error: ${error.message}`;
     this.#failAll(new ConnectionClosedError(`Connection error: ${error.message}`, error.errorCode, { cause: error }));
     // Lingering close (§4 #25): the output ends after the GOAWAY, but the input stays open and
     // is discarded (#inputClosed) until the peer closes its side or goawayCloseTimeout passes.
@@ -816,17 +890,29 @@ export class H2Duplex extends Duplex {
       this.#abort(ErrorCodes.ENHANCE_YOUR_CALM, 'A header block was not finished in time (headerBlockTimeout)', 'header_timeout');
       return;
     }
+    if (t.streamIdle !== null) this.#checkIdleStreams(now, t.streamIdle);
     // A quiet connection gives back its output slab (most of an idle connection's memory).
     if (now - this.#lastInputAt >= QUIET_RELEASE_MS && this.#flushHandle === null) connection.releaseBuffers();
     // §4 #24: idle connections are closed gracefully.
     if (t.idle !== null && this.#streams.size === 0 && this.#queued.length === 0 && now - this.#lastInputAt >= t.idle && this.#closing === null) {
+      this.#gracefulGoaway ??= 'idleTimeout closed the idle connection';
       void this.close();
     }
+  }
+
+  /** streamIdleTimeout: streams with nothing sent or received for `ms` get 'timeout', then RST_STREAM(CANCEL). */
+  #checkIdleStreams(now: number, ms: number): void {
+    let idle: H2Stream[] | null = null;
+    for (const stream of this.#streams.values()) if (stream[kIdleFor](now) >= ms) (idle ??= []).push(stream);
+    if (idle === null) return;
+    for (const stream of idle) stream[kIdleTimeout](ms);
+    this.#flush();
   }
 
   /** GOAWAY with an error code and debug text, fail everything, end the output, destroy later. */
   #abort(errorCode: number, message: string, debug?: string): void {
     this.#inputClosed = true;
+    this.#deadReason ??= message;
     try {
       this.connection.closeConnection(errorCode, debug === undefined ? {} : { additionalData: Buffer.from(debug, 'latin1') });
     } catch {
@@ -914,7 +1000,10 @@ export class H2Duplex extends Duplex {
     const stream = this.#adopt(ev.streamId, 'response');
     this.#streamsSeen += 1;
     // §4 #26: a lifetime cap, then a graceful close (this stream still completes).
-    if (this.#maxStreams > 0 && this.#streamsSeen >= this.#maxStreams) void this.close();
+    if (this.#maxStreams > 0 && this.#streamsSeen >= this.#maxStreams) {
+      this.#gracefulGoaway ??= 'maxStreamsPerConnection was reached';
+      void this.close();
+    }
     if (this.listenerCount('stream') === 0) {
       // No handler: refuse rather than leave the peer waiting (safe to retry).
       stream.close(ErrorCodes.REFUSED_STREAM);
@@ -966,10 +1055,12 @@ export class H2Duplex extends Duplex {
   }
 
   #onGoAway(ev: ConnectionTerminated): void {
+    if (ev.errorCode === (ErrorCodes.NO_ERROR as number)) this.#gracefulGoaway ??= "the peer's GOAWAY";
     this.emit('goaway', ev.errorCode, ev.lastStreamId, ev.additionalData);
     this.#failQueued(ErrorCodes.REFUSED_STREAM);
     if (ev.errorCode !== (ErrorCodes.NO_ERROR as number)) {
       this.#inputClosed = true;
+      this.#deadReason ??= `the peer sent GOAWAY with ${errorCodeName(ev.errorCode)}`;
       this.#failAll(new ConnectionClosedError(`The peer closed the connection with GOAWAY`, ev.errorCode));
       this.#endOutput();
     }

@@ -18,8 +18,8 @@
  * are not for users.
  */
 import { Duplex } from 'readable-stream';
-import { ErrorCodes } from '../error-codes.js';
-import { ConnectionClosedError, H2Error, StreamClosedError, StreamResetError } from '../errors.js';
+import { ErrorCodes, errorCodeName } from '../error-codes.js';
+import { checkOptionKeys, ConnectionClosedError, H2Error, StreamClosedError, StreamResetError, UsageCodes, UsageError } from '../errors.js';
 import { ConnectionState, type EventHeaders, type HeaderInput, type InformationalResponseReceived, type ResponseReceived, type TrailersReceived } from '../core/index.js';
 import { MIN_LENT_PAYLOAD } from '../frame/writer.js';
 import type { StreamHost } from './stream-host.js';
@@ -31,6 +31,11 @@ export const kSend = Symbol('h2duplex.send');
 export const kFail = Symbol('h2duplex.fail');
 export const kPendingWrite = Symbol('h2duplex.pendingWrite');
 export const kStart = Symbol('h2duplex.start');
+export const kIdleFor = Symbol('h2duplex.idleFor');
+export const kIdleTimeout = Symbol('h2duplex.idleTimeout');
+
+/** Every key of {@link SendHeadersAdapterOptions}: a typo is named, not ignored. */
+const RESPOND_OPTION_KEYS: ReadonlySet<string> = new Set(['endStream']);
 
 /** DATA frames below this, forced by a small peer window, count against smallDataFrameRateLimit (notes/dos-defences.md §4 #19). */
 const MIN_DATA_FRAME = 256;
@@ -89,6 +94,12 @@ export class H2Stream extends Duplex {
   /** `_final` of a queued request, run once it has a stream. */
   #deferredFinal: ((error?: Error | null) => void) | null = null;
   #timer: NodeJS.Timeout | null = null;
+  /** Counts what moved on the stream (frames either way, writes); streamIdleTimeout watches it. */
+  #activity = 0;
+  #activitySeen = -1;
+  #quietSince = 0;
+  /** The `:status: 200` was sent for a body written before respond(), not by respond(). */
+  #autoResponded = false;
 
   /** @internal Created by H2Duplex (request, incoming request, push). */
   constructor(host: StreamHost, id: number, role: StreamRole, highWaterMark: number, localEnded = false) {
@@ -181,11 +192,25 @@ export class H2Stream extends Duplex {
 
   /**
    * Server: send response headers (a 1xx may come first and leaves the stream unanswered).
-   * Does nothing on a stream already reset or destroyed.
+   * @throws UsageError `ERR_H2_WRONG_SIDE` on a stream a client opened or was pushed;
+   * `ERR_H2_HEADERS_SENT` when the response headers went out already (respond() twice, or a
+   * write or `end()` sent `:status: 200`); `ERR_H2_STREAM_CLOSED` on a stream that was reset or
+   * destroyed (the peer cancelled, the connection closed): as with node:http2, check
+   * `stream.destroyed` after awaiting something before responding.
    */
   respond(headers: Iterable<HeaderInput>, options: SendHeadersAdapterOptions = {}): void {
-    // A stream reset meanwhile (the peer cancelled) has nothing to answer: 'reset'/'close' say why.
-    if (this.#closedInCore || this.destroyed) return;
+    if (this.role === 'request' || this.role === 'pushed-in') {
+      throw new UsageError(`respond() is for servers, and stream ${this.id} is ${this.role === 'request' ? 'a request this client sent' : 'a push this client received'}: read its response with the 'response' event`, UsageCodes.WRONG_SIDE);
+    }
+    if (this.#responded) {
+      const how = this.#autoResponded ? 'a write or end() before respond() sent `:status: 200`' : 'respond() was already called';
+      throw new UsageError(`respond() on stream ${this.id}: the response headers were sent (${how}); call respond() once, before writing the body, and send trailers with sendTrailers()`, UsageCodes.HEADERS_SENT);
+    }
+    if (this.#closedInCore || this.destroyed) {
+      const why = this.rstCode !== undefined ? `reset with ${errorCodeName(this.rstCode)}` : 'destroyed';
+      throw new UsageError(`respond() on stream ${this.id}, which is closed (${why}): check stream.destroyed, or listen for 'close', before responding`, UsageCodes.STREAM_CLOSED);
+    }
+    checkOptionKeys('respond()', options, RESPOND_OPTION_KEYS);
     const list = [...headers];
     const endStream = options.endStream === true;
     const connection = this.#host.connection;
@@ -198,6 +223,7 @@ export class H2Stream extends Duplex {
       throw err;
     }
     if (!isInformational(list)) this.#responded = true;
+    this.#touch();
     this.#host.scheduleFlush();
     if (endStream) {
       this.#endSent = true;
@@ -211,8 +237,15 @@ export class H2Stream extends Duplex {
     return this.#host.connection.config.clientSide ? failClientPush() : pushFrom(this, this.#host, requestHeaders);
   }
 
-  /** End the stream with trailers (HEADERS with END_STREAM) after everything written so far. */
+  /**
+   * End the stream with trailers (HEADERS with END_STREAM) after everything written so far.
+   * @throws UsageError `ERR_H2_TRAILERS_SENT` when trailers were given already or the
+   * writable side was ended (`end()`): trailers are the stream's last frame.
+   */
   sendTrailers(headers: Iterable<HeaderInput>): void {
+    if (this.#trailers !== null || this.writableEnded) {
+      throw new UsageError(`sendTrailers() on stream ${this.id}: ${this.#trailers !== null ? 'trailers were already given' : 'end() was already called'}; trailers end the stream, so give them once instead of end()`, UsageCodes.TRAILERS_SENT);
+    }
     this.#trailers = [...headers];
     this.end();
   }
@@ -317,6 +350,7 @@ export class H2Stream extends Duplex {
 
   /** END_STREAM arrived. */
   [kEnd](): void {
+    this.#touch();
     this.#remoteEnded = true;
     this.push(null);
     this.#maybeDone();
@@ -390,6 +424,7 @@ export class H2Stream extends Duplex {
       return 0;
     }
     p.offset += n;
+    this.#activity++;
     if (zeroCopy) p.lent = true;
     if (last) {
       this.#endSent = true;
@@ -400,6 +435,27 @@ export class H2Stream extends Duplex {
       this.#release(p, p.callback);
     }
     return n;
+  }
+
+  /**
+   * Milliseconds nothing has moved on the stream, as of `now` (the housekeeping tick that
+   * asks; the first ask after any activity starts the count).
+   */
+  [kIdleFor](now: number): number {
+    if (this.#activity !== this.#activitySeen) {
+      this.#activitySeen = this.#activity;
+      this.#quietSince = now;
+    }
+    return now - this.#quietSince;
+  }
+
+  /** streamIdleTimeout passed: 'timeout', then RST_STREAM(CANCEL) and destroy. */
+  [kIdleTimeout](ms: number): void {
+    this.emit('timeout');
+    if (this.destroyed || this.#activity !== this.#activitySeen) return;
+    this.#resetInCore(ErrorCodes.CANCEL);
+    this.rstCode = ErrorCodes.CANCEL;
+    this.#destroyFromPeer(new StreamResetError(this.id, ErrorCodes.CANCEL, false, { code: 'ERR_H2_STREAM_IDLE_TIMEOUT', cause: new Error(`nothing sent or received for ${ms} ms (streamIdleTimeout)`) }));
   }
 
   /** True while a write is parked waiting for window or output room. */
@@ -422,7 +478,10 @@ export class H2Stream extends Duplex {
   /** A server writing a body before respond() gets `:status: 200` first (as node:http does). */
   #autoRespond(): void {
     if (this.role === 'response' || this.role === 'pushed-out') {
-      if (!this.#responded) this.respond([[':status', '200']]);
+      if (!this.#responded) {
+        this.respond([[':status', '200']]);
+        this.#autoResponded = true;
+      }
     }
   }
 
@@ -472,6 +531,7 @@ export class H2Stream extends Duplex {
   }
 
   #touch(): void {
+    this.#activity++;
     if (this.#timeoutMs <= 0) {
       if (this.#timer !== null) clearTimeout(this.#timer);
       this.#timer = null;
@@ -498,7 +558,7 @@ function isInformational(headers: HeaderInput[]): boolean {
 }
 
 function failClientPush(): never {
-  throw new H2Error('Only a server can push', ErrorCodes.PROTOCOL_ERROR);
+  throw new UsageError("pushStream() is for servers: a client receives pushes with the 'push' event", UsageCodes.WRONG_SIDE);
 }
 
 function pushFrom(parent: H2Stream, host: StreamHost, requestHeaders: Iterable<HeaderInput>): H2Stream {

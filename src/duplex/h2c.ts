@@ -6,7 +6,8 @@
  */
 import http from 'node:http';
 import type { Duplex } from 'node:stream';
-import { ProtocolError } from '../errors.js';
+import { ErrorCodes } from '../error-codes.js';
+import { H2Error, ProtocolError } from '../errors.js';
 import { H2Duplex, type H2DuplexOptions } from './h2-duplex.js';
 import type { H2Stream } from './h2-stream.js';
 
@@ -82,7 +83,7 @@ export function requestH2cUpgrade(url: string | URL, options: { method?: string;
   const h2 = new H2Duplex({ ...(options.duplex ?? {}), upgrade: true });
   const response = h2.upgradeStream;
   const settings = h2.upgradeSettings;
-  if (response === null || settings === null) throw new Error('the client duplex did not start an upgrade');
+  if (response === null || settings === null) throw new H2Error('requestH2cUpgrade(): the client duplex did not start an upgrade', ErrorCodes.INTERNAL_ERROR, { code: 'ERR_H2_UPGRADE_FAILED' });
   const headers: Record<string, string> = { Connection: 'Upgrade, HTTP2-Settings', Upgrade: 'h2c', 'HTTP2-Settings': settings };
   for (const [name, value] of options.headers ?? []) headers[name] = value;
   return new Promise((resolve, reject) => {
@@ -90,7 +91,7 @@ export function requestH2cUpgrade(url: string | URL, options: { method?: string;
     req.on('upgrade', (res: http.IncomingMessage, socket: Duplex, head: Buffer) => {
       if (res.headers.upgrade?.toLowerCase() !== 'h2c') {
         socket.destroy();
-        reject(new Error(`the server switched to ${String(res.headers.upgrade)}, not h2c`));
+        reject(new H2Error(`requestH2cUpgrade(): the server switched to ${String(res.headers.upgrade)}, not h2c`, ErrorCodes.INTERNAL_ERROR, { code: 'ERR_H2_UPGRADE_FAILED' }));
         return;
       }
       resolve({ h2, response });
@@ -105,7 +106,7 @@ export function requestH2cUpgrade(url: string | URL, options: { method?: string;
     req.on('response', (res: http.IncomingMessage) => {
       res.resume();
       h2.destroy();
-      reject(new Error(`the server did not upgrade to h2c (HTTP/1.1 ${String(res.statusCode)})`));
+      reject(new H2Error(`requestH2cUpgrade(): the server did not upgrade to h2c (it answered over HTTP/1.1 with ${String(res.statusCode)}); connect with prior knowledge, or use HTTP/1.1`, ErrorCodes.INTERNAL_ERROR, { code: 'ERR_H2_UPGRADE_FAILED' }));
     });
     req.on('error', (err) => {
       h2.destroy();

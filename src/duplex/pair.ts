@@ -7,6 +7,7 @@
  */
 import { Transform } from 'readable-stream';
 import type { Duplex } from 'readable-stream';
+import { InvalidArgumentError } from '../errors.js';
 import { H2Configuration } from '../core/index.js';
 import { H2Duplex, type H2DuplexOptions } from './h2-duplex.js';
 
@@ -27,7 +28,7 @@ export interface PairOptions {
 function withRole(options: H2DuplexOptions | undefined, clientSide: boolean): H2DuplexOptions {
   const config = options?.config;
   if (config instanceof H2Configuration) {
-    if (config.clientSide !== clientSide) throw new TypeError(`createPair: the ${clientSide ? 'client' : 'server'} configuration has clientSide ${String(config.clientSide)}`);
+    if (config.clientSide !== clientSide) throw new InvalidArgumentError(`createPair: the ${clientSide ? 'client' : 'server'} configuration has clientSide ${String(config.clientSide)}`, 'ERR_H2_INVALID_OPTION');
     return { ...options };
   }
   return { ...options, config: { ...config, clientSide } };
