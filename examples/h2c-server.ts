@@ -63,8 +63,8 @@ export function startH2cServer(port = 0, host = '127.0.0.1', options: H2DuplexOp
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  const port = Number(process.env['PORT'] ?? 8080);
-  const server = await startH2cServer(port);
+  const server = await startH2cServer(Number(process.env['PORT'] ?? 8080));
+  const { port } = server.address() as net.AddressInfo; // PORT=0: the one the system chose
   console.log(`h2duplex: HTTP/2 (prior knowledge or h2c upgrade) and HTTP/1.1 on http://127.0.0.1:${port}/  (try: curl --http2 http://127.0.0.1:${port}/)`);
   stopOnSignals(server);
 }

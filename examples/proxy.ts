@@ -2,7 +2,9 @@
  * A reverse proxy on H2Duplex: every request on the listening h2c port becomes a stream on
  * one HTTP/2 connection to the upstream, H2Stream piped to H2Stream both ways. Backpressure
  * is end to end: a slow downstream client stops reading, the proxy stops acknowledging the
- * upstream's DATA, and the upstream's window closes; the same holds for request bodies.
+ * upstream's DATA, and the upstream's window closes; the same holds for request bodies. So
+ * is cancellation: a client that resets its stream or drops its connection gets the upstream
+ * stream reset (RST_STREAM(CANCEL)), and an upstream reset resets the client's stream.
  *
  * CONNECT (RFC 9113 §8.5): `:method CONNECT` with `:authority host:port` opens a TCP
  * connection and tunnels the stream's bytes to it (a 200 response, then raw bytes).
@@ -11,6 +13,7 @@
  *   curl --http2-prior-knowledge http://127.0.0.1:8081/bytes/100
  */
 import net from 'node:net';
+import { finished } from 'node:stream';
 import { pathToFileURL } from 'node:url';
 import { H2Duplex, type EventHeaders, type H2Stream } from '../src/index.js';
 import { connectTo } from './client.js';
@@ -49,6 +52,11 @@ class Upstream {
     return this.#connecting;
   }
 
+  /** The connection in use, if one is open. */
+  get current(): H2Duplex | null {
+    return this.#h2;
+  }
+
   close(): void {
     void this.#h2?.close();
   }
@@ -57,24 +65,41 @@ class Upstream {
 /** Where requests go: a client H2Duplex to the upstream (a new one if the last one closed). */
 export type UpstreamSource = () => Promise<H2Duplex>;
 
+/**
+ * Forwards one request. The two streams live and die together: whichever ends early (reset by
+ * its peer, or its connection lost) takes the other with it, and `destroy()` of an H2Stream
+ * that has not finished sends RST_STREAM(CANCEL). Without that, a client that gives up on a
+ * download leaves the upstream stream open, holding one of the upstream's concurrent streams
+ * and a window of unread data, until the upstream connection runs out of streams.
+ */
 function proxyRequest(upstream: UpstreamSource, downstream: H2Stream, headers: EventHeaders): void {
   const forwarded = forwardable(headers);
   upstream().then(
     (h2) => {
+      // The client may have gone while the upstream connection was opening.
+      if (downstream.destroyed) return;
       const up = h2.request(forwarded);
-      up.on('informational', (info: EventHeaders) => downstream.respond(forwardable(info)));
+      finished(downstream, (err) => {
+        if (err) up.destroy();
+      });
+      finished(up, (err) => {
+        if (err) downstream.destroy();
+      });
+      up.on('informational', (info: EventHeaders) => {
+        if (!downstream.destroyed) downstream.respond(forwardable(info));
+      });
       up.on('response', (response: EventHeaders) => {
+        if (downstream.destroyed) return;
         downstream.respond(forwardable(response));
         up.pipe(downstream);
       });
-      up.on('trailers', (trailers: EventHeaders) => downstream.sendTrailers(forwardable(trailers)));
-      up.on('error', () => {
-        if (!downstream.destroyed) downstream.close();
+      up.on('trailers', (trailers: EventHeaders) => {
+        if (!downstream.destroyed) downstream.sendTrailers(forwardable(trailers));
       });
-      downstream.on('error', () => up.destroy());
       downstream.pipe(up);
     },
     () => {
+      if (downstream.destroyed) return;
       downstream.respond([[':status', '502'], ['content-type', 'text/plain']]);
       downstream.end('upstream unreachable\n');
     },
@@ -107,7 +132,7 @@ function tunnel(downstream: H2Stream, authority: string): void {
 export function attachProxy(h2: H2Duplex, upstream: UpstreamSource): void {
   h2.on('stream', (stream: H2Stream, headers: EventHeaders) => {
     stream.on('error', () => {
-      /* reset by the client: the pipes tear down the other side */
+      /* reset by the client or its connection lost: proxyRequest and tunnel cancel the other side */
     });
     const method = headers.find(([n]) => n.toString() === ':method')?.[1].toString();
     if (method === 'CONNECT') tunnel(stream, headers.find(([n]) => n.toString() === ':authority')?.[1].toString() ?? '');
@@ -116,7 +141,7 @@ export function attachProxy(h2: H2Duplex, upstream: UpstreamSource): void {
 }
 
 /** Starts the proxy; resolves with the listening server (and a close helper). */
-export async function startProxy(upstreamUrl: string, port = 0, host = '127.0.0.1'): Promise<{ server: net.Server; close: () => void }> {
+export async function startProxy(upstreamUrl: string, port = 0, host = '127.0.0.1'): Promise<{ server: net.Server; upstream: () => H2Duplex | null; close: () => void }> {
   const upstream = new Upstream(new URL(upstreamUrl));
   const server = net.createServer((socket) => {
     const h2 = new H2Duplex({ config: { clientSide: false } });
@@ -129,6 +154,7 @@ export async function startProxy(upstreamUrl: string, port = 0, host = '127.0.0.
   await new Promise<void>((resolve) => server.listen(port, host, resolve));
   return {
     server,
+    upstream: () => upstream.current,
     close: () => {
       server.close();
       upstream.close();
@@ -138,7 +164,7 @@ export async function startProxy(upstreamUrl: string, port = 0, host = '127.0.0.
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const upstream = process.env['UPSTREAM'] ?? 'http://127.0.0.1:8080';
-  const port = Number(process.env['PORT'] ?? 8081);
-  await startProxy(upstream, port);
+  const { server } = await startProxy(upstream, Number(process.env['PORT'] ?? 8081));
+  const { port } = server.address() as net.AddressInfo; // PORT=0: the one the system chose
   console.log(`h2duplex proxy: http://127.0.0.1:${port}/ -> ${upstream} (and CONNECT tunnels)`);
 }

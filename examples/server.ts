@@ -139,8 +139,8 @@ export function stopOnSignals(server: net.Server): void {
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  const port = Number(process.env['PORT'] ?? 8080);
-  const server = await startServer(port);
+  const server = await startServer(Number(process.env['PORT'] ?? 8080));
+  const { port } = server.address() as net.AddressInfo; // PORT=0: the one the system chose
   console.log(`h2duplex: h2c server on http://127.0.0.1:${port}/  (try: curl --http2-prior-knowledge http://127.0.0.1:${port}/)`);
   stopOnSignals(server);
 }

@@ -7,6 +7,7 @@
  *
  * A client that does not offer h2 in ALPN is refused during the handshake.
  */
+import type { AddressInfo } from 'node:net';
 import tls from 'node:tls';
 import { pathToFileURL } from 'node:url';
 import { listen, serveConnection, stopOnSignals } from './server.js';
@@ -32,8 +33,8 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
     console.error('tls-server: the openssl command is needed to create a self-signed certificate (apt-get install openssl).');
     process.exit(1);
   }
-  const port = Number(process.env['PORT'] ?? 8443);
-  const { server } = await startTlsServer(port);
+  const { server } = await startTlsServer(Number(process.env['PORT'] ?? 8443));
+  const { port } = server.address() as AddressInfo; // PORT=0: the one the system chose
   console.log(`h2duplex: HTTPS (h2 over TLS) on https://127.0.0.1:${port}/  (try: curl -k --http2 https://127.0.0.1:${port}/)`);
   stopOnSignals(server);
 }

@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import { expect } from 'chai';
 import { startServer } from '../../examples/server.js';
 import { SettingsFrame } from '../../src/index.js';
+import { rawFrame } from '../helpers/bytes.js';
 import { framesIn } from '../helpers/frame-factory.js';
 import { Attacker } from '../helpers/attacker.js';
 import { SHARED_DIR } from '../helpers/shared.js';
@@ -24,12 +25,19 @@ import { commandPath, freePort, waitForPort } from '../helpers/tools.js';
 export type Answer =
   /** A connection error: GOAWAY with this code (or, where allowed, the connection closing). */
   | { goaway: number; orClose?: boolean }
-  /** A stream error: RST_STREAM on `stream` with this code; GOAWAY with it is also accepted (RFC 9113 §5.4.1 allows escalation). */
-  | { rst: number; stream: number }
+  /**
+   * A stream error: RST_STREAM on `stream` with this code; GOAWAY with it is also accepted
+   * (RFC 9113 §5.4.1 allows escalation) unless `kept`: then only RST_STREAM will do, and the
+   * connection must still answer a PING after it.
+   */
+  | { rst: number; stream: number; kept?: boolean }
   /** A normal response with this status on `stream`. */
   | { status: number; stream: number }
-  /** A PING ACK carrying the payload. */
-  | { pingAck: string }
+  /**
+   * A PING ACK carrying the payload, and no GOAWAY with an error code. `orClose`: closing the
+   * connection cleanly instead is also right (after the client's GOAWAY, RFC 9113 §6.8).
+   */
+  | { pingAck: string; orClose?: boolean }
   /** A SETTINGS ACK (and no error). */
   | { settingsAck: true };
 
@@ -82,9 +90,9 @@ async function serverUnderTest(): Promise<{ port: number; stop: () => void }> {
 
 function describeAnswer(a: Answer): string {
   if ('goaway' in a) return `GOAWAY(${a.goaway})`;
-  if ('rst' in a) return `RST_STREAM(${a.rst}) on ${a.stream}`;
+  if ('rst' in a) return `RST_STREAM(${a.rst}) on ${a.stream}${a.kept === true ? ', connection kept' : ''}`;
   if ('status' in a) return `:status ${a.status} on ${a.stream}`;
-  if ('pingAck' in a) return 'PING ACK';
+  if ('pingAck' in a) return a.orClose === true ? 'PING ACK or a clean close' : 'PING ACK';
   return 'SETTINGS ACK';
 }
 
@@ -97,6 +105,13 @@ async function check(peer: Attacker, a: Answer, sent: Buffer): Promise<void> {
       return;
     }
     expect(s.goaway?.errorCode, 'GOAWAY code').to.equal(a.goaway);
+  } else if ('rst' in a && a.kept === true) {
+    await peer.until(() => s.rstByStream.has(a.stream));
+    expect(s.rstByStream.get(a.stream), 'RST_STREAM code').to.equal(a.rst);
+    await peer.send(rawFrame(6, 0, 0, KEPT_PING));
+    await peer.until(() => s.pingAcks.some((ack) => ack.toString('hex') === KEPT_PING));
+    expect(s.goaway, 'no GOAWAY').to.equal(null);
+    expect(s.pingAcks.map((ack) => ack.toString('hex')), 'PING after the RST_STREAM answered').to.include(KEPT_PING);
   } else if ('rst' in a) {
     await peer.until(() => s.rstByStream.has(a.stream));
     const code = s.rstByStream.get(a.stream) ?? s.goaway?.errorCode;
@@ -107,7 +122,10 @@ async function check(peer: Attacker, a: Answer, sent: Buffer): Promise<void> {
     expect(s.statusByStream.get(a.stream), ':status').to.equal(a.status);
   } else if ('pingAck' in a) {
     await peer.until(() => s.pingAcks.length > 0);
-    expect(s.pingAcks[0]?.toString('hex')).to.equal(a.pingAck);
+    if (a.orClose === true && s.pingAcks.length === 0) await peer.settle();
+    expect(s.goaway?.errorCode ?? 0, 'no GOAWAY with an error code').to.equal(0);
+    if (a.orClose === true && s.pingAcks.length === 0) expect(s.closed, 'PING ACK or the connection closed').to.equal(true);
+    else expect(s.pingAcks[0]?.toString('hex')).to.equal(a.pingAck);
   } else {
     // Our preface SETTINGS, plus every SETTINGS the case sent, must each be acknowledged.
     const wanted = 1 + settingsFramesIn(sent);
@@ -116,6 +134,9 @@ async function check(peer: Attacker, a: Answer, sent: Buffer): Promise<void> {
     expect(s.settingsAcks).to.be.at.least(wanted);
   }
 }
+
+/** The payload of the PING that checks a connection survived a stream error. */
+const KEPT_PING = '6b65707420757021';
 
 /** SETTINGS (not ACK) frames in well-formed bytes: each must be acknowledged. */
 function settingsFramesIn(bytes: Buffer): number {

@@ -2,11 +2,14 @@
  * Property: two of our cores talking in memory through random interleavings of send,
  * partial delivery (dataToSend(amount) cuts frames anywhere) and acknowledge calls never
  * throw, never lose or reorder a byte, never let a window go negative, and agree on which
- * streams ended.
+ * streams ended. A graceful GOAWAY from either side, at any point, never turns the
+ * connection-level frames still in flight (PING, SETTINGS, WINDOW_UPDATE) into a protocol
+ * error (RFC 9113 §6.8).
  */
 import { expect } from 'chai';
 import fc from 'fast-check';
-import { ConnectionState, DataReceived, StreamEnded, type H2Connection } from '../../src/index.js';
+import { ConnectionState, DataReceived, GoAwayFrame, PingAckReceived, StreamEnded, type H2Connection } from '../../src/index.js';
+import { framesIn } from '../helpers/frame-factory.js';
 import { fuzzRuns } from '../helpers/fuzz-runs.js';
 import { connectedPair } from '../helpers/peers.js';
 
@@ -101,6 +104,68 @@ describe('property: two cores in memory', function () {
         // Neither side saw a protocol error: both connections are still open.
         expect(client.state).to.equal(ConnectionState.CLIENT_OPEN);
         expect(server.state).to.equal(ConnectionState.SERVER_OPEN);
+      }),
+      { numRuns: fuzzRuns(300) },
+    );
+  });
+
+  type ControlAction =
+    | { kind: 'ping' | 'settings' | 'window' | 'close'; client: boolean }
+    | { kind: 'deliver'; toServer: boolean; amount: number };
+
+  const controlAction: fc.Arbitrary<ControlAction> = fc.oneof(
+    fc.record({ kind: fc.constantFrom('ping' as const, 'settings' as const, 'window' as const, 'close' as const), client: fc.boolean() }),
+    fc.record({ kind: fc.constant('deliver' as const), toServer: fc.boolean(), amount: fc.integer({ min: 1, max: 60 }) }),
+  );
+
+  it('answer every PING and SETTINGS across a graceful GOAWAY either way, and never send a GOAWAY with an error code', function () {
+    fc.assert(
+      fc.property(fc.array(controlAction, { maxLength: 40 }), (actions) => {
+        const { client, server } = connectedPair();
+        const pingsSent = new Map<H2Connection, string[]>([[client, []], [server, []]]);
+        const acked = new Map<H2Connection, string[]>([[client, []], [server, []]]);
+        const wire = new Map<H2Connection, Buffer[]>([[client, []], [server, []]]);
+        let nextPing = 0;
+        /** Takes a side's output (kept for the GOAWAY check) and hands `amount` of it, or all, to the other side. */
+        const deliver = (from: H2Connection, to: H2Connection, amount?: number): void => {
+          const bytes = from.dataToSend(amount);
+          wire.get(from)?.push(bytes);
+          for (const ev of to.receiveData(bytes)) {
+            if (ev instanceof PingAckReceived) acked.get(to)?.push(ev.pingData.toString('latin1'));
+          }
+        };
+        for (const a of actions) {
+          if (a.kind === 'deliver') {
+            if (a.toServer) deliver(client, server, a.amount);
+            else deliver(server, client, a.amount);
+            continue;
+          }
+          const side = a.client ? client : server;
+          if (a.kind === 'ping' && (pingsSent.get(side)?.length ?? 0) - (acked.get(side)?.length ?? 0) < 10) {
+            const payload = `ping${String(nextPing++).padStart(4, '0')}`;
+            side.ping(Buffer.from(payload, 'latin1'));
+            pingsSent.get(side)?.push(payload);
+          } else if (a.kind === 'settings' && side.outstandingSettings < 10) {
+            side.updateSettings({ 4: 65535 + nextPing++ });
+          } else if (a.kind === 'window') {
+            side.incrementFlowControlWindow(1000);
+          } else if (a.kind === 'close') {
+            side.closeConnection();
+          }
+        }
+        for (let i = 0; i < 3; i++) {
+          deliver(client, server);
+          deliver(server, client);
+        }
+        for (const side of [client, server]) {
+          expect(acked.get(side), 'every PING acknowledged, in order').to.deep.equal(pingsSent.get(side));
+          expect(side.outstandingSettings, 'every SETTINGS acknowledged').to.equal(0);
+          const errors = framesIn(Buffer.concat(wire.get(side) ?? [])).filter((f) => f instanceof GoAwayFrame && f.errorCode !== 0);
+          expect(errors, 'no GOAWAY with an error code').to.deep.equal([]);
+          const closed = actions.some((a) => a.kind === 'close');
+          expect(side.draining, 'draining after a graceful GOAWAY either way').to.equal(closed);
+          expect(side.state).to.equal(closed ? ConnectionState.CLOSED : ConnectionState.IDLE);
+        }
       }),
       { numRuns: fuzzRuns(300) },
     );

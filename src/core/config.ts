@@ -2,6 +2,7 @@
  * H2Configuration: the options of one connection (h2 `config.py`), validated on set.
  * Limits beyond h2 (DoS budgets) live in limits.ts and are added here as options.
  */
+import { checkOptionKeys, InvalidArgumentError, OutOfRangeError } from '../errors.js';
 import type { RateLimitOptions } from './budgets.js';
 import type { RetentionOptions } from './closed-streams.js';
 import {
@@ -60,9 +61,13 @@ export interface H2ConfigurationOptions {
   /** RST_STREAMs we send because of peer errors. Default 1024. */
   maxLocalErrorResets?: number;
   /**
-   * Treat the MadeYouReset primitives (WINDOW_UPDATE of 0 or overflowing on a stream, PRIORITY
+   * Treat the MadeYouReset primitives (WINDOW_UPDATE of 0 on a stream, PRIORITY
    * self-dependency or wrong length, DATA/HEADERS after the peer's END_STREAM) as connection
-   * errors with their RFC code, as nghttp2 does (CVE-2025-8671). Default true; false is h2's way.
+   * errors with their RFC code, as nghttp2 does (CVE-2025-8671). Default true; false is h2's
+   * way (RST_STREAM). A WINDOW_UPDATE that overflows a stream window past 2^31-1 is not
+   * escalated either way: RFC 9113 §6.9.1 asks for RST_STREAM(FLOW_CONTROL_ERROR), and
+   * nghttpd sends that too. Every RST_STREAM sent for a peer's error counts against
+   * `maxLocalErrorResets`, which ends a connection that makes a habit of them.
    */
   escalateStreamErrors?: boolean;
   /** Frames that cost work and carry nothing. Default { burst: 1000, perSecond: 33 }. */
@@ -101,27 +106,87 @@ export const NO_LOG: H2Logger = {
 
 function bool(name: string, v: unknown, d: boolean): boolean {
   if (v === undefined) return d;
-  if (typeof v !== 'boolean') throw new TypeError(`${name} must be a bool`);
+  if (typeof v !== 'boolean') throw new InvalidArgumentError(`H2Configuration: ${name} must be a boolean, not ${describe(v)}`, 'ERR_H2_INVALID_OPTION');
   return v;
 }
 
 function positive(name: string, v: unknown, d: number): number {
   if (v === undefined) return d;
-  if (typeof v !== 'number' || !(v > 0)) throw new RangeError(`${name} must be a positive number (Infinity disables)`);
+  if (typeof v !== 'number') throw new InvalidArgumentError(`H2Configuration: ${name} must be a number, not ${describe(v)}`, 'ERR_H2_INVALID_OPTION');
+  if (!(v > 0)) throw new OutOfRangeError(`H2Configuration: ${name} must be a positive number (Infinity disables), not ${v}`);
   return v;
 }
 
 function rate(name: string, v: RateLimitOptions | undefined, d: RateLimitOptions): RateLimitOptions {
   if (v === undefined) return d;
-  if (typeof v !== 'object' || !(v.burst > 0) || !(v.perSecond >= 0)) throw new RangeError(`${name} must be { burst > 0, perSecond >= 0 } (burst Infinity disables)`);
+  checkOptions(`H2Configuration: ${name}`, v, RATE_KEYS);
+  if (!(v.burst > 0) || !(v.perSecond >= 0)) throw new OutOfRangeError(`H2Configuration: ${name} must be { burst > 0, perSecond >= 0 } (burst Infinity disables), not { burst: ${v.burst}, perSecond: ${v.perSecond} }`);
   return { burst: v.burst, perSecond: v.perSecond };
 }
 
 function retention(name: string, v: RetentionOptions | undefined, d: RetentionOptions): RetentionOptions {
   if (v === undefined) return d;
-  if (typeof v !== 'object' || !(v.max >= 0) || !(v.ms >= 0)) throw new RangeError(`${name} must be { max >= 0, ms >= 0 } (max 0 keeps none)`);
+  checkOptions(`H2Configuration: ${name}`, v, RETENTION_KEYS);
+  if (!(v.max >= 0) || !(v.ms >= 0)) throw new OutOfRangeError(`H2Configuration: ${name} must be { max >= 0, ms >= 0 } (max 0 keeps none), not { max: ${v.max}, ms: ${v.ms} }`);
   return { max: v.max, ms: v.ms };
 }
+
+/** A value as error messages name it: `null`, `an array`, `the string "1"`, `the number -1`. */
+export function describe(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'an array';
+  if (typeof v === 'string') return `the string ${JSON.stringify(v)}`;
+  if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint') return `the ${typeof v} ${String(v)}`;
+  return typeof v === 'object' ? 'an object' : typeof v === 'function' ? 'a function' : typeof v;
+}
+
+/**
+ * Checks that `value` is an options object whose own keys are all in `known` (for...in: on a
+ * one- or two-key literal this costs a few nanoseconds, so `sendData` can afford it).
+ * @throws InvalidArgumentError (`ERR_H2_INVALID_OPTION`) naming the unknown key, or when
+ *   `value` is not an object (e.g. h2's positional `end_stream` passed as `true`).
+ */
+export function checkOptions(where: string, value: unknown, known: ReadonlySet<string>): void {
+  if (typeof value !== 'object' || value === null) {
+    throw new InvalidArgumentError(`${where}: options must be an object, not ${describe(value)}`, 'ERR_H2_INVALID_OPTION');
+  }
+  for (const key in value) {
+    if (!known.has(key)) checkOptionKeys(where, value, known);
+  }
+}
+
+/** The keys of an options type as a Set; the record makes the compiler check the list is complete. */
+export function keysOf<T>(record: Record<keyof T, null>): ReadonlySet<string> {
+  return new Set(Object.keys(record));
+}
+
+const RATE_KEYS = keysOf<RateLimitOptions>({ burst: null, perSecond: null });
+const RETENTION_KEYS = keysOf<RetentionOptions>({ max: null, ms: null });
+const CONFIG_KEYS = keysOf<H2ConfigurationOptions>({
+  clientSide: null,
+  headerEncoding: null,
+  validateOutboundHeaders: null,
+  normalizeOutboundHeaders: null,
+  splitOutboundCookies: null,
+  validateInboundHeaders: null,
+  normalizeInboundHeaders: null,
+  logger: null,
+  maxHeaderBlockSize: null,
+  maxContinuationFrames: null,
+  resetStreamRetention: null,
+  maxRefusedStreams: null,
+  resetRateLimit: null,
+  maxLocalErrorResets: null,
+  escalateStreamErrors: null,
+  glitchRateLimit: null,
+  maxOutboundControlFrames: null,
+  maxSettingsEntries: null,
+  maxOutstandingPings: null,
+  maxOutstandingSettings: null,
+  maxHeaderListPairs: null,
+  clock: null,
+  strictPreface: null,
+});
 
 /** h2: `H2Configuration`. */
 export class H2Configuration {
@@ -150,18 +215,30 @@ export class H2Configuration {
   clock: () => number;
   strictPreface: boolean;
 
+  /**
+   * @throws InvalidArgumentError (`ERR_H2_INVALID_OPTION`) for an unknown key (h2's snake_case
+   *   `client_side` included: it would otherwise be ignored, and the connection a client) or a
+   *   value of the wrong type; OutOfRangeError for a number out of its range.
+   */
   constructor(options: H2ConfigurationOptions = {}) {
+    // Checked at run time: JavaScript callers are not held to the types.
+    checkOptions('H2Configuration', options, CONFIG_KEYS);
     this.clientSide = bool('clientSide', options.clientSide, true);
-    // Checked at run time too: JavaScript callers are not held to the type.
     const enc: unknown = options.headerEncoding === undefined ? 'latin1' : options.headerEncoding;
-    if (enc !== null && enc !== 'latin1' && enc !== 'utf-8') throw new TypeError("headerEncoding must be 'latin1', 'utf-8' or null");
+    if (enc !== null && enc !== 'latin1' && enc !== 'utf-8') {
+      throw new InvalidArgumentError(`H2Configuration: headerEncoding must be 'latin1', 'utf-8' or null, not ${describe(enc)}`, 'ERR_H2_INVALID_OPTION');
+    }
     this.headerEncoding = enc;
     this.validateOutboundHeaders = bool('validateOutboundHeaders', options.validateOutboundHeaders, true);
     this.normalizeOutboundHeaders = bool('normalizeOutboundHeaders', options.normalizeOutboundHeaders, true);
     this.splitOutboundCookies = bool('splitOutboundCookies', options.splitOutboundCookies, false);
     this.validateInboundHeaders = bool('validateInboundHeaders', options.validateInboundHeaders, true);
     this.normalizeInboundHeaders = bool('normalizeInboundHeaders', options.normalizeInboundHeaders, true);
-    this.logger = options.logger ?? NO_LOG;
+    const logger: unknown = options.logger ?? NO_LOG;
+    if (typeof logger !== 'object' || typeof (logger as Partial<H2Logger>).debug !== 'function' || typeof (logger as Partial<H2Logger>).trace !== 'function') {
+      throw new InvalidArgumentError('H2Configuration: logger must have debug() and trace() methods, or be null', 'ERR_H2_INVALID_OPTION');
+    }
+    this.logger = logger as H2Logger;
     this.maxHeaderBlockSize = positive('maxHeaderBlockSize', options.maxHeaderBlockSize, DEFAULT_MAX_HEADER_BLOCK_SIZE);
     this.maxContinuationFrames = positive('maxContinuationFrames', options.maxContinuationFrames, DEFAULT_MAX_CONTINUATION_FRAMES);
     this.resetStreamRetention = retention('resetStreamRetention', options.resetStreamRetention, DEFAULT_RESET_STREAM_RETENTION);
@@ -175,8 +252,11 @@ export class H2Configuration {
     this.maxOutstandingPings = positive('maxOutstandingPings', options.maxOutstandingPings, DEFAULT_MAX_OUTSTANDING_PINGS);
     this.maxOutstandingSettings = positive('maxOutstandingSettings', options.maxOutstandingSettings, DEFAULT_MAX_OUTSTANDING_SETTINGS);
     this.maxHeaderListPairs = positive('maxHeaderListPairs', options.maxHeaderListPairs, DEFAULT_MAX_HEADER_LIST_PAIRS);
-    if (options.clock !== undefined && typeof options.clock !== 'function') throw new TypeError('clock must be a function returning milliseconds');
+    if (options.clock !== undefined && typeof options.clock !== 'function') {
+      throw new InvalidArgumentError(`H2Configuration: clock must be a function returning milliseconds, not ${describe(options.clock)}`, 'ERR_H2_INVALID_OPTION');
+    }
     this.clock = options.clock ?? performanceClock;
     this.strictPreface = bool('strictPreface', options.strictPreface, true);
   }
 }
+

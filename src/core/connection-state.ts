@@ -4,10 +4,13 @@
  * SEND_HEADERS / RECV_HEADERS happens first. An input the table lacks closes the connection
  * and throws; from then on only GOAWAY may be sent or received.
  *
- * Graceful shutdown (our addition; h2 lacks it): a GOAWAY with NO_ERROR moves the state to
- * CLOSED as in h2, but the machine keeps *draining*: the inputs the open state allowed stay
- * allowed, so streams that already exist can finish (RFC 9113 §6.8). The connection refuses
- * new streams itself. Any protocol error, or a GOAWAY with an error code, ends draining.
+ * Graceful shutdown (our addition; h2 lacks it): a GOAWAY with NO_ERROR, sent or received,
+ * moves the state to CLOSED as in h2, but the machine keeps *draining*: it goes on running the
+ * table in the state the GOAWAY left (IDLE, CLIENT_OPEN or SERVER_OPEN), so streams that
+ * already exist can finish and connection-level frames (SETTINGS, PING, WINDOW_UPDATE) are
+ * still exchanged and answered, with or without streams (RFC 9113 §6.8). The connection
+ * refuses new streams itself. Any protocol error, or a GOAWAY with an error code, ends
+ * draining: the connection is then dead.
  */
 import { ProtocolError } from '../errors.js';
 
@@ -78,45 +81,78 @@ const ROWS: Array<readonly [ConnectionState, ConnectionInput, ConnectionState]> 
 const INPUT_COUNT = 20;
 const TRANSITIONS = new Map<number, ConnectionState>(ROWS.map(([s, i, n]) => [s * INPUT_COUNT + i, n]));
 
+/**
+ * h2's message (`Invalid input ConnectionInputs.SEND_DATA in state ConnectionState.IDLE`) and,
+ * for our own actions, what was wrong. `drainingIn`: the state the table ran in while draining.
+ */
+function invalidInputMessage(input: ConnectionInput, state: ConnectionState, drainingIn: ConnectionState | null): string {
+  let message = `Invalid input ConnectionInputs.${ConnectionInput[input]} in state ConnectionState.${ConnectionState[state]}`;
+  if (drainingIn !== null) message += ` (draining after a graceful GOAWAY, as ConnectionState.${ConnectionState[drainingIn]})`;
+  const hint = input <= ConnectionInput.SEND_PRIORITY || input === ConnectionInput.SEND_ALTERNATIVE_SERVICE ? sendHint(input, drainingIn ?? state) : null;
+  return hint === null ? message : `${message}: ${hint}`;
+}
+
+/** Why a state refuses something we tried to send. */
+function sendHint(input: ConnectionInput, state: ConnectionState): string | null {
+  if (state === ConnectionState.CLOSED) return 'the connection is closed (a GOAWAY with an error code, a connection error, or an earlier invalid action)';
+  if (input === ConnectionInput.SEND_PUSH_PROMISE || input === ConnectionInput.SEND_ALTERNATIVE_SERVICE) {
+    return state === ConnectionState.CLIENT_OPEN ? 'only a server sends it' : 'no stream is open yet';
+  }
+  return state === ConnectionState.IDLE ? 'no stream is open yet' : null;
+}
+
 export class ConnectionStateMachine {
   state = ConnectionState.IDLE;
-  /** The open state a graceful GOAWAY left, whose inputs stay allowed; null when not draining. */
-  #drainingFrom: ConnectionState | null = null;
+  /**
+   * While draining, the state the table still runs in (the one a graceful GOAWAY left, moved
+   * on by later inputs, e.g. IDLE to SERVER_OPEN when a stream below the last-stream-id
+   * opens); `state` meanwhile reports CLOSED. Null when not draining.
+   */
+  #drainingIn: ConnectionState | null = null;
 
-  /** True between a graceful GOAWAY (either way) and the end of the connection. */
+  /**
+   * True from a graceful GOAWAY (NO_ERROR, either way) until a connection error or a GOAWAY
+   * with an error code, whether or not streams are open. False on a dead connection.
+   */
   get draining(): boolean {
-    return this.#drainingFrom !== null;
+    return this.#drainingIn !== null;
   }
 
-  /** @throws ProtocolError for an input not allowed now; the connection is then CLOSED. */
+  /** @throws ProtocolError for an input not allowed now; the connection is then CLOSED (and no longer draining). */
   processInput(input: ConnectionInput): void {
-    if (this.#drainingFrom !== null && input !== ConnectionInput.SEND_GOAWAY && input !== ConnectionInput.RECV_GOAWAY) {
-      if (TRANSITIONS.get(this.#drainingFrom * INPUT_COUNT + input) !== undefined) return;
-      this.#drainingFrom = null;
-      throw new ProtocolError(`Invalid input ConnectionInputs.${ConnectionInput[input]} in state ConnectionState.CLOSED`);
+    if (this.#drainingIn !== null && input !== ConnectionInput.SEND_GOAWAY && input !== ConnectionInput.RECV_GOAWAY) {
+      const shadow = TRANSITIONS.get(this.#drainingIn * INPUT_COUNT + input);
+      if (shadow !== undefined) {
+        this.#drainingIn = shadow;
+        return;
+      }
+      const drainingIn = this.#drainingIn;
+      this.#drainingIn = null;
+      throw new ProtocolError(invalidInputMessage(input, ConnectionState.CLOSED, drainingIn));
     }
     const next = TRANSITIONS.get(this.state * INPUT_COUNT + input);
     if (next === undefined) {
       const from = this.state;
       this.state = ConnectionState.CLOSED;
-      throw new ProtocolError(`Invalid input ConnectionInputs.${ConnectionInput[input]} in state ConnectionState.${ConnectionState[from]}`);
+      throw new ProtocolError(invalidInputMessage(input, from, null));
     }
     this.state = next;
   }
 
   /**
-   * A GOAWAY sent or received. `graceful` (NO_ERROR) keeps the current open state's inputs
-   * allowed while existing streams finish; otherwise (or from IDLE) the connection is done.
+   * A GOAWAY sent or received. `graceful` (NO_ERROR) keeps the inputs of the state it leaves
+   * allowed (IDLE included: a connection without streams still answers PING and SETTINGS);
+   * otherwise, or on a connection already dead, the connection is done.
    */
   goAway(input: ConnectionInput.SEND_GOAWAY | ConnectionInput.RECV_GOAWAY, graceful: boolean): void {
-    const open = this.#drainingFrom ?? (this.state === ConnectionState.CLIENT_OPEN || this.state === ConnectionState.SERVER_OPEN ? this.state : null);
+    const from = this.#drainingIn ?? (this.state === ConnectionState.CLOSED ? null : this.state);
     this.processInput(input);
-    this.#drainingFrom = graceful ? open : null;
+    this.#drainingIn = graceful ? from : null;
   }
 
   /** A connection error: nothing but GOAWAY from now on. */
   fail(): void {
-    this.#drainingFrom = null;
+    this.#drainingIn = null;
     this.state = ConnectionState.CLOSED;
   }
 }

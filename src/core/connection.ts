@@ -21,6 +21,9 @@ import {
   StreamIDTooLowError,
   TooManyStreamsError,
   DenialOfServiceError,
+  InvalidArgumentError,
+  OutOfRangeError,
+  UsageCodes,
 } from '../errors.js';
 import {
   AltSvcFrame,
@@ -43,7 +46,7 @@ import {
 import { type DecodedBlock, HpackDecoder, HpackEncoder } from '../hpack/index.js';
 import { CountLimit, RateLimit } from './budgets.js';
 import { ClosedStreams } from './closed-streams.js';
-import { H2Configuration, type H2ConfigurationOptions, type H2Logger, NO_LOG } from './config.js';
+import { checkOptions, describe, H2Configuration, type H2ConfigurationOptions, type H2Logger, keysOf, NO_LOG } from './config.js';
 import { ConnectionInput, ConnectionState, ConnectionStateMachine } from './connection-state.js';
 import {
   AlternativeServiceAvailable,
@@ -86,6 +89,45 @@ export interface SendDataOptions {
    * to a socket directly.
    */
   zeroCopy?: boolean;
+}
+
+/** Options of {@link H2Connection.closeConnection}. */
+export interface CloseConnectionOptions {
+  /** GOAWAY debug data. */
+  additionalData?: Uint8Array;
+  /** Default: the highest stream the peer opened. */
+  lastStreamId?: number;
+}
+
+/** Options of {@link H2Connection.advertiseAlternativeService}: one of the two. */
+export interface AltSvcOptions {
+  origin?: string | Uint8Array;
+  streamId?: number;
+}
+
+/** Options of {@link H2Connection.prioritize}. */
+export interface PrioritizeOptions {
+  weight?: number;
+  dependsOn?: number;
+  exclusive?: boolean;
+}
+
+// Known option keys: a misspelt or snake_case key (h2's `end_stream`) throws instead of being ignored.
+const SEND_HEADERS_KEYS = keysOf<SendHeadersOptions>({ endStream: null, priorityWeight: null, priorityDependsOn: null, priorityExclusive: null });
+const SEND_DATA_KEYS = keysOf<SendDataOptions>({ endStream: null, padLength: null, zeroCopy: null });
+const CLOSE_CONNECTION_KEYS = keysOf<CloseConnectionOptions>({ additionalData: null, lastStreamId: null });
+const ALTSVC_KEYS = keysOf<AltSvcOptions>({ origin: null, streamId: null });
+const PRIORITIZE_KEYS = keysOf<PrioritizeOptions>({ weight: null, dependsOn: null, exclusive: null });
+
+/**
+ * checkOptions for sendData, which runs per DATA frame: the keys are compared inline (about
+ * 2 ns for a one- or two-key literal; a Set lookup costs about 10).
+ */
+function checkSendDataOptions(options: SendDataOptions): void {
+  if (typeof options !== 'object' || (options as unknown) === null) checkOptions('sendData', options, SEND_DATA_KEYS);
+  for (const key in options) {
+    if (key !== 'endStream' && key !== 'zeroCopy' && key !== 'padLength') checkOptions('sendData', options, SEND_DATA_KEYS);
+  }
 }
 
 type Serializable = { serializeInto(w: FrameWriter): void };
@@ -256,8 +298,14 @@ export class H2Connection {
     return next;
   }
 
-  /** h2 `send_headers`: HEADERS (and CONTINUATIONs) on a stream, opening it if new. */
+  /**
+   * h2 `send_headers`: HEADERS (and CONTINUATIONs) on a stream, opening it if new.
+   * @throws InvalidArgumentError for headers that are not [name, value] pairs or an unknown
+   *   option; ProtocolError (h2's) for a stream state that forbids it, or (code
+   *   `ERR_H2_GOAWAY`) a new stream after a GOAWAY either way.
+   */
   sendHeaders(streamId: number, headers: Iterable<HeaderInput>, options: SendHeadersOptions = {}): void {
+    checkOptions('sendHeaders', options, SEND_HEADERS_KEYS);
     this.#log?.debug(`Send headers on stream ID ${streamId}`);
     const fields = toOutboundFields(headers);
     if (!this.#streams.has(streamId)) {
@@ -284,15 +332,20 @@ export class H2Connection {
     this.#send(stream.sendHeaders(fields, this.#encoder, options.endStream === true, priority));
   }
 
-  /** h2 `send_data`: DATA on a stream, split at the peer's MAX_FRAME_SIZE; checks the flow-control window. */
+  /**
+   * h2 `send_data`: DATA on a stream, split at the peer's MAX_FRAME_SIZE; checks the flow-control window.
+   * @throws InvalidArgumentError for `data` that is not a Uint8Array or an unknown option;
+   *   OutOfRangeError for a `padLength` outside 0..255; FlowControlError beyond the window.
+   */
   sendData(streamId: number, data: Uint8Array, options: SendDataOptions = {}): void {
-    if (!(data instanceof Uint8Array)) throw new TypeError('data must be a Uint8Array');
+    if (!(data instanceof Uint8Array)) throw new InvalidArgumentError(`sendData: data must be a Uint8Array, not ${describe(data)}`);
+    checkSendDataOptions(options);
     this.#log?.debug(`Send data on stream ID ${streamId} with len ${data.length}`);
     const padLength = options.padLength ?? null;
     let frameSize = data.length;
     if (padLength !== null) {
-      if (!Number.isInteger(padLength)) throw new TypeError('pad_length must be an int');
-      if (padLength < 0 || padLength > 255) throw new RangeError('pad_length must be within range: [0, 255]');
+      if (!Number.isInteger(padLength)) throw new InvalidArgumentError(`sendData: padLength must be an integer, not ${describe(padLength)}`, 'ERR_H2_INVALID_OPTION');
+      if (padLength < 0 || padLength > 255) throw new OutOfRangeError(`sendData: padLength must be within range: [0, 255], not ${padLength}`);
       frameSize += padLength + 1;
     }
     const window = this.localFlowControlWindow(streamId);
@@ -343,7 +396,7 @@ export class H2Connection {
   /** Grants the peer `increment` more octets on the connection or one stream. h2: `increment_flow_control_window`. */
   incrementFlowControlWindow(increment: number, streamId?: number): void {
     if (!Number.isInteger(increment) || increment < 1 || increment > MAX_WINDOW_SIZE) {
-      throw new RangeError(`Flow control increment must be between 1 and ${MAX_WINDOW_SIZE}`);
+      throw new OutOfRangeError(`Flow control increment must be between 1 and ${MAX_WINDOW_SIZE}, not ${String(increment)}`);
     }
     this.#log?.debug(`Increase stream ID ${streamId ?? 0} flow control window by ${increment}`);
     this.#stateMachine.processInput(ConnectionInput.SEND_WINDOW_UPDATE);
@@ -373,8 +426,8 @@ export class H2Connection {
    * h2: `acknowledge_received_data`.
    */
   acknowledgeReceivedData(acknowledgedSize: number, streamId: number): void {
-    if (!(streamId > 0)) throw new RangeError(`Stream ID ${streamId} is not valid for acknowledge_received_data`);
-    if (!(acknowledgedSize >= 0)) throw new RangeError('Cannot acknowledge negative data');
+    if (!(streamId > 0)) throw new OutOfRangeError(`Stream ID ${streamId} is not valid for acknowledgeReceivedData: it must be above 0`);
+    if (!(acknowledgedSize >= 0)) throw new OutOfRangeError(`Cannot acknowledge negative data: ${acknowledgedSize}`);
     const frames: OutboundFrame[] = [];
     const connIncrement = this.#inbound.processBytes(acknowledgedSize);
     if (connIncrement > 0) frames.push(new WindowUpdateFrame(0, connIncrement));
@@ -388,17 +441,23 @@ export class H2Connection {
     this.#send(frames);
   }
 
-  /** PING with exactly 8 octets. h2: `ping`. */
+  /**
+   * PING with exactly 8 octets. h2: `ping`.
+   * @throws OutOfRangeError unless `opaqueData` is 8 octets in a Uint8Array (h2's ValueError;
+   *   a string is refused as h2 refuses `str`); InvalidArgumentError for anything else;
+   *   H2Error (ENHANCE_YOUR_CALM) with `maxOutstandingPings` PINGs already awaiting their ACK.
+   */
   ping(opaqueData: Uint8Array | string): void {
-    const data = typeof opaqueData === 'string' ? Buffer.from(opaqueData, 'latin1') : opaqueData;
-    if (typeof opaqueData === 'string' || data.length !== 8) throw new RangeError(`Invalid value for ping data: ${JSON.stringify(String(opaqueData))}`);
+    if (typeof opaqueData === 'string') throw new OutOfRangeError(`Invalid value for ping data: ${JSON.stringify(opaqueData)}: it must be 8 octets in a Uint8Array, not a string`);
+    if (!(opaqueData instanceof Uint8Array)) throw new InvalidArgumentError(`ping: opaqueData must be a Uint8Array of 8 octets, not ${describe(opaqueData)}`);
+    if (opaqueData.length !== 8) throw new OutOfRangeError(`Invalid value for ping data: ${opaqueData.length} octets, it must be 8`);
     this.#log?.debug('Send Ping frame');
     if (this.#outstandingPings >= this.config.maxOutstandingPings) {
-      throw new H2Error(`${this.#outstandingPings} PINGs are awaiting their ACK (maxOutstandingPings)`, ErrorCodes.ENHANCE_YOUR_CALM);
+      throw new H2Error(`Cannot send PING: ${this.#outstandingPings} PINGs already await their ACK (maxOutstandingPings)`, ErrorCodes.ENHANCE_YOUR_CALM);
     }
     this.#stateMachine.processInput(ConnectionInput.SEND_PING);
     this.#outstandingPings += 1;
-    this.#send([new PingFrame(Buffer.from(data))]);
+    this.#send([new PingFrame(Buffer.from(opaqueData))]);
   }
 
   /**
@@ -406,9 +465,13 @@ export class H2Connection {
    * shutdown is graceful: streams that exist may finish, new ones are refused (see
    * {@link H2Connection.draining}); with any other code the connection is finished.
    * h2: `close_connection`.
+   * @throws InvalidArgumentError for an unknown option or `additionalData` that is not a Uint8Array.
    */
-  closeConnection(errorCode: ErrorCodes | number = ErrorCodes.NO_ERROR, options: { additionalData?: Uint8Array; lastStreamId?: number } = {}): void {
-    if (options.additionalData !== undefined && !(options.additionalData instanceof Uint8Array)) throw new TypeError('additionalData must be a Uint8Array');
+  closeConnection(errorCode: ErrorCodes | number = ErrorCodes.NO_ERROR, options: CloseConnectionOptions = {}): void {
+    checkOptions('closeConnection', options, CLOSE_CONNECTION_KEYS);
+    if (options.additionalData !== undefined && !(options.additionalData instanceof Uint8Array)) {
+      throw new InvalidArgumentError(`closeConnection: additionalData must be a Uint8Array, not ${describe(options.additionalData)}`, 'ERR_H2_INVALID_OPTION');
+    }
     this.#log?.debug('Close connection');
     const lastStreamId = options.lastStreamId ?? this.highestInboundStreamId;
     this.#stateMachine.goAway(ConnectionInput.SEND_GOAWAY, errorCode === 0);
@@ -417,10 +480,16 @@ export class H2Connection {
   }
 
   /**
-   * True after a graceful GOAWAY either way (our addition; h2 has no graceful shutdown):
-   * `state` is CLOSED as in h2, but streams that exist may still exchange frames until they
-   * close. No new stream may be opened; new streams from the peer above the last-stream-id we
-   * sent are refused with RST_STREAM(REFUSED_STREAM).
+   * True after a graceful GOAWAY (NO_ERROR) either way, whether or not streams are open (our
+   * addition; h2 has no graceful shutdown). `state` is CLOSED as in h2, but streams that exist
+   * may still exchange frames until they close, and connection-level frames still flow: PING
+   * and SETTINGS are answered, WINDOW_UPDATE applies (RFC 9113 §6.8). No new stream may be
+   * opened; new streams from the peer above the last-stream-id we sent are refused with
+   * RST_STREAM(REFUSED_STREAM). False again after a connection error or a GOAWAY with an
+   * error code either way.
+   *
+   * For an adapter: `draining` with no open stream is a graceful close with nothing left to
+   * do (its output may end); `state === CLOSED && !draining` is a dead connection.
    */
   get draining(): boolean {
     return this.#stateMachine.draining;
@@ -431,7 +500,7 @@ export class H2Connection {
     this.#log?.debug('Update connection settings');
     const entries = settingsEntries(newSettings);
     if (this.#outstandingSettings >= this.config.maxOutstandingSettings) {
-      throw new H2Error(`${this.#outstandingSettings} SETTINGS are awaiting their ACK (maxOutstandingSettings)`, ErrorCodes.ENHANCE_YOUR_CALM);
+      throw new H2Error(`Cannot send SETTINGS: ${this.#outstandingSettings} SETTINGS already await their ACK (maxOutstandingSettings)`, ErrorCodes.ENHANCE_YOUR_CALM);
     }
     this.#stateMachine.processInput(ConnectionInput.SEND_SETTINGS);
     this.#outstandingSettings += 1;
@@ -439,10 +508,19 @@ export class H2Connection {
     this.#send([new SettingsFrame(entries)]);
   }
 
-  /** ALTSVC (RFC 7838): on stream 0 for `origin`, or on a stream (server only). h2: `advertise_alternative_service`. */
-  advertiseAlternativeService(fieldValue: string | Uint8Array, options: { origin?: string | Uint8Array; streamId?: number } = {}): void {
-    if (typeof fieldValue !== 'string' && !(fieldValue instanceof Uint8Array)) throw new TypeError('Field must be bytestring.');
-    if (options.origin !== undefined && options.streamId !== undefined) throw new TypeError('Must not provide both origin and stream_id');
+  /**
+   * ALTSVC (RFC 7838): on stream 0 for `origin`, or on a stream (server only). h2: `advertise_alternative_service`.
+   * @throws InvalidArgumentError for a field value that is not a string or Uint8Array, an
+   *   unknown option, or both `origin` and `streamId`.
+   */
+  advertiseAlternativeService(fieldValue: string | Uint8Array, options: AltSvcOptions = {}): void {
+    if (typeof fieldValue !== 'string' && !(fieldValue instanceof Uint8Array)) {
+      throw new InvalidArgumentError(`advertiseAlternativeService: the field value must be a string or a Uint8Array, not ${describe(fieldValue)}`);
+    }
+    checkOptions('advertiseAlternativeService', options, ALTSVC_KEYS);
+    if (options.origin !== undefined && options.streamId !== undefined) {
+      throw new InvalidArgumentError('advertiseAlternativeService: give origin (for stream 0) or streamId, not both', 'ERR_H2_INVALID_OPTION');
+    }
     this.#stateMachine.processInput(ConnectionInput.SEND_ALTERNATIVE_SERVICE);
     const value = Buffer.from(toOctetString(fieldValue), 'latin1');
     if (options.origin !== undefined) {
@@ -453,7 +531,8 @@ export class H2Connection {
   }
 
   /** PRIORITY (client only; RFC 9113 deprecates priorities but the frame is still valid). h2: `prioritize`. */
-  prioritize(streamId: number, options: { weight?: number; dependsOn?: number; exclusive?: boolean } = {}): void {
+  prioritize(streamId: number, options: PrioritizeOptions = {}): void {
+    checkOptions('prioritize', options, PRIORITIZE_KEYS);
     if (!this.config.clientSide) throw new RFC1122Error('Servers SHOULD NOT prioritize streams.');
     this.#stateMachine.processInput(ConnectionInput.SEND_PRIORITY);
     const p = this.#priorityFields(streamId, options.weight, options.dependsOn, options.exclusive);
@@ -801,9 +880,7 @@ export class H2Connection {
       parent = this.#getStreamById(frame.streamId);
     } catch (err) {
       if (!(err instanceof NoSuchStreamError)) throw err;
-      if (this.#closedBy(frame.streamId) === StreamClosedBy.SEND_RST_STREAM) {
-        return { frames: [new RstStreamFrame(frame.promisedStreamId, ErrorCodes.REFUSED_STREAM)], events: [] };
-      }
+      if (this.#closedBy(frame.streamId) === StreamClosedBy.SEND_RST_STREAM) return this.#refusePush(frame.promisedStreamId);
       throw new ProtocolError('Attempted to push on closed stream.');
     }
     if (frame.streamId % 2 === 0) throw new ProtocolError('Cannot recursively push streams.');
@@ -811,15 +888,23 @@ export class H2Connection {
     try {
       events = parent.receivePushPromiseInBand(frame.promisedStreamId, headers);
     } catch (err) {
-      if (err instanceof StreamClosedError) {
-        return { frames: [new RstStreamFrame(frame.promisedStreamId, ErrorCodes.REFUSED_STREAM)], events: [] };
-      }
+      if (err instanceof StreamClosedError) return this.#refusePush(frame.promisedStreamId);
       throw err;
     }
     if (this.#refusedAfterGoAway(frame.promisedStreamId)) return { frames: [], events: [] };
     const promised = this.#beginNewStream(frame.promisedStreamId, 0);
     promised.remotelyPushed(headers.map(([name, value]) => ({ name, value })));
     return { frames: [], events };
+  }
+
+  /**
+   * A push on a stream we reset, or that is closed, is refused (h2). The promised id is not
+   * used up, so a peer could repeat it forever: each counts as a glitch and a local reset.
+   */
+  #refusePush(promisedStreamId: number): { frames: Serializable[]; events: Event[] } {
+    this.#glitch();
+    this.#countLocalReset();
+    return { frames: [new RstStreamFrame(promisedStreamId, ErrorCodes.REFUSED_STREAM)], events: [] };
   }
 
   #receivePingFrame(frame: PingFrame): { frames: Serializable[]; events: Event[] } {
@@ -872,10 +957,9 @@ export class H2Connection {
       }
       throw err;
     }
-    if (this.config.escalateStreamErrors && stream.outboundWindow + frame.windowIncrement > MAX_WINDOW_SIZE) {
-      // MadeYouReset primitive: a stream window overflow, escalated to a connection error.
-      throw new FlowControlError(`WINDOW_UPDATE of ${frame.windowIncrement} overflows the window of stream ${frame.streamId}`);
-    }
+    // An overflow is a stream error (RFC 9113 §6.9.1) that #receiveFrame answers with
+    // RST_STREAM(FLOW_CONTROL_ERROR), whatever escalateStreamErrors says (as nghttpd does);
+    // maxLocalErrorResets bounds how often a peer can make us do it.
     return stream.receiveWindowUpdate(frame.windowIncrement);
   }
 
@@ -927,7 +1011,9 @@ export class H2Connection {
 
   /** After a GOAWAY either way no new stream may start (RFC 9113 §6.8). Not a connection error. */
   #refuseNewOutboundStream(): void {
-    if (this.#stateMachine.draining) throw new ProtocolError('Cannot open a new stream: the connection is going away (GOAWAY)');
+    if (this.#stateMachine.draining) {
+      throw new ProtocolError('Cannot open a new stream: the connection is going away (a GOAWAY was sent or received); open it on a new connection', { code: UsageCodes.GOAWAY });
+    }
   }
 
   /**

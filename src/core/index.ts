@@ -1,7 +1,7 @@
 /**
  * The sans-IO core: public surface; defines nothing.
  */
-export { H2Connection, type SendHeadersOptions, type SendDataOptions } from './connection.js';
+export { H2Connection, type SendHeadersOptions, type SendDataOptions, type CloseConnectionOptions, type AltSvcOptions, type PrioritizeOptions } from './connection.js';
 export { H2Configuration, type H2ConfigurationOptions, type HeaderEncoding, type H2Logger, performanceClock } from './config.js';
 export { RateLimit, type RateLimitOptions } from './budgets.js';
 export type { RetentionOptions } from './closed-streams.js';

@@ -4,7 +4,7 @@
  * the peer acknowledges them (h2 `settings.py`). Not the SETTINGS frame (frame/settings.ts).
  */
 import { ErrorCodes } from '../error-codes.js';
-import { InvalidSettingsValueError } from '../errors.js';
+import { InvalidArgumentError, InvalidSettingsValueError } from '../errors.js';
 
 /** Setting identifiers. h2: `SettingCodes`. */
 export enum SettingCodes {
@@ -67,12 +67,25 @@ function check(setting: number, value: number, receivedByClient = false): void {
 /** Settings given as a Map or a plain record keyed by code. */
 export type SettingsInput = ReadonlyMap<number, number> | Partial<Record<number, number>>;
 
-/** Iterates a SettingsInput as [code, value] pairs. */
+/**
+ * Iterates a SettingsInput as [code, value] pairs.
+ * @throws InvalidArgumentError when `input` is not a Map or an object, or a key is not a
+ *   setting code (0..0xffff: `{ maxConcurrentStreams: 5 }` would otherwise be sent as code 0).
+ *   A bad *value* is h2's InvalidSettingsValueError, raised by {@link Settings.set}.
+ */
 export function settingsEntries(input: SettingsInput): Array<[number, number]> {
-  if (input instanceof Map) return [...(input as ReadonlyMap<number, number>).entries()];
-  return Object.entries(input as Partial<Record<number, number>>)
-    .filter((e): e is [string, number] => e[1] !== undefined)
-    .map(([k, v]) => [Number(k), v]);
+  const value: unknown = input;
+  if (typeof value !== 'object' || value === null) throw new InvalidArgumentError('settings must be a Map or an object keyed by SettingCodes');
+  const entries: Array<[unknown, unknown]> = value instanceof Map ? [...(value as Map<unknown, unknown>)] : Object.entries(value);
+  const out: Array<[number, number]> = [];
+  for (const [key, v] of entries) {
+    const code = typeof key === 'string' && /^[0-9]+$/.test(key) ? Number(key) : key;
+    if (typeof code !== 'number' || !Number.isInteger(code) || code < 0 || code > 0xffff) {
+      throw new InvalidArgumentError(`settings: ${JSON.stringify(String(key))} is not a setting code (an integer 0..65535; see SettingCodes)`, 'ERR_H2_INVALID_OPTION');
+    }
+    if (v !== undefined) out.push([code, v as number]);
+  }
+  return out;
 }
 
 /**

@@ -119,7 +119,7 @@ export class StreamMachine {
     if (row === undefined) {
       const from = this.state;
       this.state = StreamState.CLOSED;
-      throw new ProtocolError(`Invalid input StreamInputs.${StreamInput[input]} in state ${from}`, { streamId: this.streamId });
+      throw new ProtocolError(invalidInputMessage(this.streamId, input, from), { streamId: this.streamId });
     }
     const previous = this.state;
     this.state = row.next;
@@ -132,6 +132,26 @@ export class StreamMachine {
     }
   }
 }
+
+/**
+ * h2's message, with the state by name (h2 4.1 on Python 3.11 prints its IntEnum as a number)
+ * and, for our own actions, what was wrong: `Invalid input StreamInputs.SEND_DATA in state
+ * StreamState.HALF_CLOSED_LOCAL (stream 1): END_STREAM was already sent on this stream`.
+ */
+function invalidInputMessage(streamId: number, input: StreamInput, state: StreamState): string {
+  const message = `Invalid input StreamInputs.${StreamInput[input]} in state StreamState.${StreamState[state]} (stream ${streamId})`;
+  const hint = input <= StreamInput.SEND_END_STREAM || input === StreamInput.SEND_INFORMATIONAL_HEADERS || input === StreamInput.SEND_ALTERNATIVE_SERVICE ? SEND_HINTS[state] : undefined;
+  return hint === undefined ? message : `${message}: ${hint}`;
+}
+
+/** Why a state refuses something we tried to send (the RFC 9113 §5.1 rule behind it). */
+const SEND_HINTS: Partial<Record<StreamState, string>> = {
+  [StreamState.IDLE]: 'the stream is not open yet: send HEADERS first',
+  [StreamState.RESERVED_REMOTE]: 'the peer promised this stream (PUSH_PROMISE): only the peer sends HEADERS and DATA on it',
+  [StreamState.RESERVED_LOCAL]: 'this stream is reserved by our PUSH_PROMISE: send its response HEADERS first',
+  [StreamState.HALF_CLOSED_LOCAL]: 'END_STREAM was already sent on this stream',
+  [StreamState.CLOSED]: 'the stream is closed',
+};
 
 type Action = (m: StreamMachine, previous: StreamState) => Outcome;
 

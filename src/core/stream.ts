@@ -254,18 +254,15 @@ export class Stream {
   }
 
   /**
-   * WINDOW_UPDATE on this stream. Overflow is a stream error (RFC 9113 §6.9.1): we reset the
-   * stream with FLOW_CONTROL_ERROR (h2 does the same).
+   * WINDOW_UPDATE on this stream (ignored once it is closed).
+   * @throws FlowControlError of stream scope when the window would pass 2^31-1 (RFC 9113
+   *   §6.9.1: a stream error): the connection resets the stream with FLOW_CONTROL_ERROR and
+   *   reports StreamReset, as h2 does.
    */
   receiveWindowUpdate(increment: number): { frames: OutboundFrame[]; events: Event[] } {
     const outcome = this.machine.processInput(StreamInput.RECV_WINDOW_UPDATE);
     if (outcome !== Outcome.WINDOW_UPDATED) return { frames: [], events: [] };
-    try {
-      this.outboundWindow = guardIncrementWindow(this.outboundWindow, increment);
-    } catch {
-      const frames = this.resetStream(ErrorCodes.FLOW_CONTROL_ERROR);
-      return { frames, events: [new StreamReset(this.streamId, ErrorCodes.FLOW_CONTROL_ERROR, false)] };
-    }
+    this.outboundWindow = guardIncrementWindow(this.outboundWindow, increment, this.streamId);
     return { frames: [], events: [new WindowUpdated(this.streamId, increment)] };
   }
 

@@ -9,12 +9,17 @@ import { FlowControlError } from '../errors.js';
 import { MAX_WINDOW_SIZE } from './settings.js';
 
 /**
- * Adds `increment` to an outbound window. @throws FlowControlError past 2^31-1 (RFC 9113 §6.9.1).
- * Windows are signed: a SETTINGS_INITIAL_WINDOW_SIZE change can make one negative (§6.9.2).
+ * Adds `increment` to an outbound window. Windows are signed: a SETTINGS_INITIAL_WINDOW_SIZE
+ * change can make one negative (§6.9.2).
+ * @throws FlowControlError past 2^31-1 (RFC 9113 §6.9.1): of stream scope when `streamId` is
+ *   given (a WINDOW_UPDATE on a stream: a stream error), else of connection scope.
  */
-export function guardIncrementWindow(current: number, increment: number): number {
+export function guardIncrementWindow(current: number, increment: number, streamId?: number): number {
   const next = current + increment;
-  if (next > MAX_WINDOW_SIZE) throw new FlowControlError(`May not increment flow control window past ${MAX_WINDOW_SIZE}`);
+  if (next > MAX_WINDOW_SIZE) {
+    if (streamId === undefined) throw new FlowControlError(`May not increment flow control window past ${MAX_WINDOW_SIZE}`);
+    throw new FlowControlError(`WINDOW_UPDATE of ${increment} would take the window of stream ${streamId} from ${current} past ${MAX_WINDOW_SIZE}`, { streamId, scope: 'stream' });
+  }
   return next;
 }
 

@@ -61,7 +61,7 @@ export function acceptH2cUpgrade(req: http.IncomingMessage, socket: Duplex, head
   socket.write(SWITCHING);
   if (head.length > 0) h2.write(head);
   socket.pipe(h2).pipe(socket);
-  socket.on('error', (err) => h2.destroy(err));
+  closeWithSocket(socket, h2);
   return h2;
 }
 
@@ -101,7 +101,7 @@ export function requestH2cUpgrade(url: string | URL, options: { method?: string;
         if (head.length > 0) h2.write(head);
         socket.pipe(h2).pipe(socket);
       });
-      socket.on('error', (err) => h2.destroy(err));
+      closeWithSocket(socket, h2);
     });
     req.on('response', (res: http.IncomingMessage) => {
       res.resume();
@@ -114,4 +114,14 @@ export function requestH2cUpgrade(url: string | URL, options: { method?: string;
     });
     req.end();
   });
+}
+
+/**
+ * The connection ends with its socket. A socket error (a peer's reset) stays the socket's: it
+ * is not re-emitted as the duplex's 'error', which `socket.pipe(h2)` listens for and rethrows
+ * when nobody else does, so a peer could crash a program that attached no listener.
+ */
+function closeWithSocket(socket: Duplex, h2: H2Duplex): void {
+  socket.on('error', () => h2.destroy());
+  socket.on('close', () => h2.destroy());
 }

@@ -18,6 +18,7 @@ import {
   ProtocolError,
   RstStreamFrame,
   SettingCodes,
+  ConnectionState,
 } from '../../../src/index.js';
 import { rawFrame } from '../../helpers/bytes.js';
 import { framesIn } from '../../helpers/frame-factory.js';
@@ -80,6 +81,54 @@ describe('H2Connection: DoS budgets', function () {
     for (const id of [1, 3, 5]) expect(names(s.receiveData(request(enc, id, [['X-Upper', '1']])))).to.deep.equal(['StreamReset']);
     expect(() => s.receiveData(request(enc, 7, [['X-Upper', '1']]))).to.throw(DenialOfServiceError);
     expectCalm(s, 'too_many_local_resets');
+  });
+
+  it('counts each RST_STREAM(FLOW_CONTROL_ERROR) for a stream window overflow against maxLocalErrorResets', function () {
+    const overflow = (id: number) => Buffer.concat([rawFrame(8, 0, id, '7fffffff')]);
+    const s = budgetServer({ maxLocalErrorResets: 3 });
+    const enc = new HpackEncoder();
+    for (const id of [1, 3, 5]) {
+      const events = s.receiveData(Buffer.concat([rawFrame(1, 0x4, id, enc.encode(REQ.map(([name, value]) => ({ name, value })))), overflow(id)]));
+      expect(names(events)).to.deep.equal(['RequestReceived', 'StreamReset']);
+    }
+    expect(() => s.receiveData(Buffer.concat([rawFrame(1, 0x4, 7, enc.encode(REQ.map(([name, value]) => ({ name, value })))), overflow(7)]))).to.throw(DenialOfServiceError);
+    expectCalm(s, 'too_many_local_resets');
+  });
+
+  it('counts a refused PUSH_PROMISE on a stream we reset against maxLocalErrorResets (the promised id is not used up, so it could repeat forever)', function () {
+    const { client, server: srv } = connectedPair({ maxLocalErrorResets: 2 });
+    client.sendHeaders(1, REQ, { endStream: true });
+    srv.receiveData(client.dataToSend());
+    client.resetStream(1, ErrorCodes.CANCEL);
+    client.dataToSend();
+    const push = rawFrame(5, 0x4, 1, Buffer.concat([Buffer.from('00000002', 'hex'), new HpackEncoder().encode(REQ.map(([name, value]) => ({ name, value })))]));
+    client.receiveData(push);
+    client.receiveData(push);
+    expect(framesIn(client.dataToSend()).map((f) => `${f.constructor.name}:${f.streamId}`)).to.deep.equal(['RstStreamFrame:2', 'RstStreamFrame:2']);
+    expect(() => client.receiveData(push)).to.throw(DenialOfServiceError);
+    expectCalm(client, 'too_many_local_resets');
+  });
+
+  it('cuts off a peer that keeps overflowing stream windows with GOAWAY(ENHANCE_YOUR_CALM), with the default budgets', function () {
+    const s = budgetServer({});
+    const enc = new HpackEncoder();
+    const req = (id: number) => rawFrame(1, 0x4, id, enc.encode(REQ.map(([name, value]) => ({ name, value }))));
+    let id = 1;
+    let error: unknown = null;
+    for (; id < 2 * 1100; id += 2) {
+      try {
+        s.receiveData(Buffer.concat([req(id), rawFrame(8, 0, id, '7fffffff')]));
+      } catch (err) {
+        error = err;
+        break;
+      }
+      expect(framesIn(s.dataToSend()).map((f) => `${f.constructor.name}:${(f as RstStreamFrame).errorCode}`)).to.deep.equal(['RstStreamFrame:3']);
+    }
+    expect(error).to.be.instanceOf(DenialOfServiceError);
+    // The glitch bucket (1000) or maxLocalErrorResets (1024), whichever comes first.
+    expect(id).to.be.at.most(2 * 1024 + 1);
+    const g = goaway(s);
+    expect(g?.errorCode).to.equal(ErrorCodes.ENHANCE_YOUR_CALM);
   });
 
   it('counts glitches: unknown, empty DATA and PRIORITY frames beyond glitchRateLimit → "too_many_glitches"', function () {
@@ -205,7 +254,6 @@ describe('H2Connection: DoS budgets', function () {
     };
     const cases: Array<[string, Buffer, number]> = [
       ['WINDOW_UPDATE of 0 on a stream', rawFrame(8, 0, 1, '00000000'), ErrorCodes.PROTOCOL_ERROR],
-      ['WINDOW_UPDATE overflowing a stream window', rawFrame(8, 0, 1, '7fffffff'), ErrorCodes.FLOW_CONTROL_ERROR],
       ['PRIORITY self-dependency', rawFrame(2, 0, 1, '00000001 10'), ErrorCodes.PROTOCOL_ERROR],
       ['PRIORITY of 4 octets', rawFrame(2, 0, 1, '00000000'), ErrorCodes.FRAME_SIZE_ERROR],
       ['DATA after END_STREAM', Buffer.concat([rawFrame(0, 1, 1, '78'), rawFrame(0, 0, 1, '78')]), ErrorCodes.STREAM_CLOSED],
@@ -218,6 +266,16 @@ describe('H2Connection: DoS budgets', function () {
         expect(goaway(s)?.errorCode).to.equal(code);
       });
     }
+
+    it('answers a WINDOW_UPDATE overflowing a stream window with RST_STREAM(FLOW_CONTROL_ERROR), not GOAWAY (RFC 9113 §6.9.1; nghttpd does the same)', function () {
+      const s = open();
+      const events = s.receiveData(Buffer.concat([rawFrame(8, 0, 1, '40000000'), rawFrame(8, 0, 1, '40000000')]));
+      expect(names(events)).to.deep.equal(['WindowUpdated', 'StreamReset']);
+      expect(events[1]).to.deep.include({ streamId: 1, errorCode: ErrorCodes.FLOW_CONTROL_ERROR, remoteReset: false });
+      expect(framesIn(s.dataToSend()).map((f) => `${f.constructor.name}:${f.streamId}:${(f as RstStreamFrame).errorCode}`)).to.deep.equal(['RstStreamFrame:1:3']);
+      expect(s.draining).to.equal(false);
+      expect(s.state).to.equal(ConnectionState.SERVER_OPEN);
+    });
 
     it('still answers a late frame on a stream we reset with RST_STREAM (a race, not an attack)', function () {
       const s = open();

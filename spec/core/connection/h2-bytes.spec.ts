@@ -185,7 +185,7 @@ describe('H2Connection: h2 behaviour cases (notes §9)', function () {
   it('16. refuses DATA after END_STREAM and closes the stream', function () {
     const { client } = connectedPair();
     client.sendHeaders(1, REQ, { endStream: true });
-    expect(() => client.sendData(1, Buffer.from('x'))).to.throw(ProtocolError, 'Invalid input StreamInputs.SEND_DATA in state 5');
+    expect(() => client.sendData(1, Buffer.from('x'))).to.throw(ProtocolError, 'Invalid input StreamInputs.SEND_DATA in state StreamState.HALF_CLOSED_LOCAL (stream 1): END_STREAM was already sent on this stream');
     expect(client.state).to.equal(ConnectionState.CLIENT_OPEN);
   });
 
