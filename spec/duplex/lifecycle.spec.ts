@@ -272,3 +272,46 @@ describe('H2Duplex lifecycle: streamIdleTimeout', function () {
     }
   });
 });
+
+describe('H2Duplex lifecycle: a graceful close keeps answering until the peer has seen it', function () {
+  it("server.close() on an idle connection with the client's PING in flight: one GOAWAY(NO_ERROR), the ping resolves (createPair)", async function () {
+    const { client, server } = createPair();
+    await client.ping(); // both prefaces done
+    const goaways: number[] = [];
+    client.on('goaway', (code: number) => goaways.push(code));
+    const ping = client.ping();
+    const closed = server.close(); // crosses the PING
+    const rtt = await ping;
+    await closed;
+    expect(rtt).to.be.a('number');
+    expect(goaways).to.deep.equal([ErrorCodes.NO_ERROR]);
+  });
+
+  it('the same over TCP, and the server still ends its side', async function () {
+    const { client, servers, stop } = await tcpPair();
+    try {
+      await client.ping();
+      const goaways: number[] = [];
+      client.on('goaway', (code: number) => goaways.push(code));
+      const [server] = servers;
+      if (server === undefined) throw new Error('no server connection');
+      const ping = client.ping();
+      const closed = server.close();
+      expect(await ping).to.be.a('number');
+      await closed;
+      await new Promise((resolve) => (client.readableEnded ? resolve(undefined) : client.once('end', resolve)));
+      expect(goaways).to.deep.equal([ErrorCodes.NO_ERROR]);
+    } finally {
+      stop();
+    }
+  });
+
+  it('a peer that never answers the fence PING does not hold the close past goawayCloseTimeout', async function () {
+    const server = new H2Duplex({ config: { clientSide: false }, goawayCloseTimeout: 50 });
+    server.resume();
+    server.write(Buffer.concat([Buffer.from('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n'), Buffer.from([0, 0, 0, 4, 0, 0, 0, 0, 0])]));
+    await server.close(); // resolves although nothing answers
+    expect(server.readableEnded || server.destroyed).to.equal(true);
+    server.destroy();
+  });
+});

@@ -305,6 +305,8 @@ export class H2Duplex extends Duplex {
   #closing: Promise<void> | null = null;
   /** Why the connection can do nothing more (set once it is destroyed, failed or lost its transport). */
   #deadReason: string | null = null;
+  /** The payload (hex) of the PING that follows our graceful GOAWAY, until its ACK (see #sendFence). */
+  #fence: string | null = null;
   /** Who started a graceful close (GOAWAY with NO_ERROR), once one did: no new streams. */
   #gracefulGoaway: string | null = null;
   #resolveClosed: (() => void) | null = null;
@@ -575,11 +577,34 @@ export class H2Duplex extends Duplex {
     this.#gracefulGoaway ??= 'close()';
     try {
       this.connection.closeConnection(errorCode);
+      this.#sendFence();
     } catch {
       // The connection already failed: its GOAWAY is out.
     }
     this.#scheduleFlush();
     return this.#closing;
+  }
+
+  /**
+   * A PING right after our graceful GOAWAY: the peer sent everything that crossed the GOAWAY
+   * (a PING, SETTINGS, WINDOW_UPDATE, a request to refuse) before it read the PING, so once
+   * the ACK is back all of it has been answered, and the output may end (RFC 9113 §6.8 asks to
+   * allow a round trip for frames in flight). A peer that never answers holds the close for
+   * goawayCloseTimeout at most (ackTimeout when that is off).
+   */
+  #sendFence(): void {
+    const payload = randomBytes(8);
+    try {
+      this.connection.ping(payload);
+    } catch {
+      return; // Too many of our PINGs in flight: end without the fence, as before.
+    }
+    this.#fence = payload.toString('hex');
+    setTimeout(() => {
+      if (this.#fence === null) return;
+      this.#fence = null;
+      this.#maybeFinishDraining();
+    }, this.#timeouts.goawayClose ?? this.#ackTimeout).unref();
   }
 
   /**
@@ -836,7 +861,7 @@ export class H2Duplex extends Duplex {
    */
   #maybeFinishDraining(): void {
     // #inputClosed: an error close, which ends the output and lingers by itself.
-    if (this.#outputEnded || this.#inputClosed || this.#streams.size > 0) return;
+    if (this.#outputEnded || this.#inputClosed || this.#streams.size > 0 || this.#fence !== null) return;
     if (!this.connection.draining && this.connection.state !== ConnectionState.CLOSED) return;
     this.#endOutput();
     this.#destroyLater();
@@ -1063,6 +1088,11 @@ export class H2Duplex extends Duplex {
 
   #onPingAck(ev: PingAckReceived): void {
     const key = ev.pingData.toString('hex');
+    if (key === this.#fence) {
+      // The read that carried the ACK flushes, and the flush ends a drained connection.
+      this.#fence = null;
+      return;
+    }
     const w = this.#pings?.get(key);
     if (w === undefined) return;
     this.#pings?.delete(key);
