@@ -1,53 +1,36 @@
 /**
- * H2Stream: one HTTP/2 stream as a byte Duplex (API.md §3), the way a socket is one.
+ * H2Stream: one HTTP/2 stream as a byte Duplex, the way a socket is one.
  *
  * Readable side: DATA payload in order. Bytes are acknowledged to the peer
  * (`acknowledgeReceivedData` → WINDOW_UPDATE) only when `_read` finds them consumed, so a
  * consumer that stops reading stops the peer within one stream window (RFC 9113 §5.2).
  *
- * Writable side: `_write` parks the chunk; the H2Duplex hands it to the core at its next flush
- * as far as the peer's stream and connection windows and the duplex's output budget allow,
- * and calls back only once the core took all of it. A write that ends the stream (`end(data)`)
+ * Writable side: `_write` parks the chunk with the connection's SendScheduler, which hands it
+ * to the core as far as the peer's stream and connection windows and the duplex's output
+ * budget allow, and calls back only once the core took all of it. A write that ends the stream (`end(data)`)
  * carries END_STREAM on its last DATA frame; `sendTrailers()` ends it with HEADERS instead.
  *
  * Endings: a peer RST_STREAM destroys the stream with a StreamResetError (NO_ERROR only ends
  * it); `close(code)` sends RST_STREAM; `destroy()` before the stream finished sends
  * RST_STREAM(CANCEL), or INTERNAL_ERROR when destroyed with an error.
  *
- * The methods under symbol keys are how the owning H2Duplex delivers events and window: they
- * are not for users.
+ * The connection talks to its streams through two shared objects made inside the class (so
+ * they reach private state without a per-stream cost or a public method): {@link streamInbox}
+ * (what the connection tells a stream: DATA, END_STREAM, resets, its end) and
+ * {@link sendPort} (what the scheduler asks of a stream as it sends).
  */
 import { Duplex } from 'readable-stream';
 import { ErrorCodes, errorCodeName } from '../error-codes.js';
-import { checkOptionKeys, ConnectionClosedError, H2Error, StreamClosedError, StreamResetError, UsageCodes, UsageError } from '../errors.js';
+import { checkOptionKeys, ConnectionClosedError, type H2Error, StreamClosedError, StreamResetError, UsageCodes, UsageError } from '../errors.js';
 import { ConnectionState, type EventHeaders, type HeaderInput, type InformationalResponseReceived, type ResponseReceived, type TrailersReceived } from '../core/index.js';
-import { MIN_LENT_PAYLOAD } from '../frame/writer.js';
-import type { StreamHost } from './stream-host.js';
+import type { SendPort } from './send-scheduler.js';
+import type { StreamHost, StreamInbox, StreamRole } from './stream-host.js';
 
-export const kData = Symbol('h2duplex.data');
-export const kEnd = Symbol('h2duplex.end');
-export const kReset = Symbol('h2duplex.reset');
-export const kSend = Symbol('h2duplex.send');
-export const kFail = Symbol('h2duplex.fail');
-export const kPendingWrite = Symbol('h2duplex.pendingWrite');
-export const kStart = Symbol('h2duplex.start');
-export const kIdleFor = Symbol('h2duplex.idleFor');
-export const kIdleTimeout = Symbol('h2duplex.idleTimeout');
+export type { StreamRole } from './stream-host.js';
 
 /** Every key of {@link SendHeadersAdapterOptions}: a typo is named, not ignored. */
 const RESPOND_OPTION_KEYS: ReadonlySet<string> = new Set(['endStream']);
 
-/** DATA frames below this, forced by a small peer window, count against smallDataFrameRateLimit (notes/dos-defences.md §4 #19). */
-const MIN_DATA_FRAME = 256;
-
-/** A write waiting to be handed to the core. */
-interface PendingWrite {
-  data: Uint8Array;
-  offset: number;
-  callback: (error?: Error | null) => void;
-  /** Some of `data` went to the core by reference (zero copy): see StreamHost.afterSent. */
-  lent?: boolean;
-}
 
 /** Options of {@link H2Stream.respond} and `H2Duplex.request`. */
 export interface SendHeadersAdapterOptions {
@@ -55,8 +38,6 @@ export interface SendHeadersAdapterOptions {
   endStream?: boolean;
 }
 
-/** Which side opened the stream and what it may do. */
-export type StreamRole = 'request' | 'response' | 'pushed-out' | 'pushed-in';
 
 /** Listener arguments of H2Stream's own events. */
 export interface H2StreamEvents {
@@ -68,6 +49,13 @@ export interface H2StreamEvents {
   timeout: [];
 }
 
+/** What the connection tells a stream (assigned in H2Stream's static block, which runs when the class is defined: declared first). */
+// eslint-disable-next-line @typescript-eslint/init-declarations -- assigned by the class's static block, which alone reaches its private fields
+export let streamInbox: StreamInbox<H2Stream>;
+/** What the send scheduler asks of a stream (assigned in H2Stream's static block, which runs when the class is defined: declared first). */
+// eslint-disable-next-line @typescript-eslint/init-declarations -- as above
+export let sendPort: SendPort<H2Stream>;
+
 /** One HTTP/2 stream as a Duplex: the readable side is the peer's DATA, the writable side ours; backpressure is flow control. */
 export class H2Stream extends Duplex {
   #id: number;
@@ -76,8 +64,7 @@ export class H2Stream extends Duplex {
   /** The RST_STREAM code, once the stream was reset either way (node:http2's `rstCode`). */
   rstCode: number | undefined;
 
-  readonly #host: StreamHost;
-  #pending: PendingWrite | null = null;
+  readonly #host: StreamHost<H2Stream>;
   /** DATA octets pushed to the readable side, and how many of them the peer got back as window. */
   #pushed = 0;
   #acked = 0;
@@ -102,7 +89,7 @@ export class H2Stream extends Duplex {
   #autoResponded = false;
 
   /** @internal Created by H2Duplex (request, incoming request, push). */
-  constructor(host: StreamHost, id: number, role: StreamRole, highWaterMark: number, localEnded = false) {
+  constructor(host: StreamHost<H2Stream>, id: number, role: StreamRole, highWaterMark: number, localEnded = false) {
     super({ allowHalfOpen: true, readableHighWaterMark: highWaterMark, writableHighWaterMark: highWaterMark, decodeStrings: true });
     this.#host = host;
     this.#id = id;
@@ -281,9 +268,8 @@ export class H2Stream extends Duplex {
       return;
     }
     this.#touch();
-    this.#pending = { data: chunk, offset: 0, callback };
-    // A queued request has no stream yet: the write waits for kStart.
-    if (this.#id !== 0) this.#host.waitToSend(this);
+    // A queued request has no stream yet: the scheduler holds the write until it starts.
+    this.#host.scheduler.park(this, chunk, callback);
   }
 
   /** Ends our side: END_STREAM on the last DATA frame or trailers (Duplex internals). */
@@ -322,21 +308,72 @@ export class H2Stream extends Duplex {
     // Bytes that will never be read still hold connection window: return it.
     const unread = this.#pushed - this.#acked;
     if (unread > 0) this.#acknowledge(unread);
-    const pending = this.#pending;
-    this.#pending = null;
-    if (pending !== null) {
-      this.#release(pending, () => {
-        pending.callback(error ?? new StreamResetError(this.id, ErrorCodes.CANCEL, false));
-      });
-    }
+    this.#host.scheduler.drop(this, error ?? new StreamResetError(this.id, ErrorCodes.CANCEL, false));
     this.#host.forget(this);
     callback(error);
   }
 
-  // ---------------------------------------------------------------- delivered by H2Duplex
+  // ---------------------------------------------------------------- the connection's ports
+
+  static {
+    streamInbox = {
+      data(stream, data, flowControlledLength) {
+        stream.#onData(data, flowControlledLength);
+      },
+      end(stream) {
+        stream.#touch();
+        stream.#remoteEnded = true;
+        stream.push(null);
+        stream.#maybeDone();
+      },
+      reset(stream, errorCode, remote) {
+        stream.#onReset(errorCode, remote);
+      },
+      fail(stream, error) {
+        stream.#closedInCore = true;
+        stream.#destroyFromPeer(error instanceof ConnectionClosedError || error instanceof StreamResetError ? error : new ConnectionClosedError(error.message, error.errorCode, { cause: error }));
+      },
+      started(stream, id) {
+        stream.#id = id;
+        stream.#host.scheduler.started(stream);
+        const final = stream.#deferredFinal;
+        stream.#deferredFinal = null;
+        if (final !== null) stream._final(final);
+      },
+      idleFor(stream, now) {
+        if (stream.#activity !== stream.#activitySeen) {
+          stream.#activitySeen = stream.#activity;
+          stream.#quietSince = now;
+        }
+        return now - stream.#quietSince;
+      },
+      idleTimeout(stream, ms) {
+        stream.emit('timeout');
+        if (stream.destroyed || stream.#activity !== stream.#activitySeen) return;
+        stream.#resetInCore(ErrorCodes.CANCEL);
+        stream.rstCode = ErrorCodes.CANCEL;
+        stream.#destroyFromPeer(new StreamResetError(stream.id, ErrorCodes.CANCEL, false, { code: 'ERR_H2_STREAM_IDLE_TIMEOUT', cause: new Error(`nothing sent or received for ${ms} ms (streamIdleTimeout)`) }));
+      },
+    };
+    sendPort = {
+      beforeData(stream) {
+        stream.#autoRespond();
+      },
+      isLastWrite(stream, octets) {
+        return stream.writableEnded && stream.#trailers === null && stream.writableLength === octets;
+      },
+      sent(stream, octets, ended) {
+        if (octets > 0) stream.#activity++;
+        if (ended) {
+          stream.#endSent = true;
+          stream.#maybeDone();
+        }
+      },
+    };
+  }
 
   /** DATA arrived: push it; padding (never readable) is acknowledged at once. */
-  [kData](data: Buffer, flowControlledLength: number): void {
+  #onData(data: Buffer, flowControlledLength: number): void {
     this.#touch();
     const padding = flowControlledLength - data.length;
     if (padding > 0) {
@@ -348,24 +385,14 @@ export class H2Stream extends Duplex {
     this.push(data);
   }
 
-  /** END_STREAM arrived. */
-  [kEnd](): void {
-    this.#touch();
-    this.#remoteEnded = true;
-    this.push(null);
-    this.#maybeDone();
-  }
-
   /** RST_STREAM, either way, as the core reported it (StreamReset). */
-  [kReset](errorCode: number, remote: boolean): void {
+  #onReset(errorCode: number, remote: boolean): void {
     this.#closedInCore = true;
     this.rstCode = errorCode;
     this.emit('reset', errorCode, remote);
     if (errorCode === (ErrorCodes.NO_ERROR as number) && remote) {
       // RFC 9113 §8.1: NO_ERROR means "stop sending"; what was received stays readable.
-      const pending = this.#pending;
-      this.#pending = null;
-      if (pending !== null) this.#release(pending, pending.callback);
+      this.#host.scheduler.drop(this);
       this.#endSent = true;
       if (!this.readableEnded) this.push(null);
       if (!this.writableEnded) this.end();
@@ -374,106 +401,7 @@ export class H2Stream extends Duplex {
     this.#destroyFromPeer(new StreamResetError(this.id, errorCode, remote));
   }
 
-  /** The connection ended under the stream. */
-  [kFail](error: H2Error): void {
-    this.#closedInCore = true;
-    this.#destroyFromPeer(error instanceof ConnectionClosedError || error instanceof StreamResetError ? error : new ConnectionClosedError(error.message, error.errorCode, { cause: error }));
-  }
-
-  /** A queued request got its stream (its HEADERS were just sent): release parked work. */
-  [kStart](id: number): void {
-    this.#id = id;
-    if (this.#pending !== null) this.#host.waitToSend(this);
-    const final = this.#deferredFinal;
-    this.#deferredFinal = null;
-    if (final !== null) this._final(final);
-  }
-
-  /**
-   * Hands parked write data to the core, up to `budget` octets and the flow-control window.
-   * @returns octets handed over; the stream re-registers itself if data is left.
-   */
-  [kSend](budget: number): number {
-    const p = this.#pending;
-    if (p === null || this.destroyed) return 0;
-    const connection = this.#host.connection;
-    let window: number;
-    try {
-      this.#autoRespond();
-      window = connection.localFlowControlWindow(this.id);
-    } catch (err) {
-      this.destroy(err as Error);
-      return 0;
-    }
-    const left = p.data.length - p.offset;
-    const n = Math.min(left, window, budget);
-    if (n <= 0 && left > 0) return 0;
-    // CVE-2019-9511 (data dribble): a peer that opens its window a few octets at a time makes
-    // us build a frame per WINDOW_UPDATE. A legitimate peer with a tiny window must still get
-    // its data, so such frames are not refused but rate limited (smallDataFrameRateLimit).
-    if (n < left && n < MIN_DATA_FRAME && n === window && !this.#host.smallDataFrame()) return 0;
-    // The last chunk of an ended stream carries END_STREAM itself (no empty DATA frame after).
-    const last = n === left && this.writableEnded && this.#trailers === null && this.writableLength === p.data.length;
-    // Zero copy: the core keeps a large piece by reference, so the write's callback (after
-    // which the application may reuse its Buffer) waits until the transport has written it.
-    const zeroCopy = n >= MIN_LENT_PAYLOAD && this.#host.zeroCopy();
-    try {
-      connection.sendData(this.id, p.offset === 0 && n === p.data.length ? p.data : p.data.subarray(p.offset, p.offset + n), { endStream: last, zeroCopy });
-    } catch (err) {
-      this.destroy(err as Error);
-      return 0;
-    }
-    p.offset += n;
-    this.#activity++;
-    if (zeroCopy) p.lent = true;
-    if (last) {
-      this.#endSent = true;
-      this.#maybeDone();
-    }
-    if (p.offset === p.data.length) {
-      this.#pending = null;
-      this.#release(p, p.callback);
-    }
-    return n;
-  }
-
-  /**
-   * Milliseconds nothing has moved on the stream, as of `now` (the housekeeping tick that
-   * asks; the first ask after any activity starts the count).
-   */
-  [kIdleFor](now: number): number {
-    if (this.#activity !== this.#activitySeen) {
-      this.#activitySeen = this.#activity;
-      this.#quietSince = now;
-    }
-    return now - this.#quietSince;
-  }
-
-  /** streamIdleTimeout passed: 'timeout', then RST_STREAM(CANCEL) and destroy. */
-  [kIdleTimeout](ms: number): void {
-    this.emit('timeout');
-    if (this.destroyed || this.#activity !== this.#activitySeen) return;
-    this.#resetInCore(ErrorCodes.CANCEL);
-    this.rstCode = ErrorCodes.CANCEL;
-    this.#destroyFromPeer(new StreamResetError(this.id, ErrorCodes.CANCEL, false, { code: 'ERR_H2_STREAM_IDLE_TIMEOUT', cause: new Error(`nothing sent or received for ${ms} ms (streamIdleTimeout)`) }));
-  }
-
-  /** True while a write is parked waiting for window or output room. */
-  get [kPendingWrite](): boolean {
-    return this.#pending !== null;
-  }
-
   // ---------------------------------------------------------------- helpers
-
-  /**
-   * Runs a finished write's callback, after which the application may reuse its Buffer: at
-   * once, or, when part of it went to the core by reference (zero copy), once the transport has
-   * written it (frames already queued are still sent from that memory).
-   */
-  #release(write: PendingWrite, callback: () => void): void {
-    if (write.lent === true) this.#host.afterSent(callback);
-    else callback();
-  }
 
   /** A server writing a body before respond() gets `:status: 200` first (as node:http does). */
   #autoRespond(): void {
@@ -561,7 +489,7 @@ function failClientPush(): never {
   throw new UsageError("pushStream() is for servers: a client receives pushes with the 'push' event", UsageCodes.WRONG_SIDE);
 }
 
-function pushFrom(parent: H2Stream, host: StreamHost, requestHeaders: Iterable<HeaderInput>): H2Stream {
+function pushFrom(parent: H2Stream, host: StreamHost<H2Stream>, requestHeaders: Iterable<HeaderInput>): H2Stream {
   const connection = host.connection;
   const promisedId = connection.getNextAvailableStreamId();
   connection.pushStream(parent.id, promisedId, requestHeaders);

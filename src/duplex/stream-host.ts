@@ -1,33 +1,45 @@
 /**
- * StreamHost: what an H2Stream needs from its H2Duplex, passed in at construction so the
- * duplex's own public surface stays what API.md §3 lists. Internal to duplex/.
+ * What an H2Stream and its H2Duplex say to each other, as interfaces: the duplex passes a
+ * StreamHost to each stream it makes, and tells streams what the connection did through the
+ * one StreamInbox object H2Stream defines. Generic over the stream type, so this module
+ * imports nothing of h2-stream.ts (no import cycle). Internal to duplex/.
  */
 import type { H2Connection } from '../core/index.js';
-import type { H2Stream, StreamRole } from './h2-stream.js';
+import type { H2Error } from '../errors.js';
+import type { SendScheduler } from './send-scheduler.js';
 
-export interface StreamHost {
+/** Which side opened the stream and what it may do. */
+export type StreamRole = 'request' | 'response' | 'pushed-out' | 'pushed-in';
+
+/** What a stream needs from its connection. */
+export interface StreamHost<S> {
   readonly connection: H2Connection;
-  /** Queue a flush of the core's output (coalesced: one push per turn of the event loop). */
+  /** Where the stream's writes wait for window and output room. */
+  readonly scheduler: SendScheduler<S & { readonly id: number; readonly destroyed: boolean; destroy(error?: Error): unknown }>;
+  /** Queue a flush of the core's output (coalesced: one per turn of the event loop). */
   scheduleFlush(): void;
-  /** The stream has data waiting for flow-control window or output room. */
-  waitToSend(stream: H2Stream): void;
-  /** Create and route an H2Stream for a stream id the core just opened (a push we made). */
-  adopt(streamId: number, role: StreamRole): H2Stream;
+  /** Create and route a stream for an id the core just opened (a push we made). */
+  adopt(streamId: number, role: StreamRole): S;
   /** The stream is finished with: drop it from the routing table. */
-  forget(stream: H2Stream): void;
-  /**
-   * The peer's window forces a DATA frame under 256 octets (CVE-2019-9511 data dribble): takes
-   * one from `smallDataFrameRateLimit`; false when it is spent, and the connection then ends
-   * with GOAWAY(ENHANCE_YOUR_CALM, "data_dribble").
-   */
-  smallDataFrame(): boolean;
+  forget(stream: S): void;
   /** The transport's address, when the duplex learned it (from a piped net.Socket). */
   address(): { remoteAddress: string | undefined; remotePort: number | undefined };
-  /**
-   * True while output goes straight to a socket (TransportWriter.lendsPayloads): DATA payloads
-   * may then be lent to the core (`sendData` with `zeroCopy`) instead of copied.
-   */
-  zeroCopy(): boolean;
-  /** Calls `callback` once everything the core has queued so far has been written by the transport. */
-  afterSent(callback: () => void): void;
+}
+
+/** What the connection tells a stream (H2Duplex → H2Stream), one shared object for all streams. */
+export interface StreamInbox<S> {
+  /** DATA arrived (`flowControlledLength` counts padding too). */
+  data(stream: S, data: Buffer, flowControlledLength: number): void;
+  /** END_STREAM arrived. */
+  end(stream: S): void;
+  /** RST_STREAM, either way, as the core reported it. */
+  reset(stream: S, errorCode: number, remote: boolean): void;
+  /** The connection ended under the stream. */
+  fail(stream: S, error: H2Error): void;
+  /** A queued request got its stream id (its HEADERS were just sent). */
+  started(stream: S, id: number): void;
+  /** Milliseconds nothing has moved on the stream as of `now` (streamIdleTimeout). */
+  idleFor(stream: S, now: number): number;
+  /** streamIdleTimeout passed: 'timeout', then RST_STREAM(CANCEL). */
+  idleTimeout(stream: S, ms: number): void;
 }

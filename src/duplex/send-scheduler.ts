@@ -1,0 +1,338 @@
+/**
+ * SendScheduler: where a stream's write waits, and which stream sends next.
+ *
+ * Two queues, as hyperium/h2 keeps them (`prioritize.rs`: `pending_send`, `pending_capacity`,
+ * `pending_open`):
+ * - **parked writes**: each stream has at most one write the core has not taken yet (its
+ *   Writable buffers the rest). A write waits for the peer's flow-control window (stream and
+ *   connection) and for output room (what the transport has not written, under the duplex's
+ *   high-water mark). Writes waiting for room are woken when the output drains; writes waiting
+ *   for window only by a WINDOW_UPDATE or SETTINGS (polling them on every drain would spin for
+ *   as long as the peer keeps its window shut).
+ * - **pending opens**: requests beyond the peer's SETTINGS_MAX_CONCURRENT_STREAMS, started in
+ *   order as streams close, as node:http2 does.
+ *
+ * H2Stream parks a write; H2Duplex's flush calls {@link SendScheduler.run}, which hands parked
+ * data to the core within the output budget, then {@link SendScheduler.afterFlush}. Which
+ * stream goes next is one function, {@link SendScheduler.nextToSend}: round robin in the order
+ * the streams asked today, and the place where a priority policy (RFC 9218) plugs in.
+ */
+import type { H2Connection, HeaderInput } from '../core/index.js';
+import { MIN_LENT_PAYLOAD } from '../frame/writer.js';
+
+/** What the scheduler asks of a stream, through one shared object (no per-stream cost). */
+export interface SendPort<S> {
+  /** Before DATA: a server that has not responded sends `:status: 200` first. May throw. */
+  beforeData(stream: S): void;
+  /** A write of `octets` is the stream's last: end() was called, no trailers follow, nothing else is buffered. */
+  isLastWrite(stream: S, octets: number): boolean;
+  /** `octets` went to the core (END_STREAM with them when `ended`). */
+  sent(stream: S, octets: number, ended: boolean): void;
+}
+
+/** What the scheduler asks of its H2Duplex. */
+export interface SchedulerHost {
+  /** Output room left under the duplex's high-water mark, before this flush's sends. */
+  outputRoom(): number;
+  /** Queue a flush (one per turn of the event loop). */
+  scheduleFlush(): void;
+  /** Payloads may be lent to the core (sent without a copy): output goes straight to a socket. */
+  zeroCopy(): boolean;
+  /** Calls `callback` once everything the core has queued so far is written by the transport. */
+  afterSent(callback: () => void): void;
+  /** A forced small DATA frame (CVE-2019-9511): false when the budget is spent. */
+  smallDataFrame(): boolean;
+}
+
+/** A stream the scheduler can serve. */
+export interface Schedulable {
+  readonly id: number;
+  readonly destroyed: boolean;
+  destroy(error?: Error): unknown;
+}
+
+/** A request waiting for a stream slot. */
+export interface PendingOpen {
+  readonly headers: HeaderInput[];
+  readonly endStream: boolean;
+  /** The request was given up (destroyed) while it waited: skip it. */
+  readonly cancelled: boolean;
+  /** Its HEADERS went out on stream `id`. */
+  opened(id: number): void;
+  /** It can never start (the HEADERS failed, or the connection is going away). */
+  failed(error: Error): void;
+}
+
+/** A write the core has not taken all of yet. */
+interface ParkedWrite {
+  readonly data: Uint8Array;
+  offset: number;
+  readonly callback: (error?: Error | null) => void;
+  /** Part of `data` went to the core by reference (zero copy): see SchedulerHost.afterSent. */
+  lent: boolean;
+}
+
+/** DATA frames below this, forced by a small peer window, count against smallDataFrameRateLimit (CVE-2019-9511). */
+const MIN_DATA_FRAME = 256;
+/** Rounds over the parked writers in one flush (bounded so one flush cannot starve the loop). */
+const MAX_SEND_ROUNDS = 16;
+/** Smallest output budget worth a DATA frame; below it writers wait for the transport. */
+const MIN_SEND_BUDGET = 4096;
+
+export class SendScheduler<S extends Schedulable> {
+  readonly #connection: H2Connection;
+  readonly #host: SchedulerHost;
+  readonly #port: SendPort<S>;
+  /** The duplex's output high-water mark: budgets under half of it are not worth a frame. */
+  readonly #minBudget: number;
+  readonly #parked = new Map<S, ParkedWrite>();
+  /** Streams whose parked write may go, in the order they asked (the round-robin ring). */
+  readonly #ready = new Set<S>();
+  readonly #opens: PendingOpen[] = [];
+  /** Octets handed to the core since the last flush. */
+  #spent = 0;
+  /** A writer in this flush was held back by the output budget, not by its window. */
+  #budgetLimited = false;
+  /** Writers wait for output room (not window): the output draining wakes them. */
+  #roomWanted = false;
+  /** Something may let a parked writer send: it just parked, a window opened, room came back. */
+  #poll = false;
+
+  constructor(connection: H2Connection, host: SchedulerHost, port: SendPort<S>, outputHighWaterMark: number) {
+    this.#connection = connection;
+    this.#host = host;
+    this.#port = port;
+    this.#minBudget = Math.min(MIN_SEND_BUDGET, outputHighWaterMark >> 1);
+  }
+
+  // ---------------------------------------------------------------- parked writes
+
+  /** Parks `stream`'s write until window and room allow; a stream without an id yet (a queued request) waits for {@link started}. */
+  park(stream: S, data: Uint8Array, callback: (error?: Error | null) => void): void {
+    this.#parked.set(stream, { data, offset: 0, callback, lent: false });
+    if (stream.id !== 0) this.#makeReady(stream);
+  }
+
+  /** A queued request got its stream id: its parked write may go now. */
+  started(stream: S): void {
+    if (this.#parked.has(stream)) this.#makeReady(stream);
+  }
+
+  /** True while `stream` has a write the core has not taken all of. */
+  hasParked(stream: S): boolean {
+    return this.#parked.has(stream);
+  }
+
+  /** Streams with a write waiting to be polled. */
+  get waiting(): number {
+    return this.#ready.size;
+  }
+
+  /**
+   * Takes back `stream`'s parked write (it was reset or destroyed): its callback runs with
+   * `error` (none for a graceful stop), once the transport has written any part lent to it.
+   */
+  drop(stream: S, error?: Error): void {
+    const write = this.#parked.get(stream);
+    this.#ready.delete(stream);
+    if (write === undefined) return;
+    this.#parked.delete(stream);
+    this.#release(write, () => {
+      write.callback(error);
+    });
+  }
+
+  /** A WINDOW_UPDATE or SETTINGS may have opened a window: parked writers are polled at the next flush. */
+  windowOpened(): void {
+    if (this.#ready.size > 0) this.#poll = true;
+  }
+
+  /** The output drained: writers held back by the output budget may go on. */
+  outputDrained(): void {
+    if (this.#roomWanted) this.#wake();
+  }
+
+  /**
+   * The send phase of a flush: rounds over the ready writers while they make progress, within
+   * the output budget (again while writers refill it: a write callback runs the writer's next
+   * write synchronously).
+   */
+  run(): void {
+    if (!this.#poll) return;
+    this.#poll = false;
+    let round = 0;
+    while (round < MAX_SEND_ROUNDS && this.#round() > 0) round++;
+    // Stopped by the round cap while writers still made progress: they go on next turn.
+    if (round === MAX_SEND_ROUNDS && this.#ready.size > 0) this.#wake();
+  }
+
+  /**
+   * After the flush pushed its output: writers held back by this flush's budget go on if there
+   * is room now. Those waiting for window are not polled: a WINDOW_UPDATE wakes them.
+   */
+  afterFlush(): void {
+    this.#spent = 0;
+    this.#roomWanted = this.#budgetLimited && this.#ready.size > 0;
+    if (this.#roomWanted && this.#budget() >= MIN_SEND_BUDGET) this.#wake();
+    this.#budgetLimited = false;
+  }
+
+  /**
+   * The stream that sends next among those ready. Round robin in the order they asked: the
+   * oldest goes, and goes to the back of the ring if it has more. RFC 9218 urgency and
+   * incremental flags would choose here.
+   */
+  nextToSend(): S | undefined {
+    for (const stream of this.#ready) {
+      this.#ready.delete(stream);
+      return stream;
+    }
+    return undefined;
+  }
+
+  /** Every parked write fails with `error` (the connection is gone); the queue of opens too. */
+  clear(error: Error): void {
+    for (const stream of [...this.#parked.keys()]) this.drop(stream, error);
+    for (const open of this.#opens.splice(0)) open.failed(error);
+  }
+
+  // ---------------------------------------------------------------- pending opens
+
+  /** A slot under the peer's SETTINGS_MAX_CONCURRENT_STREAMS is free, and no request waits before this one. */
+  canOpen(): boolean {
+    const connection = this.#connection;
+    return this.#opens.length === 0 && connection.openOutboundStreams < connection.remoteSettings.maxConcurrentStreams;
+  }
+
+  /** HEADERS for a new request now; returns its stream id. @throws what the core throws (invalid headers, no ids left). */
+  open(headers: HeaderInput[], endStream: boolean): number {
+    const connection = this.#connection;
+    const id = connection.getNextAvailableStreamId();
+    connection.sendHeaders(id, headers, { endStream });
+    this.#host.scheduleFlush();
+    return id;
+  }
+
+  /** Waits for a stream slot. */
+  queueOpen(request: PendingOpen): void {
+    this.#opens.push(request);
+  }
+
+  /** Requests waiting for a slot. */
+  get opensWaiting(): number {
+    return this.#opens.length;
+  }
+
+  /** Starts waiting requests while the peer allows more streams (a stream closed, SETTINGS raised the limit). */
+  startOpens(): void {
+    const connection = this.#connection;
+    while (this.#opens.length > 0 && connection.openOutboundStreams < connection.remoteSettings.maxConcurrentStreams && !connection.draining) {
+      const next = this.#opens.shift();
+      if (next === undefined || next.cancelled) continue;
+      let id: number;
+      try {
+        id = this.open(next.headers, next.endStream);
+      } catch (err) {
+        next.failed(err as Error);
+        continue;
+      }
+      next.opened(id);
+    }
+  }
+
+  /** Waiting requests will never start (a GOAWAY): each fails with the error `make` gives. */
+  failOpens(make: () => Error): void {
+    for (const open of this.#opens.splice(0)) open.failed(make());
+  }
+
+  // ---------------------------------------------------------------- internals
+
+  #makeReady(stream: S): void {
+    this.#ready.add(stream);
+    this.#wake();
+  }
+
+  /** Parked writers may be able to send: poll them in the next flush. */
+  #wake(): void {
+    this.#poll = true;
+    this.#host.scheduleFlush();
+  }
+
+  #budget(): number {
+    return this.#host.outputRoom() - this.#spent;
+  }
+
+  /** One round over the ready writers; returns the octets handed to the core. */
+  #round(): number {
+    let sent = 0;
+    for (let left = this.#ready.size; left > 0; left--) {
+      const stream = this.nextToSend();
+      if (stream === undefined) break;
+      const budget = this.#budget();
+      if (budget >= this.#minBudget) {
+        const n = this.#send(stream, budget);
+        this.#spent += n;
+        sent += n;
+        if (n === budget) this.#budgetLimited = true;
+      } else {
+        this.#budgetLimited = true;
+      }
+      if (this.#parked.has(stream) && !stream.destroyed) this.#ready.add(stream);
+    }
+    return sent;
+  }
+
+  /**
+   * Hands `stream`'s parked data to the core, up to `budget` octets and the flow-control
+   * window. @returns octets handed over.
+   */
+  #send(stream: S, budget: number): number {
+    const write = this.#parked.get(stream);
+    if (write === undefined || stream.destroyed) return 0;
+    const connection = this.#connection;
+    let window: number;
+    try {
+      this.#port.beforeData(stream);
+      window = connection.localFlowControlWindow(stream.id);
+    } catch (err) {
+      stream.destroy(err as Error);
+      return 0;
+    }
+    const left = write.data.length - write.offset;
+    const n = Math.min(left, window, budget);
+    if (n <= 0 && left > 0) return 0;
+    // CVE-2019-9511 (data dribble): a peer that opens its window a few octets at a time makes
+    // us build a frame per WINDOW_UPDATE. A legitimate peer with a tiny window must still get
+    // its data, so such frames are not refused but rate limited (smallDataFrameRateLimit).
+    if (n < left && n < MIN_DATA_FRAME && n === window && !this.#host.smallDataFrame()) return 0;
+    // The last chunk of an ended stream carries END_STREAM itself (no empty DATA frame after).
+    const last = n === left && this.#port.isLastWrite(stream, write.data.length);
+    // Zero copy: the core keeps a large piece by reference, so the write's callback (after
+    // which the application may reuse its Buffer) waits until the transport has written it.
+    const zeroCopy = n >= MIN_LENT_PAYLOAD && this.#host.zeroCopy();
+    try {
+      const piece = write.offset === 0 && n === write.data.length ? write.data : write.data.subarray(write.offset, write.offset + n);
+      connection.sendData(stream.id, piece, { endStream: last, zeroCopy });
+    } catch (err) {
+      stream.destroy(err as Error);
+      return 0;
+    }
+    write.offset += n;
+    if (zeroCopy) write.lent = true;
+    this.#port.sent(stream, n, last);
+    if (write.offset === write.data.length) {
+      this.#parked.delete(stream);
+      this.#release(write, write.callback);
+    }
+    return n;
+  }
+
+  /**
+   * Runs a finished write's callback, after which the application may reuse its Buffer: at
+   * once, or, when part of it went to the core by reference, once the transport has written it.
+   */
+  #release(write: ParkedWrite, callback: () => void): void {
+    if (write.lent) this.#host.afterSent(callback);
+    else callback();
+  }
+}
