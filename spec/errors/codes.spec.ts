@@ -13,7 +13,7 @@ type ErrorClass = (abstract new (...args: never[]) => Error) & { code?: string }
 
 /** The exported classes that make errors. */
 function errorClasses(): Array<[string, ErrorClass]> {
-  return Object.entries(api).filter((entry): entry is [string, ErrorClass] => {
+  return Object.entries(api as Record<string, unknown>).filter((entry): entry is [string, ErrorClass] => {
     const value: unknown = entry[1];
     return typeof value === 'function' && (value as { prototype?: unknown }).prototype instanceof Error;
   });

@@ -207,12 +207,17 @@ export class Deadlines {
       }
     }
     this.#expireWaiters(now);
-    if (this.#timer === null) return; // a one-shot stopped everything
+    // A one-shot may have destroyed the connection, which stops everything.
+    if (!this.#running()) return;
     this.#onTick(now);
     if (!this.#busy() && this.#timer !== null) {
       clearInterval(this.#timer);
       this.#timer = null;
     }
+  }
+
+  #running(): boolean {
+    return this.#timer !== null;
   }
 
   #expireWaiters(now: number): void {

@@ -36,26 +36,21 @@ import {
   type ChangedSetting,
   ConnectionState,
   ConnectionTerminated,
-  DataReceived,
   type Event,
   H2Connection,
   type HeaderInput,
-  InformationalResponseReceived,
   PingAckReceived,
-  PushedStreamReceived,
   RateLimit,
   RemoteSettingsChanged,
   RequestReceived,
-  ResponseReceived,
   SettingsAcknowledged,
   type SettingsInput,
   StreamEnded,
-  StreamReset,
-  TrailersReceived,
   WindowUpdated,
   performanceClock,
 } from '../core/index.js';
 import { Deadlines } from './deadlines.js';
+import { StreamRouter } from './stream-router.js';
 import type { H2DuplexEvents } from './event-map.js';
 import { H2Stream, sendPort, streamInbox, type SendHeadersAdapterOptions } from './h2-stream.js';
 import { type H2DuplexOptions, resolveDuplexOptions } from './options.js';
@@ -126,7 +121,7 @@ export class H2Duplex extends Duplex {
   /** The sans-IO core underneath. */
   readonly connection: H2Connection;
 
-  readonly #streams = new Map<number, H2Stream>();
+  readonly #router: StreamRouter;
   readonly #host: StreamHost<H2Stream>;
   readonly #scheduler: SendScheduler<H2Stream>;
   readonly #deadlines: Deadlines;
@@ -166,8 +161,6 @@ export class H2Duplex extends Duplex {
   #upgradeStream: H2Stream | null = null;
   readonly #smallDataFrames: RateLimit;
   #dribbling = false;
-  /** Streams the peer reset in the read being dispatched. */
-  #resetInBatch: Set<number> | null = null;
 
   constructor(options: H2DuplexOptions = {}) {
     const resolved = resolveDuplexOptions(options, options.config?.clientSide === false);
@@ -182,6 +175,7 @@ export class H2Duplex extends Duplex {
     this.#noDelay = resolved.noDelay;
     this.#scheduler = new SendScheduler<H2Stream>(this.connection, this.#schedulerHost(), sendPort, hwm);
     this.#host = this.#makeHost();
+    this.#router = this.#makeRouter();
     this.#deadlines = new Deadlines(resolved.deadlines, (now) => {
       this.#onTick(now);
     });
@@ -241,7 +235,7 @@ export class H2Duplex extends Duplex {
     if (connection.config.clientSide) {
       if (upgrade !== true) throw new InvalidArgumentError('H2Duplex: a client starts an upgrade with `upgrade: true`', 'ERR_H2_INVALID_OPTION');
       this.#upgradeSettings = connection.initiateUpgradeConnection();
-      this.#upgradeStream = this.#adopt(1, 'request', true);
+      this.#upgradeStream = this.#router.adopt(1, 'request', true);
       return;
     }
     if (upgrade === true) throw new InvalidArgumentError('H2Duplex: a server upgrade needs the request: `upgrade: { settings, request }`', 'ERR_H2_INVALID_OPTION');
@@ -285,7 +279,7 @@ export class H2Duplex extends Duplex {
    */
   get sessionMemory(): number {
     let octets = this.connection.outboundDataLength + this.#outputBuffered() + HEADER_TABLES_ESTIMATE;
-    for (const stream of this.#streams.values()) octets += STREAM_MEMORY_ESTIMATE + stream.readableLength + stream.writableLength;
+    for (const stream of this.#router.values()) octets += STREAM_MEMORY_ESTIMATE + stream.readableLength + stream.writableLength;
     return octets;
   }
 
@@ -321,7 +315,7 @@ export class H2Duplex extends Duplex {
     const list = [...headers];
     const endStream = options.endStream === true;
     const scheduler = this.#scheduler;
-    if (scheduler.canOpen()) return this.#adopt(scheduler.open(list, endStream), 'request', endStream);
+    if (scheduler.canOpen()) return this.#router.adopt(scheduler.open(list, endStream), 'request', endStream);
     const stream = new H2Stream(this.#host, 0, 'request', this.#streamHwm, endStream);
     scheduler.queueOpen({
       headers: list,
@@ -330,7 +324,7 @@ export class H2Duplex extends Duplex {
         return stream.destroyed;
       },
       opened: (id) => {
-        this.#streams.set(id, stream);
+        this.#router.route(id, stream);
         streamInbox.started(stream, id);
       },
       failed: (error) => {
@@ -476,7 +470,7 @@ export class H2Duplex extends Duplex {
     // output of a connection with at most one stream: there is nothing to coalesce it with,
     // and an answer written in the read that asked saves the turn (S3: 22.5 -> 19 us from the
     // request's read to the response's write; p50 0.093-0.096 -> 0.088-0.090 ms).
-    if (this.connection.outboundDataLength >= FLUSH_NOW_AT || (this.#windowOpened && this.#scheduler.waiting > 0) || this.#streams.size <= 1) this.#flush();
+    if (this.connection.outboundDataLength >= FLUSH_NOW_AT || (this.#windowOpened && this.#scheduler.waiting > 0) || this.#router.size <= 1) this.#flush();
     else this.#scheduleFlush();
     this.#windowOpened = false;
     if (this.#outputBuffered() >= this.readableHighWaterMark) this.#heldInput = callback;
@@ -641,7 +635,7 @@ export class H2Duplex extends Duplex {
    */
   #maybeFinishDraining(): void {
     // #inputClosed: an error close, which ends the output and lingers by itself.
-    if (this.#outputEnded || this.#inputClosed || this.#streams.size > 0 || this.#fence !== null) return;
+    if (this.#outputEnded || this.#inputClosed || this.#router.size > 0 || this.#fence !== null) return;
     if (!this.connection.draining && this.connection.state !== ConnectionState.CLOSED) return;
     this.#endOutput();
     this.#destroyLater();
@@ -678,7 +672,7 @@ export class H2Duplex extends Duplex {
     if (this.destroyed || this.#outputEnded) return;
     const connection = this.connection;
     const deadlines = this.#deadlines;
-    const quiet = this.#streams.size === 0 && this.#scheduler.opensWaiting === 0 && this.#closing === null;
+    const quiet = this.#router.size === 0 && this.#scheduler.opensWaiting === 0 && this.#closing === null;
     const expired = deadlines.expired({ remoteSettingsReceived: connection.remoteSettingsReceived, outstandingSettings: connection.outstandingSettings, inHeaderBlock: connection.inHeaderBlock, quiet }, now);
     if (expired === 'preface') {
       // Nothing HTTP/2 was said: close without GOAWAY.
@@ -708,7 +702,7 @@ export class H2Duplex extends Duplex {
   /** streamIdleTimeout: streams with nothing sent or received for `ms` get 'timeout', then RST_STREAM(CANCEL). */
   #resetIdleStreams(now: number, ms: number): void {
     let idle: H2Stream[] | null = null;
-    for (const stream of this.#streams.values()) if (streamInbox.idleFor(stream, now) >= ms) (idle ??= []).push(stream);
+    for (const stream of this.#router.values()) if (streamInbox.idleFor(stream, now) >= ms) (idle ??= []).push(stream);
     if (idle === null) return;
     for (const stream of idle) streamInbox.idleTimeout(stream, ms);
     this.#flush();
@@ -732,102 +726,30 @@ export class H2Duplex extends Duplex {
   /** Every stream and waiter fails with `error` (the connection is gone or going). */
   #failAll(error: ConnectionClosedError): void {
     this.#scheduler.failOpens(() => error);
-    for (const stream of [...this.#streams.values()]) streamInbox.fail(stream, error);
-    this.#streams.clear();
+    for (const stream of this.#router.takeAll()) streamInbox.fail(stream, error);
     this.#deadlines.failWaiters(error);
   }
 
   // ------------------------------------------------------------------ events
 
   #dispatch(events: Event[]): void {
-    // Requests the peer reset within the same read are never shown to the application
-    // (h2's "pending accept" resets; Rapid Reset). Too many of them at once is abuse (§4 #4).
-    // Requests we reset ourselves in the same read (malformed, over a limit) are not shown either.
-    this.#resetInBatch = null;
-    let remoteResets: Set<number> | null = null;
-    if (events.length > 1) {
-      for (const ev of events) {
-        if (!(ev instanceof StreamReset)) continue;
-        (this.#resetInBatch ??= new Set()).add(ev.streamId);
-        if (ev.remoteReset) (remoteResets ??= new Set()).add(ev.streamId);
-      }
-    }
-    if (remoteResets !== null) {
-      let pendingResets = 0;
-      for (const ev of events) {
-        if (ev instanceof RequestReceived && remoteResets.has(ev.streamId) && ++pendingResets > this.#maxPendingResets) {
-          this.#abort(ErrorCodes.ENHANCE_YOUR_CALM, 'Too many requests reset before they were accepted (maxPendingResetStreams)', 'too_many_resets');
-          return;
-        }
-      }
+    // Rapid Reset: requests opened and reset by the peer in one read never reach the
+    // application; too many of them at once is abuse.
+    if (this.#router.beginRead(events) > this.#maxPendingResets) {
+      this.#abort(ErrorCodes.ENHANCE_YOUR_CALM, 'Too many requests reset before they were accepted (maxPendingResetStreams)', 'too_many_resets');
+      return;
     }
     for (const ev of events) {
-      if (ev instanceof DataReceived) this.#onData(ev);
-      else if (ev instanceof RequestReceived) this.#onRequest(ev);
-      else if (ev instanceof ResponseReceived) this.#streams.get(ev.streamId)?.emit('response', ev.headers, ev);
-      else if (ev instanceof StreamEnded) this.#deliver(ev.streamId, streamInbox.end);
-      else if (ev instanceof WindowUpdated) this.#onWindow();
-      else if (ev instanceof StreamReset) this.#onReset(ev);
-      else if (ev instanceof InformationalResponseReceived) this.#streams.get(ev.streamId)?.emit('informational', ev.headers, ev);
-      else if (ev instanceof TrailersReceived) this.#streams.get(ev.streamId)?.emit('trailers', ev.headers, ev);
-      else if (ev instanceof PushedStreamReceived) this.#onPush(ev);
-      else if (ev instanceof RemoteSettingsChanged) this.#onSettingsChanged();
-      else if (ev instanceof SettingsAcknowledged) this.#onSettingsAck(ev);
-      else if (ev instanceof PingAckReceived) this.#onPingAck(ev);
-      else if (ev instanceof ConnectionTerminated) this.#onGoAway(ev);
-      this.emit(ev.constructor.name, ev);
+      if (!this.#router.deliver(ev)) {
+        if (ev instanceof WindowUpdated) this.#onWindow();
+        else if (ev instanceof RemoteSettingsChanged) this.#onSettingsChanged();
+        else if (ev instanceof SettingsAcknowledged) this.#deadlines.settingsAcked(ev.changedSettings);
+        else if (ev instanceof PingAckReceived) this.#onPingAck(ev);
+        else if (ev instanceof ConnectionTerminated) this.#onGoAway(ev);
+      }
+      this.emit(ev.eventName, ev);
       this.emit('event', ev);
     }
-  }
-
-  #onData(ev: DataReceived): void {
-    const stream = this.#streams.get(ev.streamId);
-    if (stream === undefined || stream.destroyed) {
-      // Nobody will read it: give the window back now.
-      this.connection.acknowledgeReceivedData(ev.flowControlledLength, ev.streamId);
-      return;
-    }
-    streamInbox.data(stream, ev.data, ev.flowControlledLength);
-  }
-
-  /** Runs `deliver` for the stream routed at `id`, if there is one. */
-  #deliver(id: number, deliver: (stream: H2Stream) => void): void {
-    const stream = this.#streams.get(id);
-    if (stream !== undefined) deliver(stream);
-  }
-
-  #onReset(ev: StreamReset): void {
-    const stream = this.#streams.get(ev.streamId);
-    if (stream !== undefined) streamInbox.reset(stream, ev.errorCode, ev.remoteReset);
-  }
-
-  #onRequest(ev: RequestReceived): void {
-    if (this.#resetInBatch?.has(ev.streamId) === true) return;
-    const stream = this.#adopt(ev.streamId, 'response');
-    this.#streamsSeen += 1;
-    // §4 #26: a lifetime cap, then a graceful close (this stream still completes).
-    if (this.#maxStreams > 0 && this.#streamsSeen >= this.#maxStreams) {
-      this.#gracefulGoaway ??= 'maxStreamsPerConnection was reached';
-      void this.close();
-    }
-    if (this.listenerCount('stream') === 0) {
-      // No handler: refuse rather than leave the peer waiting (safe to retry).
-      stream.close(ErrorCodes.REFUSED_STREAM);
-      return;
-    }
-    this.emit('stream', stream, ev.headers, ev);
-  }
-
-  #onPush(ev: PushedStreamReceived): void {
-    const parent = this.#streams.get(ev.parentStreamId);
-    const stream = this.#adopt(ev.pushedStreamId, 'pushed-in');
-    const wanted = (parent !== undefined && parent.listenerCount('push') > 0) || this.listenerCount('push') > 0;
-    if (!wanted) {
-      stream.close(ErrorCodes.CANCEL);
-      return;
-    }
-    parent?.emit('push', stream, ev.headers);
-    this.emit('push', stream, ev.headers, parent);
   }
 
   /**
@@ -843,10 +765,6 @@ export class H2Duplex extends Duplex {
   #onSettingsChanged(): void {
     this.#onWindow();
     if (this.#scheduler.opensWaiting > 0) this.#scheduler.startOpens();
-  }
-
-  #onSettingsAck(ev: SettingsAcknowledged): void {
-    this.#deadlines.settingsAcked(ev.changedSettings);
   }
 
   #onPingAck(ev: PingAckReceived): void {
@@ -877,10 +795,20 @@ export class H2Duplex extends Duplex {
 
   // ------------------------------------------------------------------ streams
 
-  #adopt(id: number, role: StreamRole, localEnded = false): H2Stream {
-    const stream = new H2Stream(this.#host, id, role, this.#streamHwm, localEnded);
-    this.#streams.set(id, stream);
-    return stream;
+  #makeRouter(): StreamRouter {
+    return new StreamRouter({
+      connection: this.connection,
+      makeStream: (id, role, localEnded) => new H2Stream(this.#host, id, role, this.#streamHwm, localEnded),
+      listenerCount: (event) => this.listenerCount(event),
+      emit: (event, ...args) => this.emit(event, ...args),
+      admitted: () => {
+        // A lifetime cap, then a graceful close (this stream still completes).
+        if (this.#maxStreams > 0 && ++this.#streamsSeen >= this.#maxStreams) {
+          this.#gracefulGoaway ??= 'maxStreamsPerConnection was reached';
+          void this.close();
+        }
+      },
+    });
   }
 
   #makeHost(): StreamHost<H2Stream> {
@@ -890,9 +818,9 @@ export class H2Duplex extends Duplex {
       scheduleFlush: () => {
         this.#scheduleFlush();
       },
-      adopt: (id: number, role: StreamRole) => this.#adopt(id, role),
+      adopt: (id: number, role: StreamRole) => this.#router.adopt(id, role),
       forget: (stream: H2Stream) => {
-        if (this.#streams.get(stream.id) === stream) this.#streams.delete(stream.id);
+        this.#router.forget(stream);
         if (this.#scheduler.opensWaiting > 0) this.#scheduler.startOpens();
         if (this.connection.draining) this.#scheduleFlush();
       },

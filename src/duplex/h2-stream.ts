@@ -50,10 +50,8 @@ export interface H2StreamEvents {
 }
 
 /** What the connection tells a stream (assigned in H2Stream's static block, which runs when the class is defined: declared first). */
-// eslint-disable-next-line @typescript-eslint/init-declarations -- assigned by the class's static block, which alone reaches its private fields
 export let streamInbox: StreamInbox<H2Stream>;
 /** What the send scheduler asks of a stream (assigned in H2Stream's static block, which runs when the class is defined: declared first). */
-// eslint-disable-next-line @typescript-eslint/init-declarations -- as above
 export let sendPort: SendPort<H2Stream>;
 
 /** One HTTP/2 stream as a Duplex: the readable side is the peer's DATA, the writable side ours; backpressure is flow control. */
