@@ -30,11 +30,10 @@
 import { randomBytes } from 'node:crypto';
 import net from 'node:net';
 import { Duplex } from 'readable-stream';
-import { ErrorCodes, errorCodeName } from '../error-codes.js';
+import { ErrorCodes } from '../error-codes.js';
 import { checkOptionKeys, ConnectionClosedError, H2Error, InvalidArgumentError, StreamResetError, UsageCodes, UsageError } from '../errors.js';
 import {
   type ChangedSetting,
-  ConnectionState,
   ConnectionTerminated,
   type Event,
   H2Connection,
@@ -51,6 +50,7 @@ import {
 } from '../core/index.js';
 import { Deadlines } from './deadlines.js';
 import { StreamRouter } from './stream-router.js';
+import { ConnectionEnd } from './connection-end.js';
 import type { H2DuplexEvents } from './event-map.js';
 import { H2Stream, sendPort, streamInbox, type SendHeadersAdapterOptions } from './h2-stream.js';
 import { type H2DuplexOptions, resolveDuplexOptions } from './options.js';
@@ -97,11 +97,6 @@ const FLUSH_NOW_AT = 16 * 1024;
 /** Every key of the options of `request()`. */
 const REQUEST_OPTION_KEYS: ReadonlySet<string> = new Set(['endStream']);
 
-/** The error of a new stream refused because the connection is going away. */
-function goawayError(what: string, cause: string): UsageError {
-  return new UsageError(`${what} after ${cause}: the connection finishes its open streams but takes no new ones; open a new connection for more`, UsageCodes.GOAWAY);
-}
-
 /** A header name or value as the latin1 string events carry. */
 function latin1(octets: string | Uint8Array): string {
   return typeof octets === 'string' ? octets : Buffer.from(octets.buffer, octets.byteOffset, octets.byteLength).toString('latin1');
@@ -134,18 +129,7 @@ export class H2Duplex extends Duplex {
   #windowOpened = false;
   /** The pipe destination written to directly, if any (see pipe()). */
   #transport: TransportWriter | null = null;
-  /** The connection ended with an error GOAWAY either way: later input is dropped unparsed. */
-  #inputClosed = false;
-  /** Our connection error, while its GOAWAY lingers (input discarded until the peer closes). */
-  #lingerError: H2Error | null = null;
-  #closing: Promise<void> | null = null;
-  #resolveClosed: (() => void) | null = null;
-  /** Why the connection can do nothing more (set once it is destroyed, failed or lost its transport). */
-  #deadReason: string | null = null;
-  /** The payload (hex) of the PING that follows our graceful GOAWAY, until its ACK (see #sendFence). */
-  #fence: string | null = null;
-  /** Who started a graceful close (GOAWAY with NO_ERROR), once one did: no new streams. */
-  #gracefulGoaway: string | null = null;
+  readonly #end: ConnectionEnd;
   readonly #noDelay: boolean;
   #remoteAddress: string | undefined;
   #remotePort: number | undefined;
@@ -179,6 +163,7 @@ export class H2Duplex extends Duplex {
     this.#deadlines = new Deadlines(resolved.deadlines, (now) => {
       this.#onTick(now);
     });
+    this.#end = this.#makeEnd();
     // The source piped into us is usually the socket: remember its address for H2Stream.
     this.on('pipe', (source: { remoteAddress?: unknown; remotePort?: unknown }) => {
       if (typeof source.remoteAddress === 'string') this.#remoteAddress = source.remoteAddress;
@@ -309,7 +294,7 @@ export class H2Duplex extends Duplex {
     if (!this.connection.config.clientSide) {
       throw new UsageError("request() is for clients, and this H2Duplex is a server (config.clientSide is false): answer requests in the 'stream' listener, or push with stream.pushStream()", UsageCodes.WRONG_SIDE);
     }
-    const unavailable = this.#unavailable('request()', true);
+    const unavailable = this.#end.unavailable('request()', true);
     if (unavailable !== null) throw unavailable;
     checkOptionKeys('request()', options, REQUEST_OPTION_KEYS);
     const list = [...headers];
@@ -341,7 +326,7 @@ export class H2Duplex extends Duplex {
    */
   ping(data?: Uint8Array): Promise<number> {
     return new Promise((resolve, reject) => {
-      const unavailable = this.#unavailable('ping()', false);
+      const unavailable = this.#end.unavailable('ping()', false);
       if (unavailable !== null) {
         reject(unavailable);
         return;
@@ -364,7 +349,7 @@ export class H2Duplex extends Duplex {
    */
   settings(settings: SettingsInput): Promise<Map<number, ChangedSetting>> {
     return new Promise((resolve, reject) => {
-      const unavailable = this.#unavailable('settings()', false);
+      const unavailable = this.#end.unavailable('settings()', false);
       if (unavailable !== null) {
         reject(unavailable);
         return;
@@ -381,71 +366,16 @@ export class H2Duplex extends Duplex {
    * readable side has ended.
    */
   close(errorCode: number = ErrorCodes.NO_ERROR): Promise<void> {
-    if (this.#closing !== null) return this.#closing;
-    this.#closing = new Promise((resolve) => {
-      this.#resolveClosed = resolve;
-    });
-    if (this.#outputEnded || this.destroyed) {
-      this.#resolveClosed?.();
-      return this.#closing;
-    }
-    if (errorCode !== (ErrorCodes.NO_ERROR as number)) {
-      this.#abort(errorCode, `close(${errorCodeName(errorCode)}) sent GOAWAY`);
-      return this.#closing;
-    }
-    this.#gracefulGoaway ??= 'close()';
-    try {
-      this.connection.closeConnection(errorCode);
-      this.#sendFence();
-    } catch {
-      // The connection already failed: its GOAWAY is out.
-    }
+    const closed = this.#end.close(errorCode);
     this.#scheduleFlush();
-    return this.#closing;
-  }
-
-  /**
-   * A PING right after our graceful GOAWAY: the peer sent everything that crossed the GOAWAY
-   * (a PING, SETTINGS, WINDOW_UPDATE, a request to refuse) before it read the PING, so once
-   * the ACK is back all of it has been answered, and the output may end (RFC 9113 §6.8 asks to
-   * allow a round trip for frames in flight). A peer that never answers holds the close for
-   * goawayCloseTimeout at most (ackTimeout when that is off).
-   */
-  #sendFence(): void {
-    const payload = randomBytes(8);
-    try {
-      this.connection.ping(payload);
-    } catch {
-      return; // Too many of our PINGs in flight: end without the fence, as before.
-    }
-    this.#fence = payload.toString('hex');
-    const limits = this.#deadlines.limits;
-    this.#deadlines.after(limits.goawayClose ?? limits.ack, () => {
-      if (this.#fence === null) return;
-      this.#fence = null;
-      this.#maybeFinishDraining();
-    });
-  }
-
-  /**
-   * Why `what` cannot be done now, or null: the connection is gone (destroyed, failed, its
-   * transport ended, an error GOAWAY either way), or, for a new stream, it is going away.
-   */
-  #unavailable(what: string, newStream: boolean): H2Error | null {
-    // A graceful GOAWAY explains a refused new stream better than the end that follows it.
-    if (newStream && this.#gracefulGoaway !== null) return goawayError(what, this.#gracefulGoaway);
-    if (this.#deadReason !== null || this.destroyed) {
-      return new ConnectionClosedError(`${what} on a closed connection (${this.#deadReason ?? 'destroyed'}): open a new connection`);
-    }
-    if (newStream && (this.connection.draining || this.connection.state === ConnectionState.CLOSED)) return goawayError(what, 'a GOAWAY');
-    return null;
+    return closed;
   }
 
   // ------------------------------------------------------------------ Duplex implementation
 
   /** Input from the transport: fed to the core, events dispatched (Duplex internals). */
   override _write(chunk: Buffer, _encoding: string, callback: (error?: Error | null) => void): void {
-    if (this.#inputClosed) {
+    if (this.#end.inputClosed) {
       callback();
       return;
     }
@@ -458,7 +388,7 @@ export class H2Duplex extends Duplex {
     try {
       events = this.connection.receiveData(chunk);
     } catch (err) {
-      this.#onConnectionError(err);
+      this.#end.connectionError(err);
       callback();
       return;
     }
@@ -558,26 +488,24 @@ export class H2Duplex extends Duplex {
 
   /** The transport ended (EOF): streams that have not finished never will. */
   override _final(callback: (error?: Error | null) => void): void {
-    this.#deadReason ??= 'its transport ended';
+    this.#end.transportEnded();
     this.#failAll(new ConnectionClosedError('The transport ended before the stream finished'));
     this.#flush();
     this.#endOutput();
     callback();
-    // After a connection error the peer has now closed its side: the lingering close is over.
-    const error = this.#lingerError;
-    if (error !== null) queueMicrotask(() => this.destroy(this.listenerCount('error') > 0 ? error : undefined));
+    this.#end.afterTransportEnded();
   }
 
   /** Fails every stream and stops the timers (Duplex internals). */
   override _destroy(error: Error | null, callback: (error: Error | null) => void): void {
-    this.#deadReason ??= error === null ? 'destroyed' : `destroyed: ${error.message}`;
+    this.#end.destroying(error);
     if (this.#flushHandle !== null) clearImmediate(this.#flushHandle);
     this.#flushHandle = null;
     this.#failAll(new ConnectionClosedError(error === null ? 'The connection was destroyed' : `The connection failed: ${error.message}`, ErrorCodes.INTERNAL_ERROR, { cause: error ?? undefined }));
     this.#deadlines.stop();
     this.#outputEnded = true;
     if (this.#transport !== null) this.#leaveTransport(this.#transport);
-    this.#resolveClosed?.();
+    this.#end.ended();
     callback(error);
   }
 
@@ -613,7 +541,7 @@ export class H2Duplex extends Duplex {
     if (transport !== null) transport.write(chunks);
     else for (const chunk of chunks) this.push(chunk);
     this.#scheduler.afterFlush();
-    this.#maybeFinishDraining();
+    this.#end.maybeFinishDraining();
   }
 
   #endOutput(): void {
@@ -624,47 +552,7 @@ export class H2Duplex extends Duplex {
     this.#deadlines.unwatch();
     this.push(null);
     this.#transport?.end();
-    this.#resolveClosed?.();
-  }
-
-  /**
-   * After a graceful GOAWAY either way (the core is `draining` from then on, streams or not):
-   * end once the last stream is done, at once if there is none. The peer then has
-   * goawayCloseTimeout to close its side: one that keeps an idle connection open after our
-   * GOAWAY and FIN must not hold it forever.
-   */
-  #maybeFinishDraining(): void {
-    // #inputClosed: an error close, which ends the output and lingers by itself.
-    if (this.#outputEnded || this.#inputClosed || this.#router.size > 0 || this.#fence !== null) return;
-    if (!this.connection.draining && this.connection.state !== ConnectionState.CLOSED) return;
-    this.#endOutput();
-    this.#destroyLater();
-  }
-
-  #onConnectionError(err: unknown): void {
-    const error = err instanceof H2Error ? err : new H2Error(String(err), ErrorCodes.INTERNAL_ERROR, { cause: err });
-    this.#deadReason ??= `connection error: ${error.message}`;
-    this.#failAll(new ConnectionClosedError(`Connection error: ${error.message}`, error.errorCode, { cause: error }));
-    // Lingering close (§4 #25): the output ends after the GOAWAY, but the input stays open and
-    // is discarded (#inputClosed) until the peer closes its side or goawayCloseTimeout passes.
-    // Closing at once, while the peer is still sending, makes its kernel answer our close with
-    // RST, and a RST can discard the GOAWAY before the peer reads it. The peer's error is
-    // emitted only to a listener, never as a crash. (Set before the flush, so the flush does
-    // not take this for a graceful end: #maybeFinishDraining.)
-    this.#inputClosed = true;
-    this.#lingerError = error;
-    // STYLE.md §5: the GOAWAY goes out before we tear down.
-    this.#flush();
-    this.#endOutput();
-    this.#destroyLater(error);
-  }
-
-  #destroyLater(error?: Error): void {
-    const ms = this.#deadlines.limits.goawayClose;
-    if (ms === null) return;
-    this.#deadlines.after(ms, () => {
-      if (!this.destroyed) this.destroy(error !== undefined && this.listenerCount('error') > 0 ? error : undefined);
-    });
+    this.#end.ended();
   }
 
   /** A tick of the deadlines: act on a connection limit that passed, reset idle streams, release memory. */
@@ -672,7 +560,7 @@ export class H2Duplex extends Duplex {
     if (this.destroyed || this.#outputEnded) return;
     const connection = this.connection;
     const deadlines = this.#deadlines;
-    const quiet = this.#router.size === 0 && this.#scheduler.opensWaiting === 0 && this.#closing === null;
+    const quiet = this.#router.size === 0 && this.#scheduler.opensWaiting === 0 && !this.#end.closeStarted;
     const expired = deadlines.expired({ remoteSettingsReceived: connection.remoteSettingsReceived, outstandingSettings: connection.outstandingSettings, inHeaderBlock: connection.inHeaderBlock, quiet }, now);
     if (expired === 'preface') {
       // Nothing HTTP/2 was said: close without GOAWAY.
@@ -681,12 +569,12 @@ export class H2Duplex extends Duplex {
       return;
     }
     if (expired === 'settingsAck') {
-      this.#abort(ErrorCodes.SETTINGS_TIMEOUT, 'Our SETTINGS were not acknowledged in time (settingsAckTimeout)');
+      this.#end.abort(ErrorCodes.SETTINGS_TIMEOUT, 'Our SETTINGS were not acknowledged in time (settingsAckTimeout)');
       return;
     }
     if (expired === 'headerBlock') {
       // An unfinished header block blocks every stream of the connection.
-      this.#abort(ErrorCodes.ENHANCE_YOUR_CALM, 'A header block was not finished in time (headerBlockTimeout)', 'header_timeout');
+      this.#end.abort(ErrorCodes.ENHANCE_YOUR_CALM, 'A header block was not finished in time (headerBlockTimeout)', 'header_timeout');
       return;
     }
     const streamIdle = deadlines.limits.streamIdle;
@@ -694,7 +582,7 @@ export class H2Duplex extends Duplex {
     // A quiet connection gives back its output slab (most of an idle connection's memory).
     if (now - deadlines.lastInputAt >= QUIET_RELEASE_MS && this.#flushHandle === null) connection.releaseBuffers();
     if (expired === 'idle') {
-      this.#gracefulGoaway ??= 'idleTimeout closed the idle connection';
+      this.#end.gracefulBecause('idleTimeout closed the idle connection');
       void this.close();
     }
   }
@@ -706,21 +594,6 @@ export class H2Duplex extends Duplex {
     if (idle === null) return;
     for (const stream of idle) streamInbox.idleTimeout(stream, ms);
     this.#flush();
-  }
-
-  /** GOAWAY with an error code and debug text, fail everything, end the output, destroy later. */
-  #abort(errorCode: number, message: string, debug?: string): void {
-    this.#inputClosed = true;
-    this.#deadReason ??= message;
-    try {
-      this.connection.closeConnection(errorCode, debug === undefined ? {} : { additionalData: Buffer.from(debug, 'latin1') });
-    } catch {
-      // Already closed: its GOAWAY is out.
-    }
-    this.#failAll(new ConnectionClosedError(message, errorCode));
-    this.#flush();
-    this.#endOutput();
-    this.#destroyLater();
   }
 
   /** Every stream and waiter fails with `error` (the connection is gone or going). */
@@ -736,7 +609,7 @@ export class H2Duplex extends Duplex {
     // Rapid Reset: requests opened and reset by the peer in one read never reach the
     // application; too many of them at once is abuse.
     if (this.#router.beginRead(events) > this.#maxPendingResets) {
-      this.#abort(ErrorCodes.ENHANCE_YOUR_CALM, 'Too many requests reset before they were accepted (maxPendingResetStreams)', 'too_many_resets');
+      this.#end.abort(ErrorCodes.ENHANCE_YOUR_CALM, 'Too many requests reset before they were accepted (maxPendingResetStreams)', 'too_many_resets');
       return;
     }
     for (const ev of events) {
@@ -769,28 +642,18 @@ export class H2Duplex extends Duplex {
 
   #onPingAck(ev: PingAckReceived): void {
     const key = ev.pingData.toString('hex');
-    if (key === this.#fence) {
-      // The read that carried the ACK flushes, and the flush ends a drained connection.
-      this.#fence = null;
-      return;
-    }
+    // The fence of our graceful close: the read that carried the ACK flushes, and the flush
+    // ends a drained connection.
+    if (this.#end.fenceAcked(key)) return;
     const rtt = this.#deadlines.pingAcked(key);
     if (rtt !== null) this.#lastRtt = rtt;
   }
 
   #onGoAway(ev: ConnectionTerminated): void {
-    if (ev.errorCode === (ErrorCodes.NO_ERROR as number)) this.#gracefulGoaway ??= "the peer's GOAWAY";
+    this.#end.peerGoaway(ev);
     this.emit('goaway', ev.errorCode, ev.lastStreamId, ev.additionalData);
     // Queued requests never reached the peer: they fail as retryable.
     this.#scheduler.failOpens(() => new StreamResetError(0, ErrorCodes.REFUSED_STREAM, true));
-    if (ev.errorCode !== (ErrorCodes.NO_ERROR as number)) {
-      this.#inputClosed = true;
-      this.#deadReason ??= `the peer sent GOAWAY with ${errorCodeName(ev.errorCode)}`;
-      this.#failAll(new ConnectionClosedError(`The peer closed the connection with GOAWAY`, ev.errorCode));
-      this.#endOutput();
-    }
-    // Graceful: the core reset our streams above lastStreamId (retryable); the rest finish,
-    // and #maybeFinishDraining ends the output after the last one.
   }
 
   // ------------------------------------------------------------------ streams
@@ -804,9 +667,39 @@ export class H2Duplex extends Duplex {
       admitted: () => {
         // A lifetime cap, then a graceful close (this stream still completes).
         if (this.#maxStreams > 0 && ++this.#streamsSeen >= this.#maxStreams) {
-          this.#gracefulGoaway ??= 'maxStreamsPerConnection was reached';
+          this.#end.gracefulBecause('maxStreamsPerConnection was reached');
           void this.close();
         }
+      },
+    });
+  }
+
+  #makeEnd(): ConnectionEnd {
+    // eslint-disable-next-line @typescript-eslint/no-this-alias -- the host's getters read the duplex's state as it changes
+    const duplex = this;
+    return new ConnectionEnd({
+      connection: this.connection,
+      deadlines: this.#deadlines,
+      get destroyed() {
+        return duplex.destroyed;
+      },
+      get outputEnded() {
+        return duplex.#outputEnded;
+      },
+      get openStreams() {
+        return duplex.#router.size;
+      },
+      flush: () => {
+        this.#flush();
+      },
+      endOutput: () => {
+        this.#endOutput();
+      },
+      failAll: (error) => {
+        this.#failAll(error);
+      },
+      destroyQuietly: (error) => {
+        this.destroy(error !== undefined && this.listenerCount('error') > 0 ? error : undefined);
       },
     });
   }
@@ -846,7 +739,7 @@ export class H2Duplex extends Duplex {
           this.#dribbling = true;
           // Not from inside the send loop that asked: the abort flushes and ends our output.
           queueMicrotask(() => {
-            this.#abort(ErrorCodes.ENHANCE_YOUR_CALM, 'The peer keeps the flow-control window tiny (smallDataFrameRateLimit)', 'data_dribble');
+            this.#end.abort(ErrorCodes.ENHANCE_YOUR_CALM, 'The peer keeps the flow-control window tiny (smallDataFrameRateLimit)', 'data_dribble');
           });
         }
         return false;
