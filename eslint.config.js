@@ -30,6 +30,18 @@ export default defineConfig(
     rules: { 'no-restricted-imports': ['error', { patterns: ['../duplex/*', '../../duplex/*'], paths: IO_MODULES }] },
   },
   {
+    // The adapter sees the wire format only through the core (its frame trace through
+    // core/trace-decoder.ts), never the frame or HPACK layers themselves.
+    files: ['src/duplex/**'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [{ group: ['../frame/*', '../hpack/*'], message: 'src/duplex/ imports the core, not the layers under it (STYLE.md §2).' }] }] },
+  },
+  {
+    // The package root exports the core and the adapter; the layers are the subpaths
+    // h2duplex/frame and h2duplex/hpack (package.json "exports").
+    files: ['src/index.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [{ group: ['./frame/*', './hpack/*'], message: 'the layers are exported from their own entry points, not from the root.' }] }] },
+  },
+  {
     // Specs use chai's property assertions (`.to.be.true`) and build odd input on purpose.
     files: ['spec/**', 'bench/**', 'examples/**'],
     rules: {

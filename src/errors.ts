@@ -1,5 +1,5 @@
 /**
- * The H2Error tree of API.md §Errors, ported from h2 4.x `h2/exceptions.py`.
+ * The H2Error tree, ported from h2 4.x `h2/exceptions.py`, plus the adapter's errors and misuse.
  *
  * A leaf module: it imports only the error-code registry. Every class carries the RFC 9113
  * error code the protocol answers it with, so callers never match on messages.
@@ -177,12 +177,25 @@ export class UnsupportedFrameError extends ProtocolError {
   static override readonly code: string = 'ERR_H2_UNSUPPORTED_FRAME';
 }
 
+/** Options of {@link DenialOfServiceError}. */
+export interface DenialOfServiceErrorOptions extends ProtocolErrorOptions {
+  /** The GOAWAY debug data: the name of the budget that ran out (docs/security.md). */
+  debugData?: string;
+}
+
 /** The peer is abusing the connection. h2: `DenialOfServiceError` (ENHANCE_YOUR_CALM). */
 export class DenialOfServiceError extends ProtocolError {
   static override readonly code: string = 'ERR_H2_ENHANCE_YOUR_CALM';
 
-  constructor(message: string, options?: ProtocolErrorOptions) {
+  /**
+   * The short ASCII string sent as GOAWAY debug data, naming the budget that ran out
+   * (`'too_many_resets'`, `'flood'`, …; docs/security.md), or null for none.
+   */
+  readonly debugData: string | null;
+
+  constructor(message: string, options?: DenialOfServiceErrorOptions) {
     super(message, options, ErrorCodes.ENHANCE_YOUR_CALM);
+    this.debugData = options?.debugData ?? null;
   }
 }
 

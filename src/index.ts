@@ -1,6 +1,16 @@
 /**
- * h2duplex: public exports only; defines nothing (API.md).
+ * h2duplex: HTTP/2 for Node.js. The package root exports what an application uses: the sans-IO
+ * core (`H2Connection`, its configuration, settings and events), the Node stream adapter
+ * (`H2Duplex`, `H2Stream`, `createPair`, the h2c helpers) and the errors of both.
+ *
+ * The layers underneath are subpaths of the package: `h2duplex/frame` (bytes <-> frame objects,
+ * RFC 9113 §4, §6) and `h2duplex/hpack` (header compression, RFC 7541).
+ *
+ * Public exports only; defines nothing.
+ * @module h2duplex
  */
+
+// Errors (RFC 9113 §7 codes, and the classes thrown by the core and the adapter).
 export { ErrorCodes, errorCodeName } from './error-codes.js';
 export {
   H2Error,
@@ -26,9 +36,71 @@ export {
   UsageCodes,
   InvalidArgumentError,
   OutOfRangeError,
+  type ErrorScope,
+  type H2ErrorOptions,
+  type ProtocolErrorOptions,
+  type DenialOfServiceErrorOptions,
 } from './errors.js';
-export type { ErrorScope, H2ErrorOptions, ProtocolErrorOptions } from './errors.js';
-export * from './frame/index.js';
-export * from './hpack/index.js';
-export * from './core/index.js';
-export * from './duplex/index.js';
+
+// The sans-IO core.
+export {
+  H2Connection,
+  type SendHeadersOptions,
+  type SendDataOptions,
+  type CloseConnectionOptions,
+  type AltSvcOptions,
+  type PrioritizeOptions,
+  type HeaderInput,
+  H2Configuration,
+  type H2ConfigurationOptions,
+  type HeaderEncoding,
+  type H2Logger,
+  type RateLimitOptions,
+  type RetentionOptions,
+  ConnectionState,
+  SettingCodes,
+  Settings,
+  ChangedSetting,
+  type SettingsInput,
+  Event,
+  type EventHeaders,
+  type CoreEventMap,
+  type CoreEventName,
+  RequestReceived,
+  ResponseReceived,
+  TrailersReceived,
+  InformationalResponseReceived,
+  DataReceived,
+  WindowUpdated,
+  RemoteSettingsChanged,
+  SettingsAcknowledged,
+  PingReceived,
+  PingAckReceived,
+  StreamEnded,
+  StreamReset,
+  PushedStreamReceived,
+  PriorityUpdated,
+  ConnectionTerminated,
+  AlternativeServiceAvailable,
+  UnknownFrameReceived,
+} from './core/index.js';
+
+// The Node stream adapter.
+export {
+  H2Duplex,
+  type H2DuplexOptions,
+  type H2DuplexEvents,
+  type H2CoreEvents,
+  type H2DuplexStats,
+  type TraceSink,
+  H2Stream,
+  type H2StreamEvents,
+  type SendHeadersAdapterOptions,
+  type StreamRole,
+  createPair,
+  type PairOptions,
+  acceptH2cUpgrade,
+  isH2cUpgrade,
+  requestH2cUpgrade,
+  type H2cUpgradeResult,
+} from './duplex/index.js';

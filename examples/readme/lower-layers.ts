@@ -1,4 +1,5 @@
-import { FrameReader, FrameWriter, HeadersFrame, HpackDecoder, HpackEncoder } from 'h2duplex';
+import { FrameReader, FrameWriter, HeadersFrame } from 'h2duplex/frame';
+import { HpackDecoder, HpackEncoder } from 'h2duplex/hpack';
 
 const encoder = new HpackEncoder();
 const block = encoder.encode([

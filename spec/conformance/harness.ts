@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { startServer } from '../../examples/server.js';
-import { SettingsFrame } from '../../src/index.js';
+import { SettingsFrame } from '../../src/frame/index.js';
 import { rawFrame } from '../helpers/bytes.js';
 import { framesIn } from '../helpers/frame-factory.js';
 import { Attacker } from '../helpers/attacker.js';

@@ -62,7 +62,7 @@ describe('Deadlines', function () {
 
   it('settles SETTINGS waiters in order, and fails every waiter with the connection', async function () {
     const d = new Deadlines(OFF, () => undefined);
-    const changed = new Map();
+    const changed = new Map<number, never>();
     const first = new Promise((resolve, reject) => {
       d.waitForSettings(resolve, reject);
     });

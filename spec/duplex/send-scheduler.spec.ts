@@ -4,7 +4,7 @@
  */
 import { expect } from 'chai';
 import { DataFrame, WindowUpdateFrame } from '../../src/frame/index.js';
-import { type HeaderInput, SettingCodes } from '../../src/index.js';
+import { SettingCodes } from '../../src/index.js';
 import { type PendingOpen, type SchedulerHost, SendScheduler } from '../../src/duplex/send-scheduler.js';
 import { frameBytes, framesIn } from '../helpers/frame-factory.js';
 import { connectedPair, REQ } from '../helpers/peers.js';
@@ -178,7 +178,7 @@ describe('SendScheduler', function () {
     server.updateSettings({ [SettingCodes.MAX_CONCURRENT_STREAMS]: 1 });
     client.receiveData(server.dataToSend());
     expect(scheduler.canOpen()).to.equal(true);
-    const first = scheduler.open(REQ as HeaderInput[], false);
+    const first = scheduler.open(REQ, false);
     expect(first).to.equal(1);
     expect(scheduler.canOpen()).to.equal(false);
     const opened: number[] = [];

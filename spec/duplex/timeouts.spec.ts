@@ -2,7 +2,8 @@
  * H2Duplex's time budgets (notes/dos-defences.md §4 #10, #22-#26), with short timeouts.
  */
 import { expect } from 'chai';
-import { createPair, ErrorCodes, GoAwayFrame, H2Duplex, type H2Stream, UsageError } from '../../src/index.js';
+import { createPair, ErrorCodes, H2Duplex, type H2Stream, UsageError } from '../../src/index.js';
+import { GoAwayFrame } from '../../src/frame/index.js';
 import { rawFrame } from '../helpers/bytes.js';
 import { framesIn } from '../helpers/frame-factory.js';
 import { collect, next } from '../helpers/streams.js';

@@ -4,7 +4,8 @@
  */
 import { spawnSync } from 'node:child_process';
 import { expect } from 'chai';
-import { createPair, FrameTrace } from '../../src/index.js';
+import { createPair } from '../../src/index.js';
+import { FrameTrace } from '../../src/duplex/trace.js';
 import { REPO_ROOT } from '../helpers/shared.js';
 import { collect } from '../helpers/streams.js';
 

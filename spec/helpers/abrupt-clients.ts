@@ -12,7 +12,9 @@
 import net from 'node:net';
 import { Duplex } from 'node:stream';
 import tls from 'node:tls';
-import { ContinuationFrame, DataFrame, ErrorCodes, type Frame, FrameReader, GoAwayFrame, HeadersFrame, HpackEncoder, PingFrame, RstStreamFrame, SettingsFrame, WindowUpdateFrame } from '../../src/index.js';
+import { ErrorCodes } from '../../src/index.js';
+import { ContinuationFrame, DataFrame, type Frame, FrameReader, GoAwayFrame, HeadersFrame, PingFrame, RstStreamFrame, SettingsFrame, WindowUpdateFrame } from '../../src/frame/index.js';
+import { HpackEncoder } from '../../src/hpack/index.js';
 import { frameBytes } from './frame-factory.js';
 
 /** Where in the exchange the client resets. */

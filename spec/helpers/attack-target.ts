@@ -1,10 +1,11 @@
 /**
  * The server side of the DoS specs, in its own process so its memory and CPU are its own:
  * examples/server.ts with the options given, measured by bench/memory-probe.ts (preloaded:
- * live memory after GC and CPU time, over IPC). Started by {@link startAttackTarget}; exits
- * when the parent disconnects.
+ * live memory after GC and CPU time, over IPC) and, while an attack runs, by its resident set
+ * read from /proc. Started by {@link startAttackTarget}; exits when the parent disconnects.
  */
 import { fork } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import type net from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,9 +15,15 @@ import { REPO_ROOT } from './shared.js';
 
 export interface AttackTarget {
   port: number;
+  /** Live memory after GC, RSS and CPU time, from inside the target (forces a GC: not during an attack). */
   stats(): Promise<ProbeStats>;
+  /** The target's resident set now (octets), read from /proc without disturbing it; null where there is no /proc. */
+  rss(): number | null;
   stop(): void;
 }
+
+/** Octets per page in /proc/PID/statm (4 KiB on the Linux machines the specs run on). */
+const PAGE_SIZE = 4096;
 
 /** Forks the target, starts examples/server.ts there with `options`, resolves once it listens. */
 export async function startAttackTarget(options: H2DuplexOptions = {}): Promise<AttackTarget> {
@@ -34,8 +41,16 @@ export async function startAttackTarget(options: H2DuplexOptions = {}): Promise<
       });
     });
   const { port } = await nextMessage<{ port: number }>();
+  const statm = `/proc/${child.pid ?? 0}/statm`;
   return {
     port,
+    rss: () => {
+      try {
+        return Number(readFileSync(statm, 'latin1').split(' ')[1]) * PAGE_SIZE;
+      } catch {
+        return null;
+      }
+    },
     stats: () => {
       const reply = nextMessage<ProbeStats>();
       child.send('stats');

@@ -3,7 +3,9 @@
  * real TCP connection (bounded loops, 127.0.0.1 only) and records what the server answers.
  */
 import net from 'node:net';
-import { ErrorCodes, FrameReader, GoAwayFrame, HeadersFrame, HpackDecoder, HpackEncoder, PingFrame, RstStreamFrame, DataFrame, SettingsFrame } from '../../src/index.js';
+import { ErrorCodes } from '../../src/index.js';
+import { FrameReader, GoAwayFrame, HeadersFrame, PingFrame, RstStreamFrame, DataFrame, SettingsFrame } from '../../src/frame/index.js';
+import { HpackDecoder, HpackEncoder } from '../../src/hpack/index.js';
 import { rawFrame } from './bytes.js';
 
 export const PREFACE = Buffer.from('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n');

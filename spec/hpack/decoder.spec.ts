@@ -1,12 +1,69 @@
 /**
- * HpackDecoder policy on top of hpack.js (notes/hpack-js.md §4.1, §7): size updates, the
- * header list size, COMPRESSION_ERROR for every failure, and no reuse after one.
+ * HpackDecoder: the block parser against hpack.js's own decompressor, and the policy on top:
+ * size updates, the header list size, COMPRESSION_ERROR for every failure, and no reuse after
+ * one.
  */
+import { createRequire } from 'node:module';
 import { expect } from 'chai';
+import fc from 'fast-check';
 import { ErrorCodes } from '../../src/error-codes.js';
 import { CompressionError } from '../../src/errors.js';
 import { HpackDecoder, HpackEncoder } from '../../src/hpack/index.js';
 import { hex } from '../helpers/bytes.js';
+import { fuzzRuns } from '../helpers/fuzz-runs.js';
+
+interface HpackJsDecompressor {
+  write(block: Buffer): void;
+  execute(): void;
+  read(): { name: string; value: string; neverIndex: boolean } | null;
+}
+const hpackJs = createRequire(import.meta.url)('hpack.js') as { decompressor: { create(options: { table: { maxSize: number } }): HpackJsDecompressor } };
+
+/** What hpack.js's decompressor makes of a sequence of blocks: the fields of each, up to the first error. */
+function referenceDecode(blocks: Buffer[]): string[] {
+  const d = hpackJs.decompressor.create({ table: { maxSize: 4096 } });
+  const out: string[] = [];
+  for (const block of blocks) {
+    d.write(block);
+    try {
+      d.execute();
+    } catch {
+      return [...out, 'error'];
+    }
+    for (let f = d.read(); f !== null; f = d.read()) out.push(`${f.name}: ${f.value}${f.neverIndex ? ' (never indexed)' : ''}`);
+    out.push('--');
+  }
+  return out;
+}
+
+/** RFC 7541 §6.2.3 with a literal name, both strings raw (H = 0). */
+function rawNeverIndexed(name: string, value: string): Buffer {
+  return Buffer.concat([hex('10'), integer7(name.length), Buffer.from(name, 'latin1'), integer7(value.length), Buffer.from(value, 'latin1')]);
+}
+
+/** RFC 7541 §5.1 with a 7-bit prefix (the H bit 0). */
+function integer7(n: number): Buffer {
+  if (n < 127) return Buffer.from([n]);
+  const out = [127];
+  for (n -= 127; n >= 128; n >>= 7) out.push((n & 0x7f) | 0x80);
+  out.push(n);
+  return Buffer.from(out);
+}
+
+function ourDecode(blocks: Buffer[]): string[] {
+  const d = new HpackDecoder({ maxHeaderListSize: Infinity });
+  const out: string[] = [];
+  for (const block of blocks) {
+    try {
+      for (const f of d.decode(block).fields) out.push(`${f.name}: ${f.value}${f.neverIndex ? ' (never indexed)' : ''}`);
+    } catch (err) {
+      expect(err).to.be.instanceOf(CompressionError);
+      return [...out, 'error'];
+    }
+    out.push('--');
+  }
+  return out;
+}
 
 function fields(d: HpackDecoder, block: string): string[][] {
   return d.decode(hex(block)).fields.map((f) => [f.name, f.value]);
@@ -55,6 +112,33 @@ describe('HpackDecoder', function () {
       expectCompressionError(block);
     });
   }
+
+  it('decodes what hpack.js decodes, and fails where it fails, on valid and mutated blocks', function () {
+    const octets = (max: number) => fc.uint8Array({ maxLength: max }).map((a) => Buffer.from(a).toString('latin1'));
+    const field = fc.record({ name: octets(12), value: fc.oneof(octets(40), fc.string({ maxLength: 40 }).map((v) => v.replace(/[^\x00-\x7f]/g, 'x'))), neverIndex: fc.boolean() });
+    const mutation = fc.record({ at: fc.nat(), octet: fc.integer({ min: 0, max: 255 }), cut: fc.nat({ max: 3 }), mutate: fc.boolean() });
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.array(field, { minLength: 1, maxLength: 6 }), mutation), { minLength: 1, maxLength: 4 }), (list) => {
+        const encoder = new HpackEncoder();
+        const blocks = list.map(([fields, m]) => {
+          const block = Buffer.from(encoder.encode(fields));
+          if (m.mutate) block[m.at % block.length] = m.octet;
+          return block.subarray(0, block.length - (m.mutate ? m.cut : 0));
+        });
+        expect(ourDecode(blocks)).to.deep.equal(referenceDecode(blocks));
+      }),
+      { numRuns: fuzzRuns(3000) },
+    );
+  });
+
+  it('decodes a 128 KiB header list of Huffman and raw literals in one block', function () {
+    const fields = Array.from({ length: 8 }, (_, i) => ({ name: `x-big-${i}`, value: (i % 2 === 0 ? 'v' : '\xff').repeat(16 * 1024), neverIndex: true }));
+    // Our encoder Huffman-codes every string: the odd fields are written raw by hand.
+    const block = Buffer.concat(fields.map((f, i) => (i % 2 === 0 ? new HpackEncoder().encode([f]) : rawNeverIndexed(f.name, f.value))));
+    const d = new HpackDecoder({ maxHeaderListSize: Infinity });
+    expect(d.decode(block).fields).to.deep.equal(fields);
+    expect(ourDecode([block])).to.deep.equal(referenceDecode([block]));
+  });
 
   it('never decodes again after an error (no stale octets glued onto the next block)', function () {
     const d = new HpackDecoder();

@@ -1,7 +1,8 @@
 /**
  * The published package: `npm pack` holds only what users need, and the tarball installs into
  * a scratch project where ESM `import`, CommonJS `require()` (Node ≥ 20.19 loads ESM from
- * require) and the TypeScript declarations all work.
+ * require) and the TypeScript declarations all work, for the root and for the subpaths
+ * `h2duplex/frame` and `h2duplex/hpack` (package.json "exports").
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -41,6 +42,7 @@ describe('npm package', function () {
 
   it('holds only the build, its declarations, and the package documents', function () {
     expect(files).to.include.members(['package.json', 'README.md', 'LICENSE', 'CHANGELOG.md', 'dist/index.js', 'dist/index.d.ts']);
+    expect(files).to.include.members(['dist/frame/index.js', 'dist/frame/index.d.ts', 'dist/hpack/index.js', 'dist/hpack/index.d.ts']);
     expect(files.some((f) => f.endsWith('.map')), 'no source maps into sources we do not ship').to.equal(false);
     const unexpected = files.filter((f) => !/^(package\.json|README\.md|LICENSE|CHANGELOG\.md|dist\/.+\.(js|d\.ts))$/.test(f));
     expect(unexpected, 'files outside dist/ and the documents').to.deep.equal([]);
@@ -63,11 +65,32 @@ req.on('end', () => { console.log(body + ' ' + typeof H2Connection); client.dest
     expect(sh('node', [file], join(scratch, 'project')).trim()).to.equal('hello function');
   });
 
+  /** The README's lower-layers program: HPACK-encode a header block, frame it, parse and decode it. */
+  const lowerLayers = (load: string) => `${load}
+const block = new HpackEncoder().encode([{ name: ':method', value: 'GET' }, { name: ':path', value: '/' }]);
+const writer = new FrameWriter();
+new HeadersFrame(1, block, true).serializeInto(writer);
+const reader = new FrameReader();
+reader.feed(writer.take());
+const frame = reader.next();
+console.log(new HpackDecoder().decode(frame.headerBlock).fields.map((f) => f.name + '=' + f.value).join(' '), frame.endStream, 'FrameReader' in root);
+`;
+
+  it('imports the frame and HPACK layers from h2duplex/frame and h2duplex/hpack, not from the root', function () {
+    const file = join(scratch, 'project', 'layers.mjs');
+    writeFileSync(file, lowerLayers("import { FrameReader, FrameWriter, HeadersFrame } from 'h2duplex/frame';\nimport { HpackDecoder, HpackEncoder } from 'h2duplex/hpack';\nimport * as root from 'h2duplex';"));
+    expect(sh('node', [file], join(scratch, 'project')).trim()).to.equal(':method=GET :path=/ true false');
+  });
+
   it('is required from CommonJS (require(esm), Node >= 20.19)', function () {
     const file = join(scratch, 'project', 'cjs.cjs');
     writeFileSync(file, exchange("const { createPair, H2Connection } = require('h2duplex');"));
     const result = spawnSync('node', [file], { cwd: join(scratch, 'project'), encoding: 'utf8' });
     expect(result.stdout.trim(), result.stderr).to.equal('hello function');
+    const layers = join(scratch, 'project', 'layers.cjs');
+    writeFileSync(layers, lowerLayers("const { FrameReader, FrameWriter, HeadersFrame } = require('h2duplex/frame');\nconst { HpackDecoder, HpackEncoder } = require('h2duplex/hpack');\nconst root = require('h2duplex');"));
+    const subpaths = spawnSync('node', [layers], { cwd: join(scratch, 'project'), encoding: 'utf8' });
+    expect(subpaths.stdout.trim(), subpaths.stderr).to.equal(':method=GET :path=/ true false');
   });
 
   it('ships declarations a TypeScript project type-checks against', function () {
@@ -84,9 +107,29 @@ server.on('RequestReceived', (event: RequestReceived) => event.streamId.toFixed(
 export { bytes };
 `,
     );
+    writeFileSync(
+      join(project, 'layers.ts'),
+      `import { type Frame, FrameReader, type FrameReaderOptions, FrameWriter, HeadersFrame } from 'h2duplex/frame';
+import { type DecodedField, HpackDecoder, HpackEncoder } from 'h2duplex/hpack';
+import { ProtocolError } from 'h2duplex';
+// @ts-expect-error -- the frame layer is not on the root
+import { FrameReader as RootFrameReader } from 'h2duplex';
+// @ts-expect-error -- nor is HPACK
+import { HpackEncoder as RootHpackEncoder } from 'h2duplex';
+const options: FrameReaderOptions = { expectPreface: false };
+const writer = new FrameWriter();
+new HeadersFrame(1, new HpackEncoder().encode([{ name: ':path', value: '/' }]), true).serializeInto(writer);
+const reader = new FrameReader(options);
+reader.feed(writer.take());
+const frame: Frame | null = reader.next();
+const fields: DecodedField[] = frame instanceof HeadersFrame ? new HpackDecoder().decode(frame.headerBlock).fields : [];
+const isProtocolError = (err: unknown): boolean => err instanceof ProtocolError;
+export { fields, isProtocolError };
+`,
+    );
     // Node's own types come with the package (@types/readable-stream depends on @types/node); no
     // other @types are visible, so a type our declarations need but do not bring would fail here.
-    writeFileSync(join(project, 'tsconfig.json'), JSON.stringify({ compilerOptions: { module: 'nodenext', moduleResolution: 'nodenext', target: 'es2022', strict: true, noEmit: true, types: ['node'] }, files: ['check.ts'] }));
+    writeFileSync(join(project, 'tsconfig.json'), JSON.stringify({ compilerOptions: { module: 'nodenext', moduleResolution: 'nodenext', target: 'es2022', strict: true, noEmit: true, types: ['node'] }, files: ['check.ts', 'layers.ts'] }));
     sh('node', [join(REPO_ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', project], project);
   });
 });

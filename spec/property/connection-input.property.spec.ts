@@ -6,7 +6,9 @@
  */
 import { expect } from 'chai';
 import fc from 'fast-check';
-import { CLIENT_PREFACE, GoAwayFrame, H2Configuration, H2Connection, HpackEncoder, ProtocolError } from '../../src/index.js';
+import { H2Configuration, H2Connection, ProtocolError } from '../../src/index.js';
+import { CLIENT_PREFACE, GoAwayFrame } from '../../src/frame/index.js';
+import { HpackEncoder } from '../../src/hpack/index.js';
 import { rawFrame } from '../helpers/bytes.js';
 import { arbitraryFrame, frameBytes, framesIn, type Serializable } from '../helpers/frame-factory.js';
 import { fuzzRuns } from '../helpers/fuzz-runs.js';

@@ -8,7 +8,8 @@
  */
 import { expect } from 'chai';
 import fc from 'fast-check';
-import { ConnectionState, DataReceived, GoAwayFrame, PingAckReceived, StreamEnded, type H2Connection } from '../../src/index.js';
+import { ConnectionState, DataReceived, PingAckReceived, StreamEnded, type H2Connection } from '../../src/index.js';
+import { GoAwayFrame } from '../../src/frame/index.js';
 import { framesIn } from '../helpers/frame-factory.js';
 import { fuzzRuns } from '../helpers/fuzz-runs.js';
 import { connectedPair } from '../helpers/peers.js';

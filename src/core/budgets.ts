@@ -1,13 +1,16 @@
 /**
- * Budgets: how the core counts work a peer forces on it (notes/dos-defences.md §4). A
- * {@link RateLimit} is a token bucket (nghttp2's rate limiters, hyper-h2's `counts.rs`); a
- * {@link CountLimit} a plain counter that the caller resets. Both are measured before the work
- * they guard is done, and answer "over budget" by returning false; the connection turns that
- * into GOAWAY(ENHANCE_YOUR_CALM) with the budget's name as debug data.
+ * Budgets: how the core counts work a peer forces on it (docs/security.md). A {@link RateLimit}
+ * is a token bucket (nghttp2's rate limiters), a {@link CountLimit} a plain counter that the
+ * caller resets (hyperium/h2 `src/proto/streams/counts.rs`), and {@link PeerBudgets} the set one
+ * connection keeps. Each is measured before the work it guards is done; a spent budget throws a
+ * {@link DenialOfServiceError} whose `debugData` names it, which the connection answers with
+ * GOAWAY(ENHANCE_YOUR_CALM) carrying that name.
  *
  * Time comes from `clock()` in milliseconds (config `clock`, default `performance.now`): the
  * core reads a clock but sets no timer.
  */
+import { DenialOfServiceError } from '../errors.js';
+import type { H2Configuration } from './config.js';
 
 /** `{ burst, perSecond }`: up to `burst` events at once, refilled at `perSecond`. */
 export interface RateLimitOptions {
@@ -68,5 +71,79 @@ export class CountLimit {
 
   reset(): void {
     this.#count = 0;
+  }
+}
+
+/**
+ * The budgets of one connection, one verb each. Every verb counts one unit of work and throws
+ * {@link DenialOfServiceError} (its `debugData` the GOAWAY debug string) when that unit is over
+ * the budget; the connection turns the error into GOAWAY(ENHANCE_YOUR_CALM).
+ */
+export class PeerBudgets {
+  readonly #resets: RateLimit;
+  readonly #glitches: RateLimit;
+  readonly #localResets: CountLimit;
+  readonly #refused: CountLimit;
+  readonly #pendingResets: CountLimit;
+  readonly #smallDataFrames: RateLimit;
+
+  constructor(config: H2Configuration) {
+    this.#resets = new RateLimit(config.resetRateLimit, config.clock);
+    this.#glitches = new RateLimit(config.glitchRateLimit, config.clock);
+    this.#localResets = new CountLimit(config.maxLocalErrorResets);
+    this.#refused = new CountLimit(config.maxRefusedStreams);
+    this.#pendingResets = new CountLimit(config.maxPendingResetStreams);
+    this.#smallDataFrames = new RateLimit(config.smallDataFrameRateLimit, config.clock);
+  }
+
+  /** RST_STREAM received on a stream the peer opened (Rapid Reset, CVE-2023-44487: `resetRateLimit`). */
+  peerReset(): void {
+    if (!this.#resets.take()) throw new DenialOfServiceError('too_many_resets: RST_STREAM rate limit (resetRateLimit) exceeded', { debugData: 'too_many_resets' });
+  }
+
+  /**
+   * A request the peer opened and reset within the same `receiveData()` call: the application
+   * never saw it (hyperium/h2's "pending accept" resets: `maxPendingResetStreams` per call).
+   */
+  pendingReset(): void {
+    if (!this.#pendingResets.take()) {
+      throw new DenialOfServiceError(`too_many_resets: ${this.#pendingResets.count} requests reset before they were accepted (maxPendingResetStreams)`, { debugData: 'too_many_resets' });
+    }
+  }
+
+  /** A new `receiveData()` call: the requests of the last one have reached the application. */
+  newReceiveCall(): void {
+    this.#pendingResets.reset();
+  }
+
+  /** One frame that costs work and carries nothing (`glitchRateLimit`). */
+  glitch(): void {
+    if (!this.#glitches.take()) throw new DenialOfServiceError('too_many_glitches: empty, unknown, priority or late frames over glitchRateLimit', { debugData: 'too_many_glitches' });
+  }
+
+  /** One RST_STREAM we send because of the peer (`maxLocalErrorResets`; MadeYouReset, CVE-2025-8671). */
+  localReset(): void {
+    if (!this.#localResets.take()) {
+      throw new DenialOfServiceError(`too_many_local_resets: ${this.#localResets.count} streams reset for peer errors (maxLocalErrorResets)`, { debugData: 'too_many_local_resets' });
+    }
+  }
+
+  /** One more new peer stream refused in a row (`maxRefusedStreams`). */
+  refusedStream(): void {
+    if (!this.#refused.take()) {
+      throw new DenialOfServiceError(`too_many_refused_streams: ${this.#refused.count} streams refused in a row (maxRefusedStreams)`, { debugData: 'too_many_refused_streams' });
+    }
+  }
+
+  /** A new peer stream was admitted: the run of refusals is over. */
+  streamAdmitted(): void {
+    this.#refused.reset();
+  }
+
+  /** One DATA frame the peer's tiny window forces us to send small (Data Dribble, CVE-2019-9511: `smallDataFrameRateLimit`). */
+  smallDataFrame(): void {
+    if (!this.#smallDataFrames.take()) {
+      throw new DenialOfServiceError('data_dribble: the peer keeps the flow-control window tiny (smallDataFrameRateLimit)', { debugData: 'data_dribble' });
+    }
   }
 }

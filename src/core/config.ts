@@ -14,10 +14,12 @@ import {
   DEFAULT_MAX_OUTBOUND_CONTROL_FRAMES,
   DEFAULT_MAX_OUTSTANDING_PINGS,
   DEFAULT_MAX_OUTSTANDING_SETTINGS,
+  DEFAULT_MAX_PENDING_RESET_STREAMS,
   DEFAULT_MAX_REFUSED_STREAMS,
   DEFAULT_MAX_SETTINGS_ENTRIES,
   DEFAULT_RESET_RATE_LIMIT,
   DEFAULT_RESET_STREAM_RETENTION,
+  DEFAULT_SMALL_DATA_FRAME_RATE_LIMIT,
 } from './limits.js';
 
 /** How header names and values appear in events: decoded strings, or raw Buffers (`null`). */
@@ -53,11 +55,17 @@ export interface H2ConfigurationOptions {
    * Default { max: 50, ms: 1000 }; h2 keeps 65536 without expiry ({ max: 65536, ms: Infinity }).
    */
   resetStreamRetention?: RetentionOptions;
-  // DoS budgets (notes/dos-defences.md §4; docs/security.md). Infinity disables one.
+  // DoS budgets (docs/security.md). Infinity disables one.
   /** Consecutive refused peer streams before GOAWAY(ENHANCE_YOUR_CALM, "too_many_refused_streams"). Default 100. */
   maxRefusedStreams?: number;
   /** RST_STREAMs received on peer-opened streams (Rapid Reset). Default { burst: 1000, perSecond: 33 }. */
   resetRateLimit?: RateLimitOptions;
+  /**
+   * Requests the peer opens and resets within one `receiveData()` call, before the application
+   * could see them (Rapid Reset, CVE-2023-44487); one more is GOAWAY(ENHANCE_YOUR_CALM,
+   * "too_many_resets"). Default 20 (hyperium/h2 `max_pending_accept_reset_streams`); 0 allows none.
+   */
+  maxPendingResetStreams?: number;
   /** RST_STREAMs we send because of peer errors. Default 1024. */
   maxLocalErrorResets?: number;
   /**
@@ -82,6 +90,13 @@ export interface H2ConfigurationOptions {
   maxOutstandingSettings?: number;
   /** Fields in one received header block. Default 128. */
   maxHeaderListPairs?: number;
+  /**
+   * DATA frames `sendData` sends without END_STREAM, under 256 octets, that fill the whole
+   * window then open: frames the peer's tiny window forces (Data Dribble, CVE-2019-9511). Beyond
+   * it `sendData` throws DenialOfServiceError and the connection ends with
+   * GOAWAY(ENHANCE_YOUR_CALM, "data_dribble"). Default { burst: 1000, perSecond: 100 }.
+   */
+  smallDataFrameRateLimit?: RateLimitOptions;
   /** Milliseconds for rate limits. Default `performance.now`. */
   clock?: () => number;
   /**
@@ -114,6 +129,13 @@ function positive(name: string, v: unknown, d: number): number {
   if (v === undefined) return d;
   if (typeof v !== 'number') throw new InvalidArgumentError(`H2Configuration: ${name} must be a number, not ${describe(v)}`, 'ERR_H2_INVALID_OPTION');
   if (!(v > 0)) throw new OutOfRangeError(`H2Configuration: ${name} must be a positive number (Infinity disables), not ${v}`);
+  return v;
+}
+
+function nonNegative(name: string, v: unknown, d: number): number {
+  if (v === undefined) return d;
+  if (typeof v !== 'number') throw new InvalidArgumentError(`H2Configuration: ${name} must be a number, not ${describe(v)}`, 'ERR_H2_INVALID_OPTION');
+  if (!(v >= 0)) throw new OutOfRangeError(`H2Configuration: ${name} must be a number >= 0 (Infinity disables), not ${v}`);
   return v;
 }
 
@@ -176,6 +198,7 @@ const CONFIG_KEYS = keysOf<H2ConfigurationOptions>({
   resetStreamRetention: null,
   maxRefusedStreams: null,
   resetRateLimit: null,
+  maxPendingResetStreams: null,
   maxLocalErrorResets: null,
   escalateStreamErrors: null,
   glitchRateLimit: null,
@@ -184,6 +207,7 @@ const CONFIG_KEYS = keysOf<H2ConfigurationOptions>({
   maxOutstandingPings: null,
   maxOutstandingSettings: null,
   maxHeaderListPairs: null,
+  smallDataFrameRateLimit: null,
   clock: null,
   strictPreface: null,
 });
@@ -203,6 +227,7 @@ export class H2Configuration {
   resetStreamRetention: RetentionOptions;
   maxRefusedStreams: number;
   resetRateLimit: RateLimitOptions;
+  maxPendingResetStreams: number;
   maxLocalErrorResets: number;
   escalateStreamErrors: boolean;
   glitchRateLimit: RateLimitOptions;
@@ -211,6 +236,7 @@ export class H2Configuration {
   maxOutstandingPings: number;
   maxOutstandingSettings: number;
   maxHeaderListPairs: number;
+  smallDataFrameRateLimit: RateLimitOptions;
   /** Milliseconds for the rate limits (`clock` option). */
   clock: () => number;
   strictPreface: boolean;
@@ -244,6 +270,7 @@ export class H2Configuration {
     this.resetStreamRetention = retention('resetStreamRetention', options.resetStreamRetention, DEFAULT_RESET_STREAM_RETENTION);
     this.maxRefusedStreams = positive('maxRefusedStreams', options.maxRefusedStreams, DEFAULT_MAX_REFUSED_STREAMS);
     this.resetRateLimit = rate('resetRateLimit', options.resetRateLimit, DEFAULT_RESET_RATE_LIMIT);
+    this.maxPendingResetStreams = nonNegative('maxPendingResetStreams', options.maxPendingResetStreams, DEFAULT_MAX_PENDING_RESET_STREAMS);
     this.maxLocalErrorResets = positive('maxLocalErrorResets', options.maxLocalErrorResets, DEFAULT_MAX_LOCAL_ERROR_RESETS);
     this.escalateStreamErrors = bool('escalateStreamErrors', options.escalateStreamErrors, true);
     this.glitchRateLimit = rate('glitchRateLimit', options.glitchRateLimit, DEFAULT_GLITCH_RATE_LIMIT);
@@ -252,6 +279,7 @@ export class H2Configuration {
     this.maxOutstandingPings = positive('maxOutstandingPings', options.maxOutstandingPings, DEFAULT_MAX_OUTSTANDING_PINGS);
     this.maxOutstandingSettings = positive('maxOutstandingSettings', options.maxOutstandingSettings, DEFAULT_MAX_OUTSTANDING_SETTINGS);
     this.maxHeaderListPairs = positive('maxHeaderListPairs', options.maxHeaderListPairs, DEFAULT_MAX_HEADER_LIST_PAIRS);
+    this.smallDataFrameRateLimit = rate('smallDataFrameRateLimit', options.smallDataFrameRateLimit, DEFAULT_SMALL_DATA_FRAME_RATE_LIMIT);
     if (options.clock !== undefined && typeof options.clock !== 'function') {
       throw new InvalidArgumentError(`H2Configuration: clock must be a function returning milliseconds, not ${describe(options.clock)}`, 'ERR_H2_INVALID_OPTION');
     }

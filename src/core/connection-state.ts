@@ -9,8 +9,9 @@
  * table in the state the GOAWAY left (IDLE, CLIENT_OPEN or SERVER_OPEN), so streams that
  * already exist can finish and connection-level frames (SETTINGS, PING, WINDOW_UPDATE) are
  * still exchanged and answered, with or without streams (RFC 9113 §6.8). The connection
- * refuses new streams itself. Any protocol error, or a GOAWAY with an error code, ends
- * draining: the connection is then dead.
+ * refuses new streams itself ({@link ConnectionStateMachine.refusesPeerStream} says which of
+ * the peer's). Any protocol error, or a GOAWAY with an error code, ends draining: the connection
+ * is then dead.
  */
 import { ProtocolError } from '../errors.js';
 
@@ -109,6 +110,8 @@ export class ConnectionStateMachine {
    * opens); `state` meanwhile reports CLOSED. Null when not draining.
    */
   #drainingIn: ConnectionState | null = null;
+  /** The lowest last-stream-id of the GOAWAYs we sent; null before the first. */
+  #lastStreamIdSent: number | null = null;
 
   /**
    * True from a graceful GOAWAY (NO_ERROR, either way) until a connection error or a GOAWAY
@@ -148,6 +151,19 @@ export class ConnectionStateMachine {
     const from = this.#drainingIn ?? (this.state === ConnectionState.CLOSED ? null : this.state);
     this.processInput(input);
     this.#drainingIn = graceful ? from : null;
+  }
+
+  /** We sent a GOAWAY (after {@link goAway} accepted it) with `lastStreamId`. */
+  goAwaySent(lastStreamId: number): void {
+    this.#lastStreamIdSent = Math.min(this.#lastStreamIdSent ?? lastStreamId, lastStreamId);
+  }
+
+  /**
+   * While draining after a GOAWAY we sent, a new stream of the peer's above its last-stream-id
+   * is refused (RFC 9113 §6.8: it will not be processed).
+   */
+  refusesPeerStream(streamId: number): boolean {
+    return this.#drainingIn !== null && this.#lastStreamIdSent !== null && streamId > this.#lastStreamIdSent;
   }
 
   /** A connection error: nothing but GOAWAY from now on. */

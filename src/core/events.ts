@@ -1,6 +1,10 @@
 /**
  * Every event the core returns from `receiveData` (h2 `events.py`), built complete: related
  * events are created first and linked at construction (`RequestReceived.streamEnded`).
+ *
+ * Each class names itself in `eventName`, a getter on its prototype (so events carry no extra
+ * field) that returns a string literal equal to the class name: unlike `constructor.name` it
+ * survives minification, and it is the key of {@link CoreEventMap}.
  */
 import type { ChangedSetting } from './settings.js';
 
@@ -8,11 +12,17 @@ import type { ChangedSetting } from './settings.js';
 export type EventHeaders = Array<[string, string]> | Array<[Buffer, Buffer]>;
 
 /** Base of all events. h2: `Event` (no fields of its own; it exists for `instanceof`). */
-// eslint-disable-next-line @typescript-eslint/no-extraneous-class -- h2's Event is an empty base class
-export abstract class Event {}
+export abstract class Event {
+  /** The event's class name, stable under minification (the {@link CoreEventMap} key). */
+  abstract get eventName(): CoreEventName;
+}
 
 /** END_STREAM received on a stream. h2: `StreamEnded`. */
 export class StreamEnded extends Event {
+  override get eventName(): 'StreamEnded' {
+    return 'StreamEnded';
+  }
+
   constructor(
     /** h2 `stream_id`: the stream it concerns. */
     readonly streamId: number,
@@ -23,6 +33,10 @@ export class StreamEnded extends Event {
 
 /** A PRIORITY frame or a HEADERS frame with priority fields. `weight` is 1..256. h2: `PriorityUpdated`. */
 export class PriorityUpdated extends Event {
+  override get eventName(): 'PriorityUpdated' {
+    return 'PriorityUpdated';
+  }
+
   constructor(
     /** h2 `stream_id`: the stream it concerns. */
     readonly streamId: number,
@@ -53,14 +67,30 @@ abstract class HeadersEvent extends Event {
 }
 
 /** Server: a HEADERS frame opened a stream (a request). h2: `RequestReceived`. */
-export class RequestReceived extends HeadersEvent {}
+export class RequestReceived extends HeadersEvent {
+  override get eventName(): 'RequestReceived' {
+    return 'RequestReceived';
+  }
+}
 /** Client: the final response headers of a stream. h2: `ResponseReceived`. */
-export class ResponseReceived extends HeadersEvent {}
+export class ResponseReceived extends HeadersEvent {
+  override get eventName(): 'ResponseReceived' {
+    return 'ResponseReceived';
+  }
+}
 /** A second (final) header block with END_STREAM: trailers. h2: `TrailersReceived`. */
-export class TrailersReceived extends HeadersEvent {}
+export class TrailersReceived extends HeadersEvent {
+  override get eventName(): 'TrailersReceived' {
+    return 'TrailersReceived';
+  }
+}
 
 /** Client: a 1xx response. h2: `InformationalResponseReceived`. */
 export class InformationalResponseReceived extends Event {
+  override get eventName(): 'InformationalResponseReceived' {
+    return 'InformationalResponseReceived';
+  }
+
   constructor(
     /** h2 `stream_id`: the stream it concerns. */
     readonly streamId: number,
@@ -75,6 +105,10 @@ export class InformationalResponseReceived extends Event {
 
 /** DATA on an open stream. `data` excludes padding; `flowControlledLength` includes it. h2: `DataReceived`. */
 export class DataReceived extends Event {
+  override get eventName(): 'DataReceived' {
+    return 'DataReceived';
+  }
+
   constructor(
     /** h2 `stream_id`: the stream it concerns. */
     readonly streamId: number,
@@ -91,6 +125,10 @@ export class DataReceived extends Event {
 
 /** WINDOW_UPDATE received; streamId 0 is the connection. h2: `WindowUpdated`. */
 export class WindowUpdated extends Event {
+  override get eventName(): 'WindowUpdated' {
+    return 'WindowUpdated';
+  }
+
   constructor(
     /** h2 `stream_id`: the stream it concerns. */
     readonly streamId: number,
@@ -103,6 +141,10 @@ export class WindowUpdated extends Event {
 
 /** The peer's SETTINGS (already acknowledged for us). h2: `RemoteSettingsChanged`. */
 export class RemoteSettingsChanged extends Event {
+  override get eventName(): 'RemoteSettingsChanged' {
+    return 'RemoteSettingsChanged';
+  }
+
   constructor(
     /** h2 `changed_settings`: each changed setting by code, with its old and new value. */
     readonly changedSettings: Map<number, ChangedSetting>,
@@ -113,6 +155,10 @@ export class RemoteSettingsChanged extends Event {
 
 /** The peer acknowledged our SETTINGS. h2: `SettingsAcknowledged`. */
 export class SettingsAcknowledged extends Event {
+  override get eventName(): 'SettingsAcknowledged' {
+    return 'SettingsAcknowledged';
+  }
+
   constructor(
     /** h2 `changed_settings`: each changed setting by code, with its old and new value. */
     readonly changedSettings: Map<number, ChangedSetting>,
@@ -123,6 +169,10 @@ export class SettingsAcknowledged extends Event {
 
 /** A PING (answered automatically). h2: `PingReceived`. */
 export class PingReceived extends Event {
+  override get eventName(): 'PingReceived' {
+    return 'PingReceived';
+  }
+
   constructor(
     /** h2 `ping_data`: the 8 opaque octets. */
     readonly pingData: Buffer,
@@ -133,6 +183,10 @@ export class PingReceived extends Event {
 
 /** The answer to our PING. h2: `PingAckReceived`. */
 export class PingAckReceived extends Event {
+  override get eventName(): 'PingAckReceived' {
+    return 'PingAckReceived';
+  }
+
   constructor(
     /** h2 `ping_data`: the 8 opaque octets. */
     readonly pingData: Buffer,
@@ -143,6 +197,10 @@ export class PingAckReceived extends Event {
 
 /** A stream was reset: by the peer (`remoteReset`) or by us because of a peer error. h2: `StreamReset`. */
 export class StreamReset extends Event {
+  override get eventName(): 'StreamReset' {
+    return 'StreamReset';
+  }
+
   constructor(
     /** h2 `stream_id`: the stream it concerns. */
     readonly streamId: number,
@@ -157,6 +215,10 @@ export class StreamReset extends Event {
 
 /** Client: the server promised a pushed stream. h2: `PushedStreamReceived`. */
 export class PushedStreamReceived extends Event {
+  override get eventName(): 'PushedStreamReceived' {
+    return 'PushedStreamReceived';
+  }
+
   constructor(
     /** h2 `pushed_stream_id`: the promised stream. */
     readonly pushedStreamId: number,
@@ -171,6 +233,10 @@ export class PushedStreamReceived extends Event {
 
 /** GOAWAY received. `additionalData` is null when empty. h2: `ConnectionTerminated`. */
 export class ConnectionTerminated extends Event {
+  override get eventName(): 'ConnectionTerminated' {
+    return 'ConnectionTerminated';
+  }
+
   constructor(
     /** h2 `error_code`: the RFC 9113 §7 error code. */
     readonly errorCode: number,
@@ -185,6 +251,10 @@ export class ConnectionTerminated extends Event {
 
 /** Client: an ALTSVC advertisement (RFC 7838). h2: `AlternativeServiceAvailable`. */
 export class AlternativeServiceAvailable extends Event {
+  override get eventName(): 'AlternativeServiceAvailable' {
+    return 'AlternativeServiceAvailable';
+  }
+
   constructor(
     /** h2 `origin`: the origin it applies to, or null (stream-scoped). */
     readonly origin: Buffer | null,
@@ -197,6 +267,10 @@ export class AlternativeServiceAvailable extends Event {
 
 /** A frame of a type we do not implement. h2: `UnknownFrameReceived`. */
 export class UnknownFrameReceived extends Event {
+  override get eventName(): 'UnknownFrameReceived' {
+    return 'UnknownFrameReceived';
+  }
+
   constructor(
     /** h2 `frame`: the frame as received. */
     readonly frame: { readonly type: number; readonly flags: number; readonly streamId: number; readonly payload: Uint8Array },
@@ -228,3 +302,6 @@ export interface CoreEventMap {
   AlternativeServiceAvailable: AlternativeServiceAvailable;
   UnknownFrameReceived: UnknownFrameReceived;
 }
+
+/** The name of every core event class: `event.eventName` (the keys of {@link CoreEventMap}). */
+export type CoreEventName = keyof CoreEventMap;

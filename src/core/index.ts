@@ -1,7 +1,8 @@
 /**
  * The sans-IO core: public surface; defines nothing.
  */
-export { H2Connection, type SendHeadersOptions, type SendDataOptions, type CloseConnectionOptions, type AltSvcOptions, type PrioritizeOptions } from './connection.js';
+export { H2Connection } from './connection.js';
+export type { SendHeadersOptions, SendDataOptions, CloseConnectionOptions, AltSvcOptions, PrioritizeOptions } from './send-options.js';
 export { H2Configuration, type H2ConfigurationOptions, type HeaderEncoding, type H2Logger, performanceClock } from './config.js';
 export { RateLimit, type RateLimitOptions } from './budgets.js';
 export type { RetentionOptions } from './closed-streams.js';
@@ -11,3 +12,4 @@ export { SettingCodes, Settings, ChangedSetting, type SettingsInput } from './se
 export * from './events.js';
 export type { HeaderInput } from './headers/normalize.js';
 export { encodeHttp2Settings, decodeHttp2Settings } from './upgrade.js';
+export { MIN_LENT_PAYLOAD } from '../frame/writer.js';

@@ -33,6 +33,12 @@
  * Each row: (state, input) -> next state + the action to run. Anything absent is a protocol
  * error that closes the stream. Actions check role rules and record what was sent/received;
  * they never build frames or events (stream.ts does, from the returned {@link Outcome}).
+ *
+ * Besides h2's inputs, two are the connection's own decisions, so that a stream's state changes
+ * only here: SEND_RST_STREAM_ON_ERROR (the connection resets the stream for the peer's error,
+ * or refuses it: RFC 9113 §5.4.2, §8.7) and RECV_GOAWAY_UNPROCESSED (a graceful GOAWAY whose
+ * last-stream-id is below this stream of ours: the peer never processed it, RFC 9113 §6.8).
+ * Both apply in every state; once the stream is closed they change nothing.
  */
 import { ProtocolError, StreamClosedError } from '../errors.js';
 
@@ -67,6 +73,15 @@ export enum StreamInput {
   RECV_ALTERNATIVE_SERVICE = 16,
   UPGRADE_CLIENT = 17,
   UPGRADE_SERVER = 18,
+  /**
+   * The connection sends RST_STREAM by itself: a stream error of the peer's (RFC 9113 §5.4.2)
+   * or a refused new stream (REFUSED_STREAM). Unlike SEND_RST_STREAM (the application's
+   * `resetStream`), allowed on a stream that never opened, and nothing once it is closed (the
+   * broken rule may have closed it already).
+   */
+  SEND_RST_STREAM_ON_ERROR = 19,
+  /** A graceful GOAWAY's last-stream-id is below this stream of ours: closed as if the peer had reset it (RFC 9113 §6.8). */
+  RECV_GOAWAY_UNPROCESSED = 20,
 }
 
 /** How a stream closed; decides how late frames are answered. h2: `StreamClosedBy`. */
@@ -155,7 +170,8 @@ const SEND_HINTS: Partial<Record<StreamState, string>> = {
 
 type Action = (m: StreamMachine, previous: StreamState) => Outcome;
 
-const INPUT_COUNT = 19;
+/** Inputs per state in the flat key `state * INPUT_COUNT + input`: the last input, plus one. */
+const INPUT_COUNT = StreamInput.RECV_GOAWAY_UNPROCESSED + 1;
 
 // ---- actions (h2 H2StreamStateMachine methods of the same names) ----
 
@@ -281,6 +297,8 @@ const ROWS: Row[] = [
   [S.IDLE, I.RECV_ALTERNATIVE_SERVICE, null, S.IDLE],
   [S.IDLE, I.UPGRADE_CLIENT, requestSent, S.HALF_CLOSED_LOCAL],
   [S.IDLE, I.UPGRADE_SERVER, requestReceived, S.HALF_CLOSED_REMOTE],
+  [S.IDLE, I.SEND_RST_STREAM_ON_ERROR, sendResetStream, S.CLOSED],
+  [S.IDLE, I.RECV_GOAWAY_UNPROCESSED, streamReset, S.CLOSED],
   // ---- reserved (remote) ----
   [S.RESERVED_REMOTE, I.RECV_HEADERS, responseReceived, S.HALF_CLOSED_LOCAL],
   [S.RESERVED_REMOTE, I.RECV_DATA, resetStreamOnError, S.CLOSED],
@@ -289,6 +307,8 @@ const ROWS: Row[] = [
   [S.RESERVED_REMOTE, I.SEND_RST_STREAM, sendResetStream, S.CLOSED],
   [S.RESERVED_REMOTE, I.RECV_RST_STREAM, streamReset, S.CLOSED],
   [S.RESERVED_REMOTE, I.RECV_ALTERNATIVE_SERVICE, recvAltSvc, S.RESERVED_REMOTE],
+  [S.RESERVED_REMOTE, I.SEND_RST_STREAM_ON_ERROR, sendResetStream, S.CLOSED],
+  [S.RESERVED_REMOTE, I.RECV_GOAWAY_UNPROCESSED, streamReset, S.CLOSED],
   // ---- reserved (local) ----
   [S.RESERVED_LOCAL, I.SEND_HEADERS, responseSent, S.HALF_CLOSED_REMOTE],
   [S.RESERVED_LOCAL, I.RECV_DATA, resetStreamOnError, S.CLOSED],
@@ -298,6 +318,8 @@ const ROWS: Row[] = [
   [S.RESERVED_LOCAL, I.RECV_RST_STREAM, streamReset, S.CLOSED],
   [S.RESERVED_LOCAL, I.SEND_ALTERNATIVE_SERVICE, sendAltSvc, S.RESERVED_LOCAL],
   [S.RESERVED_LOCAL, I.RECV_ALTERNATIVE_SERVICE, null, S.RESERVED_LOCAL],
+  [S.RESERVED_LOCAL, I.SEND_RST_STREAM_ON_ERROR, sendResetStream, S.CLOSED],
+  [S.RESERVED_LOCAL, I.RECV_GOAWAY_UNPROCESSED, streamReset, S.CLOSED],
   // ---- open ----
   [S.OPEN, I.SEND_HEADERS, responseSent, S.OPEN],
   [S.OPEN, I.RECV_HEADERS, responseReceived, S.OPEN],
@@ -315,6 +337,8 @@ const ROWS: Row[] = [
   [S.OPEN, I.RECV_INFORMATIONAL_HEADERS, recvInformationalResponse, S.OPEN],
   [S.OPEN, I.SEND_ALTERNATIVE_SERVICE, sendAltSvc, S.OPEN],
   [S.OPEN, I.RECV_ALTERNATIVE_SERVICE, recvAltSvc, S.OPEN],
+  [S.OPEN, I.SEND_RST_STREAM_ON_ERROR, sendResetStream, S.CLOSED],
+  [S.OPEN, I.RECV_GOAWAY_UNPROCESSED, streamReset, S.CLOSED],
   // ---- half-closed (remote) ----
   [S.HALF_CLOSED_REMOTE, I.SEND_HEADERS, responseSent, S.HALF_CLOSED_REMOTE],
   [S.HALF_CLOSED_REMOTE, I.RECV_HEADERS, resetStreamOnError, S.CLOSED],
@@ -330,6 +354,8 @@ const ROWS: Row[] = [
   [S.HALF_CLOSED_REMOTE, I.SEND_INFORMATIONAL_HEADERS, sendInformationalResponse, S.HALF_CLOSED_REMOTE],
   [S.HALF_CLOSED_REMOTE, I.SEND_ALTERNATIVE_SERVICE, sendAltSvc, S.HALF_CLOSED_REMOTE],
   [S.HALF_CLOSED_REMOTE, I.RECV_ALTERNATIVE_SERVICE, recvAltSvc, S.HALF_CLOSED_REMOTE],
+  [S.HALF_CLOSED_REMOTE, I.SEND_RST_STREAM_ON_ERROR, sendResetStream, S.CLOSED],
+  [S.HALF_CLOSED_REMOTE, I.RECV_GOAWAY_UNPROCESSED, streamReset, S.CLOSED],
   // ---- half-closed (local) ----
   [S.HALF_CLOSED_LOCAL, I.RECV_HEADERS, responseReceived, S.HALF_CLOSED_LOCAL],
   [S.HALF_CLOSED_LOCAL, I.RECV_DATA, dataReceived, S.HALF_CLOSED_LOCAL],
@@ -342,6 +368,8 @@ const ROWS: Row[] = [
   [S.HALF_CLOSED_LOCAL, I.RECV_INFORMATIONAL_HEADERS, recvInformationalResponse, S.HALF_CLOSED_LOCAL],
   [S.HALF_CLOSED_LOCAL, I.SEND_ALTERNATIVE_SERVICE, sendAltSvc, S.HALF_CLOSED_LOCAL],
   [S.HALF_CLOSED_LOCAL, I.RECV_ALTERNATIVE_SERVICE, recvAltSvc, S.HALF_CLOSED_LOCAL],
+  [S.HALF_CLOSED_LOCAL, I.SEND_RST_STREAM_ON_ERROR, sendResetStream, S.CLOSED],
+  [S.HALF_CLOSED_LOCAL, I.RECV_GOAWAY_UNPROCESSED, streamReset, S.CLOSED],
   // ---- closed ----
   [S.CLOSED, I.RECV_END_STREAM, null, S.CLOSED],
   [S.CLOSED, I.RECV_ALTERNATIVE_SERVICE, null, S.CLOSED],
@@ -356,6 +384,8 @@ const ROWS: Row[] = [
   [S.CLOSED, I.SEND_WINDOW_UPDATE, sendOnClosedStream, S.CLOSED],
   [S.CLOSED, I.SEND_END_STREAM, sendOnClosedStream, S.CLOSED],
   [S.CLOSED, I.SEND_PUSH_PROMISE, sendPushOnClosedStream, S.CLOSED],
+  [S.CLOSED, I.SEND_RST_STREAM_ON_ERROR, null, S.CLOSED],
+  [S.CLOSED, I.RECV_GOAWAY_UNPROCESSED, null, S.CLOSED],
 ];
 
 /** The table, keyed by `state * INPUT_COUNT + input`. */

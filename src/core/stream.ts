@@ -57,6 +57,12 @@ export class Stream {
   #requestMethod: string | null = null;
   #expectedContentLength: number | null = null;
   #actualContentLength = 0;
+  /**
+   * The `receiveData()` call (numbered by the connection) whose events carried this stream's
+   * RequestReceived, or -1: a reset from the peer within that same call hit a request the
+   * application never saw (`maxPendingResetStreams`).
+   */
+  requestReceivedInCall = -1;
 
   constructor(
     readonly streamId: number,
@@ -159,6 +165,11 @@ export class Stream {
     return [new RstStreamFrame(this.streamId, errorCode)];
   }
 
+  /** The connection resets (or refuses) this stream for the peer's error; it queues the RST_STREAM itself. */
+  resetOnError(): void {
+    this.machine.processInput(StreamInput.SEND_RST_STREAM_ON_ERROR);
+  }
+
   /** WINDOW_UPDATE granting `increment` more inbound octets. */
   increaseFlowControlWindow(increment: number): OutboundFrame[] {
     this.machine.processInput(StreamInput.SEND_WINDOW_UPDATE);
@@ -181,10 +192,6 @@ export class Stream {
   // -------------------------------------------------------------- receiving
 
   /**
-   * A complete header block arrived. `headers` are decoded octet strings in wire order.
-   * @throws ProtocolError (stream scope for malformed messages), StreamClosedError.
-   */
-  /**
    * A request whose header list was over our limits (notes/dos-defences.md §4 #12): the
    * stream opens as for any request, but its fields were dropped, so there is nothing to
    * validate and no event; the connection answers 431.
@@ -194,6 +201,10 @@ export class Stream {
     if (endStream) this.#processReceived(StreamInput.RECV_END_STREAM);
   }
 
+  /**
+   * A complete header block arrived. `headers` are decoded octet strings in wire order.
+   * @throws ProtocolError (stream scope for malformed messages), StreamClosedError.
+   */
   receiveHeaders(headers: Array<[string, string]>, endStream: boolean, priority: PriorityUpdated | null): Event[] {
     const fields = headers.map(([name, value]) => ({ name, value }));
     let input = StreamInput.RECV_HEADERS;
@@ -270,6 +281,16 @@ export class Stream {
   streamReset(errorCode: number): Event[] {
     const outcome = this.machine.processInput(StreamInput.RECV_RST_STREAM);
     return outcome === Outcome.STREAM_RESET ? [new StreamReset(this.streamId, errorCode, true)] : [];
+  }
+
+  /**
+   * A graceful GOAWAY's last-stream-id is below this stream of ours: the peer never processed
+   * it, so it closes as if reset with REFUSED_STREAM, which is safe to retry (RFC 9113 §6.8).
+   * No event if it was already closed.
+   */
+  refusedByGoAway(): Event[] {
+    const outcome = this.machine.processInput(StreamInput.RECV_GOAWAY_UNPROCESSED);
+    return outcome === Outcome.STREAM_RESET ? [new StreamReset(this.streamId, ErrorCodes.REFUSED_STREAM, true)] : [];
   }
 
   /** ALTSVC on this stream (RFC 7838 §4: one with an origin is ignored). */

@@ -112,6 +112,10 @@ function asH2Error(err: unknown): H2Error {
   return err instanceof H2Error ? err : new H2Error(String(err), ErrorCodes.INTERNAL_ERROR, { cause: err });
 }
 
+/**
+ * One HTTP/2 connection as a Duplex: pipe a transport's bytes in and its output back
+ * (`socket.pipe(h2).pipe(socket)`); requests and responses are H2Streams.
+ */
 export class H2Duplex extends Duplex {
   /** The sans-IO core underneath. */
   readonly connection: H2Connection;
@@ -382,7 +386,7 @@ export class H2Duplex extends Duplex {
     this.#deadlines.inputArrived(Date.now());
     this.#bytesReceived += chunk.length;
     this.#trace?.received(chunk);
-    // §4 #17: decided before the core sees the input, so refused streams are counted there.
+    // maxSessionMemory: decided before the core sees the input, so refused streams are counted there.
     if (this.#maxSessionMemory !== Infinity) this.connection.refuseNewStreams = this.sessionMemory > this.#maxSessionMemory;
     let events: Event[];
     try {

@@ -17,8 +17,7 @@
  * stream goes next is one function, {@link SendScheduler.nextToSend}: round robin in the order
  * the streams asked today, and the place where a priority policy (RFC 9218) plugs in.
  */
-import type { H2Connection, HeaderInput } from '../core/index.js';
-import { MIN_LENT_PAYLOAD } from '../frame/writer.js';
+import { type H2Connection, type HeaderInput, MIN_LENT_PAYLOAD } from '../core/index.js';
 
 /** What the scheduler asks of a stream, through one shared object (no per-stream cost). */
 export interface SendPort<S> {

@@ -1,8 +1,11 @@
 /**
- * The frame layer: bytes <-> frame objects (RFC 9113 §4, §6; RFC 7838 §4 for ALTSVC).
+ * The frame layer: bytes <-> frame objects (RFC 9113 §4, §6; RFC 7838 §4 for ALTSVC). Published
+ * as the subpath `h2duplex/frame`; the errors it throws (`ProtocolError` and its subclasses, each
+ * with the RFC 9113 §7 `errorCode`) are exported from the package root.
  *
  * Knows no connection state: limits such as SETTINGS_MAX_FRAME_SIZE come in as arguments.
  * Public surface of the layer; defines nothing.
+ * @module h2duplex/frame
  */
 export { AltSvcFrame } from './altsvc.js';
 export { ContinuationFrame } from './continuation.js';

@@ -31,9 +31,9 @@ export const CLIENT_PREFACE = Buffer.from('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n', 'l
 
 /** RFC 9113 §6.5.2: SETTINGS_MAX_FRAME_SIZE starts at 2^14. */
 const DEFAULT_MAX_FRAME_SIZE = 16384;
-/** Compressed octets of one joined field block (notes/dos-defences.md §4 #14: 2 × maxHeaderListSize). */
+/** Compressed octets of one joined field block: twice the default SETTINGS_MAX_HEADER_LIST_SIZE, so any list small enough to accept fits, however it is encoded (Go ends the connection past twice the remaining budget). */
 const DEFAULT_MAX_HEADER_BLOCK_SIZE = 2 * 65536;
-/** CONTINUATION frames per field block (notes/dos-defences.md §4 #15, nghttp2's value). */
+/** CONTINUATION frames per field block: nghttp2's value (CVE-2024-28182, the CONTINUATION flood). */
 const DEFAULT_MAX_CONTINUATION_FRAMES = 8;
 
 /** Options of {@link FrameReader}. */

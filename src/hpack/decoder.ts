@@ -1,25 +1,29 @@
 /**
- * HpackDecoder: one connection's inbound header compression context (RFC 7541), over hpack.js.
+ * HpackDecoder: one connection's inbound header compression context (RFC 7541).
  *
- * hpack.js decodes correctly but has no policy (notes/hpack-js.md §4, §7). This class adds:
+ * Parses each field block itself (RFC 7541 §6) over hpack.js's static and dynamic tables, with
+ * Huffman strings decoded by huffman.ts: hpack.js's own decompressor reads bit by bit and
+ * builds strings a character at a time, which made a 128 KiB block cost milliseconds of CPU and
+ * several times its size in garbage. Policy on top of the format:
  *  - whole blocks only: the frame reader joins HEADERS + CONTINUATION before we decode;
  *  - dynamic table size updates only before the first field of a block (RFC 7541 §4.2) and
- *    within our acknowledged SETTINGS_HEADER_TABLE_SIZE (§6.3, checked by hpack.js);
+ *    within our acknowledged SETTINGS_HEADER_TABLE_SIZE (§6.3);
  *  - a required size update at the start of the first block after our *smaller*
  *    SETTINGS_HEADER_TABLE_SIZE was acknowledged (RFC 7541 §4.2);
  *  - the header list size (RFC 9113 §6.5.2: name + value + 32 per field) counted while
  *    decoding the *whole* block, so the dynamic table stays in sync even when the list is too
  *    large; the fields are then dropped and the caller refuses the stream;
- *  - any failure, including hpack.js's TypeErrors on truncated integers, is a
- *    {@link CompressionError} (RFC 9113 §4.3), and the decoder is never used again, because
- *    hpack.js leaves stale octets and half-applied table changes behind.
+ *  - any failure (a truncated or oversized integer, a string past the block, a bad index, bad
+ *    Huffman) is a {@link CompressionError} (RFC 9113 §4.3), and the decoder is never used
+ *    again: the peer's table and ours may disagree from then on.
  *
  * Decoded names and values are strings holding one octet per character (latin1): lossless;
  * the core re-encodes them as the configured header encoding.
  */
 import { CompressionError } from '../errors.js';
-import type { HpackDecompressorCore, HpackJsDecodedField } from './hpack-js.js';
-import { createDecompressorCore } from './hpack-js.js';
+import type { HpackTable } from './hpack-js.js';
+import { createTable } from './hpack-js.js';
+import { decodeHuffman } from './huffman.js';
 
 /** RFC 9113 §6.5.2: SETTINGS_HEADER_TABLE_SIZE starts at 4096. */
 export const DEFAULT_HEADER_TABLE_SIZE = 4096;
@@ -54,52 +58,35 @@ export interface HpackDecoderOptions {
   maxHeaderListSize?: number;
 }
 
+/** The largest integer a block may carry (RFC 7541 §5.1 leaves it to the implementation; nghttp2 also stops at 2^32 - 1). */
+const MAX_INTEGER = 0xffffffff;
+const EMPTY = Buffer.alloc(0);
+
 export class HpackDecoder {
   /** Largest header list size whose fields are returned; larger lists come back `tooLarge`. */
   maxHeaderListSize: number;
 
-  readonly #core: HpackDecompressorCore;
+  readonly #table: HpackTable;
   #dead: Error | null = null;
-  /** A field was decoded in the current block: size updates are no longer allowed. */
-  #sawField = false;
   /** Our smaller table size was acknowledged: the peer owes a size update at the next block start. */
   #updateOwed = false;
-  #listSize = 0;
-  #fieldCount = 0;
-  #fields: DecodedField[] = [];
+  /** The block being decoded and the read offset in it. */
+  #block: Buffer = EMPTY;
+  #pos = 0;
 
   constructor(options: HpackDecoderOptions = {}) {
     this.maxHeaderListSize = options.maxHeaderListSize ?? 65536;
-    const core = createDecompressorCore(options.maxTableSize ?? DEFAULT_HEADER_TABLE_SIZE);
-    const processUpdate = core._processUpdate.bind(core);
-    // RFC 7541 §4.2: "This dynamic table size update MUST occur at the beginning of the first
-    // header block following the change"; one after a field is a COMPRESSION_ERROR.
-    core._processUpdate = (): void => {
-      if (this.#sawField) throw new Error('dynamic table size update after a header field');
-      processUpdate();
-    };
-    // hpack.js pushes each decoded field here (the Readable's push, replaced).
-    core.push = (field: HpackJsDecodedField): boolean => {
-      if (!this.#sawField) {
-        this.#sawField = true;
-        this.#checkOwedUpdate();
-      }
-      this.#fieldCount += 1;
-      this.#listSize += field.name.length + field.value.length + HEADER_FIELD_OVERHEAD;
-      if (this.#listSize <= this.maxHeaderListSize) this.#fields.push(field);
-      return true;
-    };
-    this.#core = core;
+    this.#table = createTable(options.maxTableSize ?? DEFAULT_HEADER_TABLE_SIZE);
   }
 
   /** The dynamic table's current size limit, as set by the peer's size updates. */
   get tableMaxSize(): number {
-    return this.#core._table.maxSize;
+    return this.#table.maxSize;
   }
 
   /** Octets the dynamic table currently holds. */
   get tableSize(): number {
-    return this.#core._table.size;
+    return this.#table.size;
   }
 
   /**
@@ -107,7 +94,7 @@ export class HpackDecoder {
    * A smaller value obliges the peer to send a size update at the start of its next block.
    */
   setMaxTableSize(size: number): void {
-    const table = this.#core._table;
+    const table = this.#table;
     table.protocolMaxSize = size;
     if (table.maxSize > size) this.#updateOwed = true;
   }
@@ -118,27 +105,92 @@ export class HpackDecoder {
    */
   decode(block: Uint8Array): DecodedBlock {
     if (this.#dead !== null) throw new CompressionError('the HPACK decoder failed earlier on this connection', { cause: this.#dead });
-    this.#sawField = false;
-    this.#listSize = 0;
-    this.#fieldCount = 0;
-    this.#fields = [];
+    const buf = Buffer.isBuffer(block) ? block : Buffer.from(block.buffer, block.byteOffset, block.byteLength);
+    const table = this.#table;
+    const fields: DecodedField[] = [];
+    let listSize = 0;
+    let fieldCount = 0;
+    let sawField = false;
+    this.#block = buf;
+    this.#pos = 0;
     try {
-      const bits = this.#core._decoder;
-      bits.push(Buffer.isBuffer(block) ? block : Buffer.from(block.buffer, block.byteOffset, block.byteLength));
-      while (!bits.isEmpty()) this.#core._execute();
+      while (this.#pos < buf.length) {
+        const first = buf[this.#pos] ?? 0;
+        let name: string;
+        let value: string;
+        let neverIndex = false;
+        if ((first & 0x80) !== 0) {
+          // RFC 7541 §6.1: indexed field (index 0 and indexes past the tables: lookup throws).
+          const entry = table.lookup(this.#integer(7));
+          name = entry.name;
+          value = entry.value;
+        } else if ((first & 0xe0) === 0x20) {
+          // RFC 7541 §6.3, §4.2: a size update MUST come before the block's first field.
+          if (sawField) throw new Error('dynamic table size update after a header field');
+          table.updateSize(this.#integer(5));
+          continue;
+        } else {
+          // RFC 7541 §6.2: literal with incremental indexing (01), never indexed (0001), or
+          // without indexing (0000); a name index of 0 means a literal name follows.
+          const incremental = (first & 0x40) !== 0;
+          neverIndex = !incremental && (first & 0x10) !== 0;
+          const nameIndex = this.#integer(incremental ? 6 : 4);
+          name = nameIndex === 0 ? this.#string() : table.lookup(nameIndex).name;
+          value = this.#string();
+          if (incremental) table.add(name, value, name.length, value.length);
+        }
+        if (!sawField) {
+          sawField = true;
+          this.#checkOwedUpdate();
+        }
+        fieldCount += 1;
+        listSize += name.length + value.length + HEADER_FIELD_OVERHEAD;
+        if (listSize <= this.maxHeaderListSize) fields.push({ name, value, neverIndex });
+      }
       // A block of nothing but size updates (or nothing at all) must still settle an owed update.
       this.#checkOwedUpdate();
     } catch (err) {
       this.#dead = err instanceof Error ? err : new Error(String(err));
+      if (err instanceof CompressionError) throw err;
       throw new CompressionError(`HPACK decoding failed: ${this.#dead.message}`, { cause: err });
+    } finally {
+      this.#block = EMPTY;
     }
-    const tooLarge = this.#listSize > this.maxHeaderListSize;
-    return { fields: tooLarge ? [] : this.#fields, listSize: this.#listSize, fieldCount: this.#fieldCount, tooLarge };
+    const tooLarge = listSize > this.maxHeaderListSize;
+    return { fields: tooLarge ? [] : fields, listSize, fieldCount, tooLarge };
+  }
+
+  /** RFC 7541 §5.1: an integer with an N-bit prefix, starting at the current octet. */
+  #integer(prefixBits: number): number {
+    const buf = this.#block;
+    const max = (1 << prefixBits) - 1;
+    let value = (buf[this.#pos++] ?? 0) & max;
+    if (value < max) return value;
+    for (let shift = 0; ; shift += 7) {
+      const octet = buf[this.#pos++];
+      if (octet === undefined) throw new Error('truncated integer at the end of the block');
+      value += (octet & 0x7f) * 2 ** shift;
+      if (value > MAX_INTEGER || shift > 28) throw new Error('integer does not fit into 32 bits');
+      if ((octet & 0x80) === 0) return value;
+    }
+  }
+
+  /** RFC 7541 §5.2: a string literal (H bit, 7-bit prefixed length, octets) as latin1. */
+  #string(): string {
+    const buf = this.#block;
+    const first = buf[this.#pos];
+    if (first === undefined) throw new Error('truncated field: a string literal is missing');
+    const length = this.#integer(7);
+    const start = this.#pos;
+    const end = start + length;
+    if (end > buf.length) throw new Error(`string length ${length} exceeds the ${buf.length - start} octets left in the block`);
+    this.#pos = end;
+    return (first & 0x80) !== 0 ? decodeHuffman(buf, start, end) : buf.toString('latin1', start, end);
   }
 
   #checkOwedUpdate(): void {
     if (!this.#updateOwed) return;
-    const table = this.#core._table;
+    const table = this.#table;
     if (table.maxSize > table.protocolMaxSize) throw new Error(`missing dynamic table size update to at most ${table.protocolMaxSize}`);
     this.#updateOwed = false;
   }

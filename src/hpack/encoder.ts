@@ -1,12 +1,12 @@
 /**
  * HpackEncoder: one connection's outbound header compression context (RFC 7541), over hpack.js.
  *
- * Adds to hpack.js (notes/hpack-js.md §4.2, §4.3, §7):
+ * Adds to hpack.js:
  *  - input validated *before* hpack.js sees it (strings of octets only), because an exception
  *    inside hpack.js leaves its table changed for fields that were never sent;
  *  - the peer's SETTINGS_HEADER_TABLE_SIZE honoured with the size updates RFC 7541 §4.2
- *    requires (hpack.js's own `updateTableSize` shrinks silently: bug 2), capped by our own
- *    memory limit for the table;
+ *    requires (hpack.js's own `updateTableSize` shrinks the table without signalling it),
+ *    capped by our own memory limit for the table;
  *  - `neverIndex` fields sent as "literal never indexed" (RFC 7541 §6.2.3);
  *  - after an internal failure the encoder refuses further use (the peer's table would be
  *    out of sync).

@@ -1,14 +1,14 @@
 /**
  * Typed access to the parts of hpack.js 2.1.6 we use, and the one-time fix of its static table.
  *
- * hpack.js ships no types, and we use internals (`_execute`, `_encodeHeader`, `_table`) to skip
- * its readable-stream layer; those are stable only because the package has been frozen since
- * 2016, so package.json pins it to exactly 2.1.6 (notes/hpack-js.md §7).
+ * hpack.js ships no types, and we use internals (`_encodeHeader`, `_table`, the Huffman code
+ * table) to skip its readable-stream layer; those are stable only because the package has been
+ * frozen since 2016, so package.json pins it to exactly 2.1.6. The encoder runs on hpack.js;
+ * the decoder uses only its tables (decoder.ts parses blocks itself, huffman.ts decodes strings).
  *
- * Bug 1 of notes/hpack-js.md §4.3: the static table's reverse map is a plain object, so a
- * name or value such as `constructor` or `__proto__` hits `Object.prototype` and encodes as
- * the wrong header (or throws). {@link hardenStaticTable} rebuilds the map with
- * null-prototype objects once, at load.
+ * hpack.js bug: the static table's reverse map is a plain object, so a name or value such as
+ * `constructor` or `__proto__` hits `Object.prototype` and encodes as the wrong header (or
+ * throws). {@link hardenStaticTable} rebuilds the map with null-prototype objects once, at load.
  */
 import { createRequire } from 'node:module';
 
@@ -29,13 +29,14 @@ export interface HpackTable {
   maxSize: number;
   /** Upper bound for `maxSize` (SETTINGS_HEADER_TABLE_SIZE); hpack.js asserts updates stay within it. */
   protocolMaxSize: number;
+  /** Static entries + dynamic entries: the largest valid index (RFC 7541 §2.3.3). */
+  length: number;
+  /** Sets `maxSize` (throws above `protocolMaxSize`) and evicts down to it (RFC 7541 §4.3). */
   updateSize(size: number): void;
-}
-
-/** hpack.js bit reader over an obuf queue. */
-export interface HpackBitDecoder {
-  push(chunk: Buffer): void;
-  isEmpty(): boolean;
+  /** The entry at `index` (RFC 7541 §2.3.3); throws for 0 or past `length`. */
+  lookup(index: number): HpackTableEntry;
+  /** Inserts an entry (sizes in octets) and evicts down to `maxSize`, the new entry too if it is larger (RFC 7541 §4.4). */
+  add(name: string, value: string, nameSize: number, valueSize: number): void;
 }
 
 /** hpack.js bit writer over a wbuf. */
@@ -58,22 +59,6 @@ export interface HpackJsField {
   incremental?: boolean;
 }
 
-/** A field as hpack.js's decompressor pushes it. */
-export interface HpackJsDecodedField {
-  name: string;
-  value: string;
-  neverIndex: boolean;
-}
-
-/** The `this` hpack.js's `Decompressor.prototype` methods need, without the stream around it. */
-export interface HpackDecompressorCore {
-  _decoder: HpackBitDecoder;
-  _table: HpackTable;
-  _execute(): void;
-  _processUpdate(): void;
-  push(field: HpackJsDecodedField): boolean;
-}
-
 /** The `this` hpack.js's `Compressor.prototype._encodeHeader` needs. */
 export interface HpackCompressorCore {
   _encoder: HpackBitEncoder | null;
@@ -88,10 +73,10 @@ interface StaticMapEntry {
 
 interface HpackJs {
   table: { create(options: { maxSize: number; lookupDepth?: number }): HpackTable };
-  decoder: { create(): HpackBitDecoder };
   encoder: { create(): HpackBitEncoder };
   compressor: { prototype: HpackCompressorCore };
-  decompressor: { prototype: HpackDecompressorCore };
+  /** RFC 7541 Appendix B: `[bit length, code]` for octets 0-255 and EOS (256). */
+  huffman: { encode: ReadonlyArray<readonly [number, number]> };
   'static-table': { map: Record<string, StaticMapEntry> };
 }
 
@@ -116,12 +101,9 @@ export function createTable(maxSize: number): HpackTable {
   return hpackJs.table.create({ maxSize });
 }
 
-/** A decompressor without its readable-stream shell: hpack.js's prototype methods on our own state. */
-export function createDecompressorCore(maxSize: number): HpackDecompressorCore {
-  const core = Object.create(hpackJs.decompressor.prototype) as HpackDecompressorCore;
-  core._decoder = hpackJs.decoder.create();
-  core._table = createTable(maxSize);
-  return core;
+/** The Huffman code of RFC 7541 Appendix B as hpack.js encodes with it: `[bit length, code]` per symbol (256 is EOS). */
+export function huffmanCodes(): ReadonlyArray<readonly [number, number]> {
+  return hpackJs.huffman.encode;
 }
 
 /** A compressor without its readable-stream shell. */

@@ -7,19 +7,16 @@ import { expect } from 'chai';
 import {
   DenialOfServiceError,
   ErrorCodes,
-  GoAwayFrame,
   H2Configuration,
   H2Connection,
   type H2ConfigurationOptions,
   H2Error,
-  HeadersFrame,
-  HpackDecoder,
-  HpackEncoder,
   ProtocolError,
-  RstStreamFrame,
   SettingCodes,
   ConnectionState,
 } from '../../../src/index.js';
+import { GoAwayFrame, HeadersFrame, RstStreamFrame } from '../../../src/frame/index.js';
+import { HpackDecoder, HpackEncoder } from '../../../src/hpack/index.js';
 import { rawFrame } from '../../helpers/bytes.js';
 import { framesIn } from '../../helpers/frame-factory.js';
 import { connectedPair, names, REQ, server } from '../../helpers/peers.js';

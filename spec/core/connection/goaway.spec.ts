@@ -9,19 +9,16 @@ import {
   ConnectionTerminated,
   DataReceived,
   ErrorCodes,
-  GoAwayFrame,
   PingAckReceived,
-  PingFrame,
   ProtocolError,
   RequestReceived,
   ResponseReceived,
-  RstStreamFrame,
   SettingCodes,
-  SettingsFrame,
   StreamEnded,
   StreamReset,
   WindowUpdated,
 } from '../../../src/index.js';
+import { GoAwayFrame, PingFrame, RstStreamFrame, SettingsFrame } from '../../../src/frame/index.js';
 import { rawFrame } from '../../helpers/bytes.js';
 import { framesIn } from '../../helpers/frame-factory.js';
 import { connectedPair, names, REQ } from '../../helpers/peers.js';

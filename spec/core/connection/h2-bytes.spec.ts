@@ -24,15 +24,14 @@ import {
   StreamClosedError,
   StreamIDTooLowError,
   StreamReset,
-  StreamState,
   TooManyStreamsError,
   InvalidBodyLengthError,
   PriorityUpdated,
   ConnectionTerminated,
-  FrameWriter,
-  HeadersFrame,
-  HpackEncoder,
 } from '../../../src/index.js';
+import { StreamState } from '../../../src/core/stream-state.js';
+import { FrameWriter, HeadersFrame } from '../../../src/frame/index.js';
+import { HpackEncoder } from '../../../src/hpack/index.js';
 import { hex, rawFrame } from '../../helpers/bytes.js';
 import { connectedPair, names, REQ, server } from '../../helpers/peers.js';
 

@@ -4,7 +4,8 @@
  * error; a prioritized HEADERS never exceeds the peer's MAX_FRAME_SIZE.
  */
 import { expect } from 'chai';
-import { ErrorCodes, FrameReader, HeadersFrame, PriorityUpdated, ProtocolError, RFC1122Error, RequestReceived } from '../../../src/index.js';
+import { ErrorCodes, PriorityUpdated, ProtocolError, RFC1122Error, RequestReceived } from '../../../src/index.js';
+import { FrameReader, HeadersFrame } from '../../../src/frame/index.js';
 import { rawFrame } from '../../helpers/bytes.js';
 import { connectedPair, names, REQ } from '../../helpers/peers.js';
 

@@ -4,12 +4,12 @@
  */
 import { expect } from 'chai';
 import {
-  decodeHttp2Settings,
   H2Configuration,
   H2Connection,
   ProtocolError,
   SettingCodes,
 } from '../../../src/index.js';
+import { decodeHttp2Settings } from '../../../src/core/upgrade.js';
 import { names } from '../../helpers/peers.js';
 
 function upgraded() {

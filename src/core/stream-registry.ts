@@ -1,0 +1,171 @@
+/**
+ * StreamRegistry: the streams of one connection by id (h2 `connection.py` `streams`,
+ * `_begin_new_stream`, `_get_stream_by_id`, `_open_streams`, `_stream_closed_by`).
+ *
+ * Owns the RFC 9113 §5.1.1 identifier rules: which side opens odd and even ids, that a new id
+ * is above every id already used (the highest ids either way are kept here), and that a
+ * stream above the highest id is idle while one at or below it that is not known is closed.
+ * Closed streams leave the map for the bounded {@link ClosedStreams} record when the open ones
+ * are counted, so how a stream closed is known for a while after it is gone.
+ *
+ * Does not: change a stream's state (stream-state.ts does), or decide how frames on closed
+ * streams are answered (frame-receiver.ts does, from {@link StreamRegistry.closedBy}).
+ */
+import { NoSuchStreamError, ProtocolError, StreamClosedError, StreamIDTooLowError } from '../errors.js';
+import { ClosedStreams } from './closed-streams.js';
+import type { H2Configuration } from './config.js';
+import type { Settings } from './settings.js';
+import { Stream } from './stream.js';
+import { StreamClosedBy, StreamState } from './stream-state.js';
+
+/**
+ * Closed streams leave the stream map (for the bounded ClosedStreams record) when the open
+ * streams are counted; counting is skipped while the map is smaller than MAX_CONCURRENT_STREAMS,
+ * and forced once it holds this many, so the map stays small whatever the peer's limit.
+ */
+export const PRUNE_AT = 128;
+
+export class StreamRegistry {
+  /** The highest stream id the peer used. h2: `highest_inbound_stream_id`. */
+  highestInboundStreamId = 0;
+  /** The highest stream id we used. h2: `highest_outbound_stream_id`. */
+  highestOutboundStreamId = 0;
+
+  readonly #streams = new Map<number, Stream>();
+  readonly #closed: ClosedStreams;
+  /** The parity of the ids we open: 1 (odd) for a client, 0 (even) for a server. */
+  readonly #outboundParity: number;
+
+  constructor(
+    readonly config: H2Configuration,
+    readonly localSettings: Settings,
+    readonly remoteSettings: Settings,
+  ) {
+    this.#closed = new ClosedStreams(config.resetStreamRetention, config.clock);
+    this.#outboundParity = config.clientSide ? 1 : 0;
+  }
+
+  /** The parity of the ids the peer opens (0 even, 1 odd). */
+  get inboundParity(): number {
+    return 1 - this.#outboundParity;
+  }
+
+  /** The parity of the ids we open (0 even, 1 odd). */
+  get outboundParity(): number {
+    return this.#outboundParity;
+  }
+
+  /** Streams in the map: open ones, and closed ones not yet moved to the closed record. */
+  get size(): number {
+    return this.#streams.size;
+  }
+
+  has(streamId: number): boolean {
+    return this.#streams.has(streamId);
+  }
+
+  /** The stream if it is in the map, whatever its state. */
+  find(streamId: number): Stream | undefined {
+    return this.#streams.get(streamId);
+  }
+
+  /** The streams in the map, in the order they were opened. */
+  values(): IterableIterator<Stream> {
+    return this.#streams.values();
+  }
+
+  /**
+   * A known stream. h2: `_get_stream_by_id`.
+   * @throws NoSuchStreamError above the highest id (idle), StreamClosedError at or below it.
+   */
+  get(streamId: number): Stream {
+    const stream = this.#streams.get(streamId);
+    if (stream !== undefined) return stream;
+    if (this.isIdle(streamId)) throw new NoSuchStreamError(streamId);
+    throw new StreamClosedError(streamId);
+  }
+
+  /** The stream, or a new one (see {@link begin}). */
+  getOrBegin(streamId: number, allowedParity: number, maxOutboundFrameSize: number): Stream {
+    return this.#streams.get(streamId) ?? this.begin(streamId, allowedParity, maxOutboundFrameSize);
+  }
+
+  /**
+   * A new stream, idle, with the initial windows of both sides' SETTINGS. h2: `_begin_new_stream`.
+   * @throws StreamIDTooLowError for an id not above the highest of its side (RFC 9113 §5.1.1);
+   *   ProtocolError for an id of the wrong parity.
+   */
+  begin(streamId: number, allowedParity: number, maxOutboundFrameSize: number): Stream {
+    const outbound = this.isOutbound(streamId);
+    const highest = outbound ? this.highestOutboundStreamId : this.highestInboundStreamId;
+    if (streamId <= highest) throw new StreamIDTooLowError(streamId, highest);
+    if (streamId % 2 !== allowedParity) throw new ProtocolError('Invalid stream ID for peer.');
+    const stream = new Stream(streamId, this.config, this.localSettings.initialWindowSize, this.remoteSettings.initialWindowSize, maxOutboundFrameSize);
+    this.#streams.set(streamId, stream);
+    if (outbound) this.highestOutboundStreamId = streamId;
+    else this.highestInboundStreamId = streamId;
+    return stream;
+  }
+
+  /**
+   * Open or half-closed streams of one parity (reserved ones do not count, RFC 9113 §5.1.2);
+   * moves closed streams to the bounded record on the way. h2: `_open_streams`.
+   */
+  countOpen(parity: number): number {
+    let count = 0;
+    for (const [id, stream] of this.#streams) {
+      if (stream.closed) {
+        this.#closed.remember(id, stream.machine.closedBy);
+        this.#streams.delete(id);
+      } else if (id % 2 === parity && stream.open) {
+        count += 1;
+      }
+    }
+    return count;
+  }
+
+  /**
+   * Open streams of `parity` when one more might go over `max`, else 0. Counting walks (and
+   * prunes) every stream; with fewer known streams than the limit it cannot be reached, so it is
+   * skipped until the map holds {@link PRUNE_AT} streams.
+   */
+  countOpenNear(parity: number, max: number): number {
+    return this.#streams.size < Math.min(max, PRUNE_AT) ? 0 : this.countOpen(parity);
+  }
+
+  /** True for an id we open (odd for a client, even for a server). */
+  isOutbound(streamId: number): boolean {
+    return streamId % 2 === this.#outboundParity;
+  }
+
+  /** True for an id above the highest its side has used: the stream is idle (RFC 9113 §5.1). */
+  isIdle(streamId: number): boolean {
+    return streamId > (this.isOutbound(streamId) ? this.highestOutboundStreamId : this.highestInboundStreamId);
+  }
+
+  /** How the stream closed: null if closed without END_STREAM or RST_STREAM, undefined if not known. h2: `_stream_closed_by`. */
+  closedBy(streamId: number): StreamClosedBy | null | undefined {
+    const stream = this.#streams.get(streamId);
+    if (stream !== undefined) return stream.machine.closedBy;
+    return this.#closed.closedBy(streamId);
+  }
+
+  /** Closed by RST_STREAM either way. h2: `_stream_is_closed_by_reset`. */
+  closedByReset(streamId: number): boolean {
+    const by = this.closedBy(streamId);
+    return by === StreamClosedBy.SEND_RST_STREAM || by === StreamClosedBy.RECV_RST_STREAM;
+  }
+
+  /** Closed by END_STREAM either way. h2: `_stream_is_closed_by_end`. */
+  closedByEnd(streamId: number): boolean {
+    const by = this.closedBy(streamId);
+    return by === StreamClosedBy.SEND_END_STREAM || by === StreamClosedBy.RECV_END_STREAM;
+  }
+
+  /** The peer already sent END_STREAM on this stream (it is half-closed remote, or closed by END_STREAMs). */
+  peerEnded(streamId: number): boolean {
+    const stream = this.#streams.get(streamId);
+    if (stream !== undefined) return stream.state === StreamState.HALF_CLOSED_REMOTE || (stream.closed && this.closedByEnd(streamId));
+    return this.closedByEnd(streamId);
+  }
+}
