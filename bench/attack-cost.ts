@@ -12,8 +12,15 @@
  *   - opens a fresh node:http2 connection every ~10 ms and times `GET /` on it (connect to the
  *     end of the response: what a new client waits while the attack runs);
  *   - samples the server's RSS and CPU time from /proc/PID every 10 ms (the peak RSS over the
- *     attack, minus the RSS before it, is the "RSS growth").
- * `--prof DIR` runs our server with `node --cpu-prof` into DIR.
+ *     attack, minus the RSS before it, is the "RSS growth");
+ *   - for ours, reads the server's own event-loop delay over the attack
+ *     (bench/loop-delay-probe.ts): the probe's latency also includes the machine's contention
+ *     (attacker, server and prober share its cores), the loop delay only the server's.
+ * Each attack runs three times on a fresh server: alone (CPU, RSS), alone again on the same
+ * server ("2nd": RSS growth without the one-time growth of a fresh process, such as V8's young
+ * generation reaching its working size), and probed (latency).
+ * `--prof DIR` runs our server with `node --cpu-prof` into DIR; `--server-script FILE` runs FILE
+ * as ours; `--timeline` prints RSS and CPU every 50 ms.
  *
  * Attack shapes (RFC 9113 frames, built by spec/helpers/attacker.ts):
  *   huge-headers    requests whose header list is 128 KiB (8 × 16 KiB literals, never indexed),
@@ -35,6 +42,7 @@ import { Attacker } from '../spec/helpers/attacker.js';
 import { rawFrame } from '../spec/helpers/bytes.js';
 import { REPO_ROOT } from '../spec/helpers/shared.js';
 import { commandPath, freePort, waitForPort } from '../spec/helpers/tools.js';
+import type { LoopDelay } from './loop-delay-probe.js';
 
 const THIS_FILE = fileURLToPath(import.meta.url);
 /** `--server-script FILE`: run FILE instead of examples/server.ts as ours (it reads PORT from the environment). */
@@ -122,6 +130,7 @@ async function runAttacker(port: number, name: AttackName, seconds: number): Pro
   }
   if (!readsAnswers) a.socket.pause();
   const hugeBlock = name === 'huge-headers' ? hugeHeaderBlock(a) : [];
+  process.send?.('started');
   if (name === 'none') {
     // The baseline: what the probes alone cost the server.
     await new Promise((r) => setTimeout(r, seconds * 1000));
@@ -180,6 +189,8 @@ interface Target {
   pid: number;
   port: number;
   child: ChildProcess;
+  /** Ours only (bench/loop-delay-probe.ts): the event loop's delay since the previous call. */
+  loopDelay: (() => Promise<LoopDelay['loopDelay']>) | null;
 }
 
 const NODE_SERVER = `
@@ -200,7 +211,8 @@ async function startTarget(name: ServerName, profDir: string | null): Promise<Ta
   let child: ChildProcess;
   if (name === 'ours') {
     const prof = profDir === null ? [] : ['--cpu-prof', `--cpu-prof-dir=${profDir}`];
-    child = spawn(process.execPath, [...prof, ...serverNodeArgs, '--import', 'tsx', serverScript], { env: { ...process.env, PORT: String(port) }, stdio: serverNodeArgs.length > 0 || timeline ? 'inherit' : 'ignore', cwd: REPO_ROOT });
+    const probe = join(REPO_ROOT, 'bench', 'loop-delay-probe.ts');
+    child = spawn(process.execPath, [...prof, ...serverNodeArgs, '--import', 'tsx', '--import', probe, serverScript], { env: { ...process.env, PORT: String(port) }, stdio: ['ignore', 'pipe', 'inherit'], cwd: REPO_ROOT });
   } else if (name === 'node') {
     child = spawn(process.execPath, ['--input-type=module', '-e', NODE_SERVER, String(port)], { stdio: 'ignore' });
   } else {
@@ -210,7 +222,26 @@ async function startTarget(name: ServerName, profDir: string | null): Promise<Ta
   }
   await waitForPort(port);
   if (child.pid === undefined) throw new Error(`${name} did not start`);
-  return { pid: child.pid, port, child };
+  return { pid: child.pid, port, child, loopDelay: name === 'ours' ? loopDelayReader(child) : null };
+}
+
+/** Asks the server for its event-loop delay (SIGUSR2) and reads the JSON line it prints; other output is passed on. */
+function loopDelayReader(child: ChildProcess): () => Promise<LoopDelay['loopDelay']> {
+  const waiting: Array<(d: LoopDelay['loopDelay']) => void> = [];
+  let partial = '';
+  child.stdout?.setEncoding('utf8').on('data', (text: string) => {
+    const lines = (partial + text).split('\n');
+    partial = lines.pop() ?? '';
+    for (const line of lines) {
+      if (line.startsWith('{"loopDelay"')) waiting.shift()?.((JSON.parse(line) as LoopDelay).loopDelay);
+      else if (timeline || serverNodeArgs.length > 0) console.log(line);
+    }
+  });
+  return () =>
+    new Promise((resolve) => {
+      waiting.push(resolve);
+      child.kill('SIGUSR2');
+    });
 }
 
 async function stopTarget(t: Target): Promise<void> {
@@ -268,10 +299,13 @@ interface RunResult {
   /** Milliseconds of each probe made while the attack ran (sorted). */
   latencies: number[];
   failed: number;
+  /** Ours: the server's event-loop delay over the attack (ms). */
+  loopDelay: LoopDelay['loopDelay'] | null;
 }
 
 /** Runs one attack on `target` (probing it every ~10 ms with `probe`). */
 async function attackOnce(target: Target, attack: AttackName, seconds: number, probe: boolean): Promise<RunResult> {
+  await target.loopDelay?.(); // starts a new measurement
   const before = procStats(target.pid);
   let peakRss = before.rss;
   const t0 = performance.now();
@@ -289,17 +323,21 @@ async function attackOnce(target: Target, attack: AttackName, seconds: number, p
     }
   }, 10);
   const attacker = fork(THIS_FILE, ['--attacker', String(target.port), attack, String(seconds)], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-  const report = new Promise<AttackReport>((resolve, reject) => {
-    attacker.once('message', (m) => resolve(m as AttackReport));
-    attacker.once('exit', (code) => reject(new Error(`attacker exited with ${code}`)));
-  });
+  const started = new Promise((resolve) => attacker.once('message', resolve));
+  const report = started.then(
+    () =>
+      new Promise<AttackReport>((resolve, reject) => {
+        attacker.once('message', (m) => resolve(m as AttackReport));
+        attacker.once('exit', (code) => reject(new Error(`attacker exited with ${code}`)));
+      }),
+  );
   let finished = false;
   void report.finally(() => (finished = true)).catch(() => undefined);
   const attacking = (): boolean => !finished;
   const latencies: number[] = [];
   let failed = 0;
-  // Probes start once the attacker is connected and writing.
-  await new Promise((r) => setTimeout(r, 300));
+  // Probes start once the attacker is connected and about to write.
+  await started;
   while (probe && attacking()) {
     const start = performance.now();
     const ms = await probeOnce(target.port);
@@ -311,15 +349,12 @@ async function attackOnce(target: Target, attack: AttackName, seconds: number, p
   }
   const r = await report;
   const afterAttack = procStats(target.pid);
+  const loopDelay = (await target.loopDelay?.()) ?? null;
   await new Promise((r) => setTimeout(r, 1000));
-  if (process.env['ATTACK_COST_USR2'] !== undefined) {
-    target.child.kill('SIGUSR2');
-    await new Promise((r) => setTimeout(r, 1000));
-  }
   clearInterval(sampler);
   const settled = procStats(target.pid);
   latencies.sort((x, y) => x - y);
-  return { report: r, cpuMs: afterAttack.cpuMs - before.cpuMs, rssPeakGrowth: peakRss - before.rss, rssAfterGrowth: settled.rss - before.rss, latencies, failed };
+  return { report: r, cpuMs: afterAttack.cpuMs - before.cpuMs, rssPeakGrowth: peakRss - before.rss, rssAfterGrowth: settled.rss - before.rss, latencies, failed, loopDelay };
 }
 
 /**
@@ -384,7 +419,7 @@ if (argv[0] === '--attacker') {
   const profDir = option('prof') ?? null;
   const json = argv.includes('--json');
   const MB = 1024 * 1024;
-  console.log('server   attack          ended by                         frames      s   CPU ms  RSS+peak RSS+after  2nd: RSS+peak RSS+after | probes  p50 ms  p90 ms  max ms  ended by');
+  console.log('server   attack          ended by                         frames      s   CPU ms  RSS+peak RSS+after  2nd: RSS+peak RSS+after | probes  p50 ms  p90 ms  max ms  loop max  ended by');
   for (const attack of attacks) {
     for (const server of servers) {
       for (let run = 0; run < runs; run++) {
@@ -409,6 +444,7 @@ if (argv[0] === '--attacker') {
             percentile(lat, 0.5).toFixed(1).padStart(7),
             percentile(lat, 0.9).toFixed(1).padStart(7),
             (lat[lat.length - 1] ?? NaN).toFixed(1).padStart(7),
+            (probed.loopDelay === null ? '–' : probed.loopDelay.max.toFixed(1)).padStart(9),
             ` ${probed.report.end.slice(0, 32)}`,
           ].join(' '),
         );

@@ -43,7 +43,9 @@ function setup(options: { streams?: number; room?: number; maxConcurrent?: numbe
     afterSent: (callback) => {
       callback();
     },
-    smallDataFrame: () => true,
+    connectionFailed: (error) => {
+      throw error;
+    },
   };
   const scheduler = new SendScheduler<FakeStream>(
     client,

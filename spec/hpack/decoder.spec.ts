@@ -12,18 +12,41 @@ import { HpackDecoder, HpackEncoder } from '../../src/hpack/index.js';
 import { hex } from '../helpers/bytes.js';
 import { fuzzRuns } from '../helpers/fuzz-runs.js';
 
+interface HpackJsField {
+  name: string;
+  value: string;
+  neverIndex: boolean;
+}
 interface HpackJsDecompressor {
   write(block: Buffer): void;
   execute(): void;
-  read(): { name: string; value: string; neverIndex: boolean } | null;
+  read(): HpackJsField | null;
+  push(field: HpackJsField): boolean;
+  _processUpdate(): void;
 }
 const hpackJs = createRequire(import.meta.url)('hpack.js') as { decompressor: { create(options: { table: { maxSize: number } }): HpackJsDecompressor } };
 
-/** What hpack.js's decompressor makes of a sequence of blocks: the fields of each, up to the first error. */
+/**
+ * What hpack.js's decompressor makes of a sequence of blocks: the fields of each, up to the
+ * first error. With the one rule hpack.js lacks: a size update after a field of the same block
+ * is an error (RFC 7541 §4.2).
+ */
 function referenceDecode(blocks: Buffer[]): string[] {
   const d = hpackJs.decompressor.create({ table: { maxSize: 4096 } });
+  let sawField = false;
+  const push = d.push.bind(d);
+  d.push = (field) => {
+    sawField = true;
+    return push(field);
+  };
+  const processUpdate = d._processUpdate.bind(d);
+  d._processUpdate = () => {
+    if (sawField) throw new Error('dynamic table size update after a header field');
+    processUpdate();
+  };
   const out: string[] = [];
   for (const block of blocks) {
+    sawField = false;
     d.write(block);
     try {
       d.execute();

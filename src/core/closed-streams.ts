@@ -2,7 +2,7 @@
  * Bounded memory of how streams closed (h2 `_closed_streams`): late frames for a stream we
  * reset are answered with RST_STREAM, frames after the peer's END_STREAM are a connection
  * error. Each record is kept for `ms` milliseconds and at most `max` at once, oldest
- * forgotten first (notes/dos-defences.md §4 #21 `resetStreamRetention`, hyper-h2's
+ * forgotten first (`resetStreamRetention` in docs/security.md, hyperium/h2's
  * reset-stream expiry): only frames already in flight when the stream closed need it, and a
  * peer that closes streams fast must not grow it. A forgotten stream is answered as h2
  * answers one that fell out of its record: DATA gets RST_STREAM(STREAM_CLOSED) with its

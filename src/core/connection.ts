@@ -13,22 +13,12 @@
  *  - stream-registry.ts: streams by id, the stream-id rules, how closed streams closed;
  *  - output.ts: the queued output and the control-frame flood guard;
  *  - header-blocks.ts: the HPACK contexts and the limits on received header lists;
- *  - budgets.ts: the DoS budgets a peer's work is counted against.
+ *  - budgets.ts: the DoS budgets a peer's work is counted against;
+ *  - send-options.ts: the options objects of the actions and their checks.
  */
 import { ErrorCodes } from '../error-codes.js';
 import {
-  H2Error,
-  FlowControlError,
-  FrameTooLargeError,
-  NoAvailableStreamIDError,
-  ProtocolError,
-  RFC1122Error,
-  StreamClosedError,
-  TooManyStreamsError,
-  DenialOfServiceError,
-  InvalidArgumentError,
-  OutOfRangeError,
-  UsageCodes,
+  DenialOfServiceError, FlowControlError, FrameTooLargeError, H2Error, InvalidArgumentError, NoAvailableStreamIDError, OutOfRangeError, ProtocolError, RFC1122Error, StreamClosedError, TooManyStreamsError, UsageCodes,
 } from '../errors.js';
 import { AltSvcFrame, CLIENT_PREFACE, type Frame, FrameReader, GoAwayFrame, PingFrame, PriorityFrame, SettingsFrame, WindowUpdateFrame } from '../frame/index.js';
 import { PeerBudgets } from './budgets.js';
@@ -72,7 +62,7 @@ export class H2Connection {
   readonly config: H2Configuration;
   readonly localSettings: Settings;
   readonly remoteSettings: Settings;
-  /** What we may still send on the connection. Signed: a SETTINGS change never touches it, but sends can only take what is there. */
+  /** What we may still send on the connection (signed). */
   outboundFlowControlWindow = 65535;
   /** The peer's SETTINGS_MAX_FRAME_SIZE: our DATA and header blocks are split at it. */
   maxOutboundFrameSize: number;
@@ -153,6 +143,7 @@ export class H2Connection {
     return this.#streams.highestInboundStreamId;
   }
 
+  /** Kept for h2 parity (a plain attribute there); the connection sets it as the peer opens streams. */
   set highestInboundStreamId(streamId: number) {
     this.#streams.highestInboundStreamId = streamId;
   }
@@ -162,6 +153,7 @@ export class H2Connection {
     return this.#streams.highestOutboundStreamId;
   }
 
+  /** Kept for h2 parity (a plain attribute there); the connection sets it as we open streams. */
   set highestOutboundStreamId(streamId: number) {
     this.#streams.highestOutboundStreamId = streamId;
   }
@@ -186,6 +178,7 @@ export class H2Connection {
     return this.#output.framesSent;
   }
 
+  /** Resets or adjusts the count (an adapter may zero it for its statistics). */
   set framesSent(count: number) {
     this.#output.framesSent = count;
   }

@@ -2,7 +2,7 @@
  * One stream inside the connection (h2 `stream.py` `H2Stream`): runs the state machine,
  * builds the frames an action needs and the events a received frame produces, tracks the
  * stream's windows and `content-length`. It never writes: methods return frames and events,
- * and only `H2Connection` serializes (STYLE.md §4).
+ * and only `H2Connection` serializes (h2's `H2Stream` returns frames and events the same way).
  */
 import { ErrorCodes } from '../error-codes.js';
 import { InvalidBodyLengthError, ProtocolError, StreamClosedError } from '../errors.js';
@@ -192,9 +192,9 @@ export class Stream {
   // -------------------------------------------------------------- receiving
 
   /**
-   * A request whose header list was over our limits (notes/dos-defences.md §4 #12): the
-   * stream opens as for any request, but its fields were dropped, so there is nothing to
-   * validate and no event; the connection answers 431.
+   * A request whose header list was over our limits (SETTINGS_MAX_HEADER_LIST_SIZE or
+   * `maxHeaderListPairs`): the stream opens as for any request, but its fields were dropped,
+   * so there is nothing to validate and no event; the connection answers 431.
    */
   receiveOversizedRequest(endStream: boolean): void {
     this.#processReceived(StreamInput.RECV_HEADERS);

@@ -31,7 +31,7 @@ import { randomBytes } from 'node:crypto';
 import net from 'node:net';
 import { Duplex } from 'readable-stream';
 import { ErrorCodes } from '../error-codes.js';
-import { checkOptionKeys, ConnectionClosedError, H2Error, InvalidArgumentError, StreamResetError, UsageCodes, UsageError } from '../errors.js';
+import { checkOptionKeys, ConnectionClosedError, type DenialOfServiceError, H2Error, InvalidArgumentError, StreamResetError, UsageCodes, UsageError } from '../errors.js';
 import {
   type ChangedSetting,
   ConnectionTerminated,
@@ -39,14 +39,12 @@ import {
   H2Connection,
   type HeaderInput,
   PingAckReceived,
-  RateLimit,
   RemoteSettingsChanged,
   RequestReceived,
   SettingsAcknowledged,
   type SettingsInput,
   StreamEnded,
   WindowUpdated,
-  performanceClock,
 } from '../core/index.js';
 import { Deadlines } from './deadlines.js';
 import { StreamRouter } from './stream-router.js';
@@ -139,7 +137,6 @@ export class H2Duplex extends Duplex {
   #remotePort: number | undefined;
   readonly #maxStreams: number;
   #streamsSeen = 0;
-  readonly #maxPendingResets: number;
   readonly #maxSessionMemory: number;
   readonly #trace: FrameTrace | null;
   #bytesReceived = 0;
@@ -147,19 +144,15 @@ export class H2Duplex extends Duplex {
   #lastRtt: number | null = null;
   #upgradeSettings: string | null = null;
   #upgradeStream: H2Stream | null = null;
-  readonly #smallDataFrames: RateLimit;
-  #dribbling = false;
 
   constructor(options: H2DuplexOptions = {}) {
     const resolved = resolveDuplexOptions(options, options.config?.clientSide === false);
     const hwm = resolved.outputHighWaterMark;
     super({ allowHalfOpen: true, readableHighWaterMark: hwm, writableHighWaterMark: hwm });
-    this.connection = new H2Connection(options.config);
+    this.connection = new H2Connection(resolved.config);
     this.#streamHwm = resolved.streamHighWaterMark;
     this.#maxStreams = resolved.maxStreamsPerConnection;
-    this.#maxPendingResets = resolved.maxPendingResetStreams;
     this.#maxSessionMemory = resolved.maxSessionMemory;
-    this.#smallDataFrames = new RateLimit(resolved.smallDataFrameRateLimit, performanceClock);
     this.#noDelay = resolved.noDelay;
     this.#scheduler = new SendScheduler<H2Stream>(this.connection, this.#schedulerHost(), sendPort, hwm);
     this.#host = this.#makeHost();
@@ -610,12 +603,9 @@ export class H2Duplex extends Duplex {
   // ------------------------------------------------------------------ events
 
   #dispatch(events: Event[]): void {
-    // Rapid Reset: requests opened and reset by the peer in one read never reach the
-    // application; too many of them at once is abuse.
-    if (this.#router.beginRead(events) > this.#maxPendingResets) {
-      this.#end.abort(ErrorCodes.ENHANCE_YOUR_CALM, 'Too many requests reset before they were accepted (maxPendingResetStreams)', 'too_many_resets');
-      return;
-    }
+    // Requests opened and reset by the peer in one read never reach the application (the core
+    // counts them: maxPendingResetStreams).
+    this.#router.beginRead(events);
     for (const ev of events) {
       if (!this.#router.deliver(ev)) {
         if (ev instanceof WindowUpdated) this.#onWindow();
@@ -737,16 +727,11 @@ export class H2Duplex extends Duplex {
         if (transport === null) callback();
         else transport.releaseAt(transport.queued + this.connection.outboundDataLength, callback);
       },
-      smallDataFrame: () => {
-        if (this.#smallDataFrames.take()) return true;
-        if (!this.#dribbling) {
-          this.#dribbling = true;
-          // Not from inside the send loop that asked: the abort flushes and ends our output.
-          queueMicrotask(() => {
-            this.#end.abort(ErrorCodes.ENHANCE_YOUR_CALM, 'The peer keeps the flow-control window tiny (smallDataFrameRateLimit)', 'data_dribble');
-          });
-        }
-        return false;
+      connectionFailed: (error: DenialOfServiceError) => {
+        // Not from inside the send loop that asked: the teardown flushes and ends our output.
+        queueMicrotask(() => {
+          this.#end.connectionError(error);
+        });
       },
     };
   }

@@ -5,7 +5,8 @@
  */
 import { debuglog } from 'node:util';
 import { checkOptionKeys, OutOfRangeError } from '../errors.js';
-import { type H2Configuration, type H2ConfigurationOptions, type HeaderInput, type RateLimitOptions, SettingCodes, type SettingsInput } from '../core/index.js';
+import { InvalidArgumentError } from '../errors.js';
+import { H2Configuration, type H2ConfigurationOptions, type HeaderInput, type RateLimitOptions, SettingCodes, type SettingsInput } from '../core/index.js';
 import type { DeadlineLimits } from './deadlines.js';
 import type { TraceSink } from './trace.js';
 
@@ -57,7 +58,8 @@ export interface H2DuplexOptions {
   /**
    * Requests reset by the peer in the same read that brought them, before the application saw
    * them (they are never shown); more than this is GOAWAY(ENHANCE_YOUR_CALM, "too_many_resets").
-   * Default 20 (hyper-h2 `max_pending_accept_reset_streams`).
+   * Default 20 (hyperium/h2's `max_pending_accept_reset_streams`). The core's budget: the same
+   * as `config.maxPendingResetStreams`.
    */
   maxPendingResetStreams?: number;
   /**
@@ -70,7 +72,8 @@ export interface H2DuplexOptions {
   /**
    * Non-final DATA frames under 256 octets that we send only because the peer's window is that
    * small (CVE-2019-9511). Beyond it: GOAWAY(ENHANCE_YOUR_CALM, "data_dribble").
-   * Default { burst: 1000, perSecond: 100 }; `burst: Infinity` disables.
+   * Default { burst: 1000, perSecond: 100 }; `burst: Infinity` disables. The core's budget:
+   * the same as `config.smallDataFrameRateLimit`.
    */
   smallDataFrameRateLimit?: RateLimitOptions;
   /**
@@ -107,9 +110,7 @@ const DEFAULT_HEADER_BLOCK_TIMEOUT = 10_000;
 const DEFAULT_IDLE_TIMEOUT = 120_000;
 const DEFAULT_GOAWAY_CLOSE_TIMEOUT = 1000;
 const DEFAULT_STREAM_IDLE_TIMEOUT = 300_000;
-const DEFAULT_MAX_PENDING_RESETS = 20;
 const DEFAULT_MAX_SESSION_MEMORY = 10 * 1024 * 1024;
-const DEFAULT_SMALL_DATA_FRAME_RATE_LIMIT: RateLimitOptions = { burst: 1000, perSecond: 100 };
 
 /** Every key of {@link H2DuplexOptions}: anything else is a typo we name rather than ignore. */
 const DUPLEX_OPTION_KEYS: ReadonlySet<string> = new Set([
@@ -128,9 +129,9 @@ export interface ResolvedDuplexOptions {
   /** Null: the role's limit does not apply or is off. */
   readonly deadlines: DeadlineLimits;
   readonly maxStreamsPerConnection: number;
-  readonly maxPendingResetStreams: number;
+  /** The core's configuration, with the budgets given as H2Duplex options applied. */
+  readonly config: H2Configuration | H2ConfigurationOptions | undefined;
   readonly maxSessionMemory: number;
-  readonly smallDataFrameRateLimit: RateLimitOptions;
   readonly trace: TraceSink | null;
   readonly noDelay: boolean;
 }
@@ -150,6 +151,23 @@ function timeoutOption(name: string, value: number | undefined, fallback: number
   const v = value ?? fallback;
   if (typeof v !== 'number' || Number.isNaN(v) || v < 0) throw new OutOfRangeError(`H2Duplex: ${name} is milliseconds >= 0 (0 or Infinity disables), got ${String(value)}`);
   return v === 0 || v === Infinity ? null : v;
+}
+
+/**
+ * The core's configuration: `config`, with `maxPendingResetStreams` and
+ * `smallDataFrameRateLimit` given on H2Duplex (they are the core's budgets, counted there).
+ */
+function coreConfig(options: H2DuplexOptions): H2Configuration | H2ConfigurationOptions | undefined {
+  const { config, maxPendingResetStreams, smallDataFrameRateLimit } = options;
+  if (maxPendingResetStreams === undefined && smallDataFrameRateLimit === undefined) return config;
+  if (config instanceof H2Configuration) {
+    throw new InvalidArgumentError('H2Duplex: with an H2Configuration as `config`, give maxPendingResetStreams and smallDataFrameRateLimit in it', 'ERR_H2_INVALID_OPTION');
+  }
+  return {
+    ...config,
+    ...(maxPendingResetStreams === undefined ? {} : { maxPendingResetStreams }),
+    ...(smallDataFrameRateLimit === undefined ? {} : { smallDataFrameRateLimit }),
+  };
 }
 
 /**
@@ -175,9 +193,8 @@ export function resolveDuplexOptions(options: H2DuplexOptions, server: boolean):
       ack: options.ackTimeout ?? DEFAULT_ACK_TIMEOUT,
     },
     maxStreamsPerConnection: options.maxStreamsPerConnection ?? 0,
-    maxPendingResetStreams: options.maxPendingResetStreams ?? DEFAULT_MAX_PENDING_RESETS,
+    config: coreConfig(options),
     maxSessionMemory,
-    smallDataFrameRateLimit: options.smallDataFrameRateLimit ?? DEFAULT_SMALL_DATA_FRAME_RATE_LIMIT,
     trace: traceSink(options.trace),
     noDelay: options.noDelay ?? true,
   };

@@ -18,6 +18,7 @@
  * the streams asked today, and the place where a priority policy (RFC 9218) plugs in.
  */
 import { type H2Connection, type HeaderInput, MIN_LENT_PAYLOAD } from '../core/index.js';
+import { DenialOfServiceError } from '../errors.js';
 
 /** What the scheduler asks of a stream, through one shared object (no per-stream cost). */
 export interface SendPort<S> {
@@ -39,8 +40,11 @@ export interface SchedulerHost {
   zeroCopy(): boolean;
   /** Calls `callback` once everything the core has queued so far is written by the transport. */
   afterSent(callback: () => void): void;
-  /** A forced small DATA frame (CVE-2019-9511): false when the budget is spent. */
-  smallDataFrame(): boolean;
+  /**
+   * Sending made the core end the connection (its GOAWAY is queued): the peer spent a budget
+   * (the data dribble of CVE-2019-9511). Called from inside the send loop: defer the teardown.
+   */
+  connectionFailed(error: DenialOfServiceError): void;
 }
 
 /** A stream the scheduler can serve. */
@@ -71,8 +75,6 @@ interface ParkedWrite {
   lent: boolean;
 }
 
-/** DATA frames below this, forced by a small peer window, count against smallDataFrameRateLimit (CVE-2019-9511). */
-const MIN_DATA_FRAME = 256;
 /** Rounds over the parked writers in one flush (bounded so one flush cannot starve the loop). */
 const MAX_SEND_ROUNDS = 16;
 /** Smallest output budget worth a DATA frame; below it writers wait for the transport. */
@@ -300,10 +302,6 @@ export class SendScheduler<S extends Schedulable> {
     const left = write.data.length - write.offset;
     const n = Math.min(left, window, budget);
     if (n <= 0 && left > 0) return 0;
-    // CVE-2019-9511 (data dribble): a peer that opens its window a few octets at a time makes
-    // us build a frame per WINDOW_UPDATE. A legitimate peer with a tiny window must still get
-    // its data, so such frames are not refused but rate limited (smallDataFrameRateLimit).
-    if (n < left && n < MIN_DATA_FRAME && n === window && !this.#host.smallDataFrame()) return 0;
     // The last chunk of an ended stream carries END_STREAM itself (no empty DATA frame after).
     const last = n === left && this.#port.isLastWrite(stream, write.data.length);
     // Zero copy: the core keeps a large piece by reference, so the write's callback (after
@@ -311,9 +309,12 @@ export class SendScheduler<S extends Schedulable> {
     const zeroCopy = n >= MIN_LENT_PAYLOAD && this.#host.zeroCopy();
     try {
       const piece = write.offset === 0 && n === write.data.length ? write.data : write.data.subarray(write.offset, write.offset + n);
+      // A frame the peer's tiny window forces counts against smallDataFrameRateLimit in the
+      // core (CVE-2019-9511); past it the core ends the connection.
       connection.sendData(stream.id, piece, { endStream: last, zeroCopy });
     } catch (err) {
-      stream.destroy(err as Error);
+      if (err instanceof DenialOfServiceError) this.#host.connectionFailed(err);
+      else stream.destroy(err as Error);
       return 0;
     }
     write.offset += n;

@@ -77,24 +77,14 @@ export class StreamRouter {
   }
 
   /**
-   * Starts routing one read's events. Requests the peer reset within the same read are never
-   * shown to the application (h2's "pending accept" resets; Rapid Reset), nor those we reset
-   * ourselves in it (malformed, over a limit).
-   * @returns how many requests the peer opened and reset within this read (Rapid Reset).
+   * Starts routing one read's events. Requests reset within the same read, by the peer (h2's
+   * "pending accept" resets; the core counts them against maxPendingResetStreams) or by us
+   * (malformed, over a limit), are never shown to the application.
    */
-  beginRead(events: readonly Event[]): number {
+  beginRead(events: readonly Event[]): void {
     this.#resetInBatch = null;
-    if (events.length < 2) return 0;
-    let remoteResets: Set<number> | null = null;
-    for (const ev of events) {
-      if (!(ev instanceof StreamReset)) continue;
-      (this.#resetInBatch ??= new Set()).add(ev.streamId);
-      if (ev.remoteReset) (remoteResets ??= new Set()).add(ev.streamId);
-    }
-    if (remoteResets === null) return 0;
-    let pending = 0;
-    for (const ev of events) if (ev instanceof RequestReceived && remoteResets.has(ev.streamId)) pending++;
-    return pending;
+    if (events.length < 2) return;
+    for (const ev of events) if (ev instanceof StreamReset) (this.#resetInBatch ??= new Set()).add(ev.streamId);
   }
 
   /** Delivers `ev` if it is a stream's event; false for a connection-level one. */

@@ -29,6 +29,9 @@ import { PushPromiseFrame } from './push-promise.js';
 /** RFC 9113 §3.4: the 24 octets every client connection starts with. */
 export const CLIENT_PREFACE = Buffer.from('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n', 'latin1');
 
+/** The payload of every empty frame (zero octets: nothing can be written into it). */
+const EMPTY = Buffer.alloc(0);
+
 /** RFC 9113 §6.5.2: SETTINGS_MAX_FRAME_SIZE starts at 2^14. */
 const DEFAULT_MAX_FRAME_SIZE = 16384;
 /** Compressed octets of one joined field block: twice the default SETTINGS_MAX_HEADER_LIST_SIZE, so any list small enough to accept fits, however it is encoded (Go ends the connection past twice the remaining budget). */
@@ -122,7 +125,7 @@ export class FrameReader {
       let header = this.#pendingHeader;
       if (header === null) {
         if (this.#buffered < FRAME_HEADER_LENGTH) return null;
-        header = readFrameHeader(this.#take(FRAME_HEADER_LENGTH), 0);
+        header = this.#takeHeader();
         // RFC 9113 §4.2: checked on the header so an oversized payload is never buffered
         if (header.length > this.maxFrameSize) {
           throw new FrameTooLargeError(
@@ -211,20 +214,38 @@ export class FrameReader {
     return frame;
   }
 
+  /**
+   * Removes and decodes a frame header (9 octets buffered): read in place when it lies in the
+   * first chunk, so a flood of small frames costs no view per header.
+   */
+  #takeHeader(): FrameHeader {
+    const first = this.#chunks[0];
+    if (first === undefined || first.length - this.#head < FRAME_HEADER_LENGTH) return readFrameHeader(this.#take(FRAME_HEADER_LENGTH), 0);
+    const header = readFrameHeader(first, this.#head);
+    this.#advance(first, FRAME_HEADER_LENGTH);
+    return header;
+  }
+
+  /** Consumes `n` octets of the first chunk (n <= what is left of it). */
+  #advance(first: Buffer, n: number): void {
+    this.#buffered -= n;
+    this.#head += n;
+    if (this.#head === first.length) {
+      this.#chunks.shift();
+      this.#head = 0;
+    }
+  }
+
   /** Removes `n` buffered octets (n <= buffered): a view when they lie in one chunk, else a copy. */
   #take(n: number): Buffer {
     const first = this.#chunks[0];
-    if (first === undefined || n === 0) return Buffer.alloc(0);
-    this.#buffered -= n;
+    if (first === undefined || n === 0) return EMPTY;
     if (first.length - this.#head >= n) {
       const out = first.subarray(this.#head, this.#head + n);
-      this.#head += n;
-      if (this.#head === first.length) {
-        this.#chunks.shift();
-        this.#head = 0;
-      }
+      this.#advance(first, n);
       return out;
     }
+    this.#buffered -= n;
     const out = Buffer.allocUnsafe(n);
     let filled = 0;
     while (filled < n) {

@@ -9,6 +9,8 @@ import type { FrameWriter } from './writer.js';
 
 /** Octets per setting: 16-bit identifier, 32-bit value. */
 const SETTING_LENGTH = 6;
+/** The settings of every ACK and empty SETTINGS frame (read-only, so one list serves them all). */
+const NO_SETTINGS: ReadonlyArray<readonly [number, number]> = Object.freeze([]);
 
 /** SETTINGS (RFC 9113 §6.5): parameters, or an ACK of the peer's. hyperframe: `SettingsFrame`. */
 export class SettingsFrame {
@@ -22,7 +24,7 @@ export class SettingsFrame {
 
   constructor(
     /** `[identifier, value]` pairs in wire order (duplicates kept: the last one wins). */
-    readonly settings: ReadonlyArray<readonly [number, number]> = [],
+    readonly settings: ReadonlyArray<readonly [number, number]> = NO_SETTINGS,
     readonly ack = false,
   ) {}
 
@@ -38,11 +40,12 @@ export class SettingsFrame {
     if (ack) {
       // RFC 9113 §6.5: an ACK with a payload is a connection error of type FRAME_SIZE_ERROR
       if (payload.length !== 0) throw new FrameDataMissingError(`SETTINGS ACK with a ${payload.length}-octet payload`);
-      return new SettingsFrame([], true);
+      return new SettingsFrame(NO_SETTINGS, true);
     }
     if (payload.length % SETTING_LENGTH !== 0) {
       throw new FrameDataMissingError(`SETTINGS frame length ${payload.length} is not a multiple of 6`);
     }
+    if (payload.length === 0) return new SettingsFrame(NO_SETTINGS, false);
     const settings: Array<readonly [number, number]> = [];
     for (let o = 0; o < payload.length; o += SETTING_LENGTH) {
       settings.push([payload.readUInt16BE(o), payload.readUInt32BE(o + 2)]);
