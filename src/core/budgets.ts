@@ -11,12 +11,9 @@
  */
 import { DenialOfServiceError } from '../errors.js';
 import type { H2Configuration } from './config.js';
+import type { RateLimitOptions } from './limits.js';
 
-/** `{ burst, perSecond }`: up to `burst` events at once, refilled at `perSecond`. */
-export interface RateLimitOptions {
-  readonly burst: number;
-  readonly perSecond: number;
-}
+export type { RateLimitOptions } from './limits.js';
 
 /** A token bucket: `take()` is false once more than `burst` events came faster than `perSecond`. */
 export class RateLimit {

@@ -3,7 +3,7 @@
  * Limits beyond h2 (DoS budgets) live in limits.ts and are added here as options.
  */
 import { checkOptionKeys, InvalidArgumentError, OutOfRangeError } from '../errors.js';
-import type { RateLimitOptions } from './budgets.js';
+import type { RateLimitOptions } from './limits.js';
 import type { RetentionOptions } from './closed-streams.js';
 import {
   DEFAULT_GLITCH_RATE_LIMIT,

@@ -39,7 +39,6 @@ import {
 import type { DecodedBlock } from '../hpack/index.js';
 import type { PeerBudgets } from './budgets.js';
 import type { H2Configuration, H2Logger } from './config.js';
-import type { H2Connection } from './connection.js';
 import { ConnectionInput, type ConnectionStateMachine } from './connection-state.js';
 import {
   AlternativeServiceAvailable,
@@ -63,6 +62,20 @@ import { CLOSED_ERROR_EVENTS, type Stream } from './stream.js';
 import type { StreamRegistry } from './stream-registry.js';
 import { StreamClosedBy } from './stream-state.js';
 import { guardIncrementWindow, type WindowManager } from './windows.js';
+
+/**
+ * What the receive half asks of its connection (H2Connection is one): the frame sizes and the
+ * connection window it keeps, and two of its actions. An interface, so this module does not
+ * import connection.ts (which imports it).
+ */
+export interface ReceiverConnection {
+  maxInboundFrameSize: number;
+  maxOutboundFrameSize: number;
+  outboundFlowControlWindow: number;
+  readonly refuseNewStreams: boolean;
+  sendHeaders(streamId: number, headers: Iterable<HeaderInput>, options?: { endStream?: boolean }): void;
+  resetStream(streamId: number, errorCode?: number): void;
+}
 
 /** The parts of a connection its receive half works on (H2Connection owns them). */
 export interface ReceiverParts {
@@ -106,7 +119,7 @@ export class FrameReceiver {
   /** True once the peer's first SETTINGS arrived. */
   remoteSettingsReceived = false;
 
-  readonly #conn: H2Connection;
+  readonly #conn: ReceiverConnection;
   readonly #config: H2Configuration;
   readonly #log: H2Logger | null;
   readonly #stateMachine: ConnectionStateMachine;
@@ -122,7 +135,7 @@ export class FrameReceiver {
   /** Set while a DATA or HEADERS frame arrives on a stream whose peer already sent END_STREAM. */
   #onEndedStream = false;
 
-  constructor(conn: H2Connection, parts: ReceiverParts) {
+  constructor(conn: ReceiverConnection, parts: ReceiverParts) {
     this.#conn = conn;
     this.#config = parts.config;
     this.#log = parts.log;

@@ -4,6 +4,12 @@
  * Every budget is an H2Configuration option; `Infinity` disables it (unsafe on a public server).
  */
 
+/** `{ burst, perSecond }`: up to `burst` events at once, refilled at `perSecond`. */
+export interface RateLimitOptions {
+  readonly burst: number;
+  readonly perSecond: number;
+}
+
 /** Compressed octets of one field block: 2 × our MAX_HEADER_LIST_SIZE (Go's rule; CONTINUATION flood). */
 export const DEFAULT_MAX_HEADER_BLOCK_SIZE = 2 * 65536;
 /** CONTINUATION frames per block (nghttp2's value; CVE-2024-28182 family). */
