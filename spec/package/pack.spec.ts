@@ -43,8 +43,10 @@ describe('npm package', function () {
   it('holds only the build, its declarations, and the package documents', function () {
     expect(files).to.include.members(['package.json', 'README.md', 'LICENSE', 'CHANGELOG.md', 'dist/index.js', 'dist/index.d.ts']);
     expect(files).to.include.members(['dist/frame/index.js', 'dist/frame/index.d.ts', 'dist/hpack/index.js', 'dist/hpack/index.d.ts']);
+    // The README links these: they must resolve inside node_modules/h2duplex.
+    expect(files).to.include.members(['docs/errors.md', 'docs/security.md', 'docs/performance.md', 'docs/conformance.md']);
     expect(files.some((f) => f.endsWith('.map')), 'no source maps into sources we do not ship').to.equal(false);
-    const unexpected = files.filter((f) => !/^(package\.json|README\.md|LICENSE|CHANGELOG\.md|dist\/.+\.(js|d\.ts))$/.test(f));
+    const unexpected = files.filter((f) => !/^(package\.json|README\.md|LICENSE|CHANGELOG\.md|docs\/[a-z-]+\.md|dist\/.+\.(js|d\.ts))$/.test(f));
     expect(unexpected, 'files outside dist/ and the documents').to.deep.equal([]);
     expect(files.some((f) => f.startsWith('spec/') || f.startsWith('src/') || f.startsWith('bench/'))).to.equal(false);
   });

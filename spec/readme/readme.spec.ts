@@ -6,7 +6,7 @@
  * them meet clients that reset the TCP connection at every stage of an exchange and must keep
  * serving; the proxy meets aborted downloads and must leave no stream open upstream.
  */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { fetchOnce } from '../../examples/client.js';
@@ -87,6 +87,18 @@ describe('README.md', function () {
   it('cites only what ships with the package or is public (no ../shared, API.md, notes/ or STYLE.md)', function () {
     for (const internal of ['../shared', 'API.md', 'notes/', 'notes §', 'STYLE.md', 'the brief']) {
       expect(README.includes(internal), `README.md mentions ${internal}`).to.equal(false);
+    }
+  });
+
+  it('ships documents and doc comments that cite nothing users do not have (docs/*.md, CHANGELOG.md, src/)', function () {
+    const shipped = ['CHANGELOG.md', ...readdirSync(join(REPO_ROOT, 'docs')).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`)];
+    const sources = (dir: string): string[] =>
+      readdirSync(join(REPO_ROOT, dir), { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? sources(`${dir}/${e.name}`) : e.name.endsWith('.ts') ? [`${dir}/${e.name}`] : []));
+    for (const file of [...shipped, ...sources('src')]) {
+      const text = readFileSync(join(REPO_ROOT, file), 'utf8');
+      for (const internal of ['../shared', 'API.md', 'notes/', 'notes §', 'STYLE.md', 'the brief']) {
+        expect(text.includes(internal), `${file} mentions ${internal}`).to.equal(false);
+      }
     }
   });
 });

@@ -1,6 +1,5 @@
 /**
- * The options objects of H2Connection's actions: h2's keyword arguments, camelCased (API.md
- * §1), with the checks that reject an unknown key (a misspelt or snake_case one, such as h2's
+ * The options objects of H2Connection's actions: h2's keyword arguments, camelCased, with the checks that reject an unknown key (a misspelt or snake_case one, such as h2's
  * `end_stream`, throws instead of being ignored) and turn priority options into frame fields.
  */
 import { ProtocolError } from '../errors.js';

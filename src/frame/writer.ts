@@ -6,7 +6,7 @@
  * the same bytes as a list of views without joining them (the stream adapter pushes each).
  * Memory handed out is never written again, so callers may keep it; new frames go after it in
  * the same slab until the slab is full. A full slab is sealed as it is and a new one started:
- * pending bytes are never moved, so each octet is copied once (STYLE.md §9).
+ * pending bytes are never moved, so each octet is copied once.
  *
  * DATA payloads can skip even that copy: while {@link lendPayloads} is set, a payload of at
  * least `MIN_LENT_PAYLOAD` octets is not copied but kept by reference as its own chunk
