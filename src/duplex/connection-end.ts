@@ -17,7 +17,7 @@ import { randomBytes } from 'node:crypto';
 import { ErrorCodes, errorCodeName } from '../error-codes.js';
 import { ConnectionClosedError, H2Error, UsageCodes, UsageError } from '../errors.js';
 import { ConnectionState, type ConnectionTerminated, type H2Connection } from '../core/index.js';
-import type { Deadlines } from './deadlines.js';
+import type { Deadlines, Expiry } from './deadlines.js';
 
 /** What ending a connection needs from its H2Duplex. */
 export interface EndHost {
@@ -139,6 +139,30 @@ export class ConnectionEnd {
     if (key !== this.#fence) return false;
     this.#fence = null;
     return true;
+  }
+
+  /** A time limit of the connection passed (Deadlines): what each one means for it. */
+  limitPassed(expiry: Expiry): void {
+    const host = this.#host;
+    switch (expiry) {
+      case 'preface':
+        // Nothing HTTP/2 was said: close without GOAWAY.
+        this.#deadReason ??= 'the client sent no preface in time (prefaceTimeout)';
+        host.failAll(new ConnectionClosedError('The client sent no preface in time (prefaceTimeout)'));
+        host.destroyQuietly();
+        return;
+      case 'settingsAck':
+        // RFC 9113 §6.5.3.
+        this.abort(ErrorCodes.SETTINGS_TIMEOUT, 'Our SETTINGS were not acknowledged in time (settingsAckTimeout)');
+        return;
+      case 'headerBlock':
+        // An unfinished header block blocks every stream of the connection.
+        this.abort(ErrorCodes.ENHANCE_YOUR_CALM, 'A header block was not finished in time (headerBlockTimeout)', 'header_timeout');
+        return;
+      case 'idle':
+        this.#gracefulBy ??= 'idleTimeout closed the idle connection';
+        void this.close(ErrorCodes.NO_ERROR);
+    }
   }
 
   /** receiveData threw: our GOAWAY is queued; fail everything, end the output, linger. */

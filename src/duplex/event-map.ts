@@ -1,5 +1,6 @@
 /**
- * The typed event maps of H2Duplex: its own events, and every core event under its name.
+ * The typed shapes H2Duplex exposes: its events (its own, and every core event under its
+ * name) and its counters.
  */
 import type { CoreEventMap, Event, EventHeaders, RequestReceived } from '../core/index.js';
 import type { H2Stream } from './h2-stream.js';
@@ -17,4 +18,24 @@ export interface H2DuplexEvents extends H2CoreEvents {
   goaway: [errorCode: number, lastStreamId: number, additionalData: Buffer | null];
   /** Every core event. */
   event: [event: Event];
+}
+
+/** Counters of one connection ({@link H2Duplex.stats}). */
+export interface H2DuplexStats {
+  /** Frames parsed from the peer (a HEADERS with its CONTINUATIONs counts once). */
+  framesReceived: number;
+  /** Frames queued for the peer. */
+  framesSent: number;
+  /** Octets read from the transport. */
+  bytesReceived: number;
+  /** Octets handed to the transport. */
+  bytesSent: number;
+  /** Streams open or half-closed, either side's. */
+  openStreams: number;
+  /** What the peer may still send us on the connection (our receive window). */
+  inboundWindow: number;
+  /** What we may still send on the connection (the peer's window). */
+  outboundWindow: number;
+  /** Round-trip time of the last answered ping(), in milliseconds; null before one. */
+  lastRtt: number | null;
 }

@@ -49,7 +49,7 @@ import {
 import { Deadlines } from './deadlines.js';
 import { StreamRouter } from './stream-router.js';
 import { ConnectionEnd } from './connection-end.js';
-import type { H2DuplexEvents } from './event-map.js';
+import type { H2DuplexEvents, H2DuplexStats } from './event-map.js';
 import { H2Stream, sendPort, streamInbox, type SendHeadersAdapterOptions } from './h2-stream.js';
 import { type H2DuplexOptions, resolveDuplexOptions } from './options.js';
 import { SendScheduler } from './send-scheduler.js';
@@ -58,27 +58,7 @@ import { FrameTrace } from './trace.js';
 import { isTransportTarget, TransportWriter } from './transport-writer.js';
 
 export type { H2DuplexOptions } from './options.js';
-export type { H2CoreEvents, H2DuplexEvents } from './event-map.js';
-
-/** Counters of one connection ({@link H2Duplex.stats}). */
-export interface H2DuplexStats {
-  /** Frames parsed from the peer (a HEADERS with its CONTINUATIONs counts once). */
-  framesReceived: number;
-  /** Frames queued for the peer. */
-  framesSent: number;
-  /** Octets read from the transport. */
-  bytesReceived: number;
-  /** Octets handed to the transport. */
-  bytesSent: number;
-  /** Streams open or half-closed, either side's. */
-  openStreams: number;
-  /** What the peer may still send us on the connection (our receive window). */
-  inboundWindow: number;
-  /** What we may still send on the connection (the peer's window). */
-  outboundWindow: number;
-  /** Round-trip time of the last answered ping(), in milliseconds; null before one. */
-  lastRtt: number | null;
-}
+export type { H2CoreEvents, H2DuplexEvents, H2DuplexStats } from './event-map.js';
 
 /**
  * What one open stream costs besides its buffers: an H2Stream (a Duplex) and the core's Stream.
@@ -559,19 +539,9 @@ export class H2Duplex extends Duplex {
     const deadlines = this.#deadlines;
     const quiet = this.#router.size === 0 && this.#scheduler.opensWaiting === 0 && !this.#end.closeStarted;
     const expired = deadlines.expired({ remoteSettingsReceived: connection.remoteSettingsReceived, outstandingSettings: connection.outstandingSettings, inHeaderBlock: connection.inHeaderBlock, quiet }, now);
-    if (expired === 'preface') {
-      // Nothing HTTP/2 was said: close without GOAWAY.
-      this.#failAll(new ConnectionClosedError('The client sent no preface in time (prefaceTimeout)'));
-      this.destroy();
-      return;
-    }
-    if (expired === 'settingsAck') {
-      this.#end.abort(ErrorCodes.SETTINGS_TIMEOUT, 'Our SETTINGS were not acknowledged in time (settingsAckTimeout)');
-      return;
-    }
-    if (expired === 'headerBlock') {
-      // An unfinished header block blocks every stream of the connection.
-      this.#end.abort(ErrorCodes.ENHANCE_YOUR_CALM, 'A header block was not finished in time (headerBlockTimeout)', 'header_timeout');
+    // A passed limit ends the connection (idle: gracefully, after this tick's housekeeping).
+    if (expired !== null && expired !== 'idle') {
+      this.#end.limitPassed(expired);
       return;
     }
     const streamIdle = deadlines.limits.streamIdle;
@@ -579,8 +549,8 @@ export class H2Duplex extends Duplex {
     // A quiet connection gives back its output slab (most of an idle connection's memory).
     if (now - deadlines.lastInputAt >= QUIET_RELEASE_MS && this.#flushHandle === null) connection.releaseBuffers();
     if (expired === 'idle') {
-      this.#end.gracefulBecause('idleTimeout closed the idle connection');
-      void this.close();
+      this.#end.limitPassed(expired);
+      this.#scheduleFlush();
     }
   }
 
