@@ -208,6 +208,42 @@ describe('H2Duplex lifecycle: misuse names itself, with a code', function () {
   });
 });
 
+describe('H2Duplex lifecycle: wrong shapes and limits name themselves', function () {
+  it("node:http2's object headers get ERR_H2_INVALID_ARG, not 'headers is not iterable'", async function () {
+    const { client, server } = createPair();
+    const err = thrown(() => client.request({ ':path': '/' } as never));
+    expect(err).to.be.instanceOf(TypeError).and.have.property('code', 'ERR_H2_INVALID_ARG');
+    expect(err.message).to.match(/\[name, value\] pairs/);
+    const answered = new Promise<Error>((resolve) => {
+      server.on('stream', (stream: H2Stream) => {
+        resolve(thrown(() => { stream.respond({ ':status': 200 } as never); }));
+        stream.respond([[':status', '200']], { endStream: true });
+      });
+    });
+    await collect(client.request(GET, { endStream: true }));
+    expect(await answered).to.have.property('code', 'ERR_H2_INVALID_ARG');
+  });
+
+  it('a stream we reset has the code we sent in rstCode, as with node:http2', function () {
+    const { client, server } = createPair();
+    const req = client.request(POST);
+    req.close(ErrorCodes.CANCEL);
+    expect(req.rstCode).to.equal(ErrorCodes.CANCEL);
+    client.destroy();
+    server.destroy();
+  });
+
+  it('pings beyond maxOutstandingPings reject with ERR_H2_MAX_PENDING_PINGS', async function () {
+    const { client, server } = createPair({ client: { config: { maxOutstandingPings: 1 } } });
+    const first = client.ping();
+    const second = await client.ping().then(() => null, (e: unknown) => e);
+    expect(second).to.have.property('code', 'ERR_H2_MAX_PENDING_PINGS');
+    await first;
+    client.destroy();
+    server.destroy();
+  });
+});
+
 describe('H2Duplex lifecycle: streamIdleTimeout', function () {
   it("resets a request the peer opened and left silent: 'timeout', then RST_STREAM(CANCEL) (createPair)", async function () {
     const { client, server } = createPair({ server: { streamIdleTimeout: 60 } });

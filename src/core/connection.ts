@@ -392,7 +392,7 @@ export class H2Connection {
     this.#log?.debug('Send Ping frame');
     const outstanding = this.#receiver.outstandingPings;
     if (outstanding >= this.config.maxOutstandingPings) {
-      throw new H2Error(`Cannot send PING: ${outstanding} PINGs already await their ACK (maxOutstandingPings)`, ErrorCodes.ENHANCE_YOUR_CALM);
+      throw new H2Error(`Cannot send PING: ${outstanding} PINGs already await their ACK (maxOutstandingPings); wait for an ACK first`, ErrorCodes.ENHANCE_YOUR_CALM, { code: 'ERR_H2_MAX_PENDING_PINGS' });
     }
     this.#stateMachine.processInput(ConnectionInput.SEND_PING);
     this.#receiver.outstandingPings += 1;
@@ -440,7 +440,7 @@ export class H2Connection {
     const entries = settingsEntries(newSettings);
     const outstanding = this.#receiver.outstandingSettings;
     if (outstanding >= this.config.maxOutstandingSettings) {
-      throw new H2Error(`Cannot send SETTINGS: ${outstanding} SETTINGS already await their ACK (maxOutstandingSettings)`, ErrorCodes.ENHANCE_YOUR_CALM);
+      throw new H2Error(`Cannot send SETTINGS: ${outstanding} SETTINGS already await their ACK (maxOutstandingSettings); wait for an ACK first`, ErrorCodes.ENHANCE_YOUR_CALM, { code: 'ERR_H2_MAX_PENDING_SETTINGS' });
     }
     this.#stateMachine.processInput(ConnectionInput.SEND_SETTINGS);
     this.#receiver.outstandingSettings += 1;

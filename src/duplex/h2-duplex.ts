@@ -50,7 +50,7 @@ import { Deadlines } from './deadlines.js';
 import { StreamRouter } from './stream-router.js';
 import { ConnectionEnd } from './connection-end.js';
 import type { H2DuplexEvents, H2DuplexStats } from './event-map.js';
-import { H2Stream, sendPort, streamInbox, type SendHeadersAdapterOptions } from './h2-stream.js';
+import { H2Stream, headerList, sendPort, streamInbox, type SendHeadersAdapterOptions } from './h2-stream.js';
 import { type H2DuplexOptions, resolveDuplexOptions } from './options.js';
 import { SendScheduler } from './send-scheduler.js';
 import type { StreamHost, StreamRole } from './stream-host.js';
@@ -274,7 +274,7 @@ export class H2Duplex extends Duplex {
     const unavailable = this.#end.unavailable('request()', true);
     if (unavailable !== null) throw unavailable;
     checkOptionKeys('request()', options, REQUEST_OPTION_KEYS);
-    const list = [...headers];
+    const list = headerList(headers, 'request()');
     const endStream = options.endStream === true;
     const scheduler = this.#scheduler;
     if (scheduler.canOpen()) return this.#router.adopt(scheduler.open(list, endStream), 'request', endStream);

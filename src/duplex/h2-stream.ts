@@ -21,7 +21,7 @@
  */
 import { Duplex } from 'readable-stream';
 import { ErrorCodes, errorCodeName } from '../error-codes.js';
-import { checkOptionKeys, ConnectionClosedError, type H2Error, StreamClosedError, StreamResetError, UsageCodes, UsageError } from '../errors.js';
+import { checkOptionKeys, ConnectionClosedError, InvalidArgumentError, type H2Error, StreamClosedError, StreamResetError, UsageCodes, UsageError } from '../errors.js';
 import { ConnectionState, type EventHeaders, type HeaderInput, type InformationalResponseReceived, type ResponseReceived, type TrailersReceived } from '../core/index.js';
 import type { SendPort } from './send-scheduler.js';
 import type { StreamHost, StreamInbox, StreamRole } from './stream-host.js';
@@ -196,7 +196,7 @@ export class H2Stream extends Duplex {
       throw new UsageError(`respond() on stream ${this.id}, which is closed (${why}): check stream.destroyed, or listen for 'close', before responding`, UsageCodes.STREAM_CLOSED);
     }
     checkOptionKeys('respond()', options, RESPOND_OPTION_KEYS);
-    const list = [...headers];
+    const list = headerList(headers, 'respond()');
     const endStream = options.endStream === true;
     const connection = this.#host.connection;
     try {
@@ -231,7 +231,7 @@ export class H2Stream extends Duplex {
     if (this.#trailers !== null || this.writableEnded) {
       throw new UsageError(`sendTrailers() on stream ${this.id}: ${this.#trailers !== null ? 'trailers were already given' : 'end() was already called'}; trailers end the stream, so give them once instead of end()`, UsageCodes.TRAILERS_SENT);
     }
-    this.#trailers = [...headers];
+    this.#trailers = headerList(headers, 'sendTrailers()');
     this.end();
   }
 
@@ -448,6 +448,8 @@ export class H2Stream extends Duplex {
   #resetInCore(errorCode: number): void {
     if (this.#closedInCore) return;
     this.#closedInCore = true;
+    // As node:http2: a stream we reset has the code we sent.
+    this.rstCode ??= errorCode;
     try {
       this.#host.connection.resetStream(this.id, errorCode);
       this.#host.scheduleFlush();
@@ -481,6 +483,17 @@ function isInformational(headers: HeaderInput[]): boolean {
     if (n === ':status') return (typeof value === 'string' ? value : Buffer.from(value).toString('latin1')).startsWith('1');
   }
   return false;
+}
+
+/**
+ * `headers` as a list of `[name, value]` pairs. @throws InvalidArgumentError
+ * (`ERR_H2_INVALID_ARG`) for anything else, such as node:http2's object form.
+ */
+export function headerList(headers: Iterable<HeaderInput>, where: string): HeaderInput[] {
+  if (typeof (headers as Partial<Iterable<HeaderInput>> | null)?.[Symbol.iterator] !== 'function') {
+    throw new InvalidArgumentError(`${where}: headers are [name, value] pairs, e.g. [[':status', '200']] (node:http2's object form is not accepted yet)`, 'ERR_H2_INVALID_ARG');
+  }
+  return [...headers];
 }
 
 function failClientPush(): never {
