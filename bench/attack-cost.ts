@@ -33,7 +33,7 @@
  *   none            an idle connection: what the probes alone cost (the baseline)
  */
 import { type ChildProcess, fork, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http2 from 'node:http2';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -191,6 +191,8 @@ interface Target {
   child: ChildProcess;
   /** Ours only (bench/loop-delay-probe.ts): the event loop's delay since the previous call. */
   loopDelay: (() => Promise<LoopDelay['loopDelay']>) | null;
+  /** nghttpd's document root, removed when it stops. */
+  docroot: string | null;
 }
 
 const NODE_SERVER = `
@@ -209,6 +211,7 @@ process.on('SIGTERM', () => process.exit(0));
 async function startTarget(name: ServerName, profDir: string | null): Promise<Target> {
   const port = await freePort();
   let child: ChildProcess;
+  let docroot: string | null = null;
   if (name === 'ours') {
     const prof = profDir === null ? [] : ['--cpu-prof', `--cpu-prof-dir=${profDir}`];
     const probe = join(REPO_ROOT, 'bench', 'loop-delay-probe.ts');
@@ -216,13 +219,13 @@ async function startTarget(name: ServerName, profDir: string | null): Promise<Ta
   } else if (name === 'node') {
     child = spawn(process.execPath, ['--input-type=module', '-e', NODE_SERVER, String(port)], { stdio: 'ignore' });
   } else {
-    const root = mkdtempSync(join(tmpdir(), 'attack-cost-'));
-    writeFileSync(join(root, 'index.html'), 'hello from nghttpd\n');
-    child = spawn(commandPath('nghttpd'), ['--no-tls', '-d', root, String(port)], { stdio: 'ignore' });
+    docroot = mkdtempSync(join(tmpdir(), 'attack-cost-'));
+    writeFileSync(join(docroot, 'index.html'), 'hello from nghttpd\n');
+    child = spawn(commandPath('nghttpd'), ['--no-tls', '-d', docroot, String(port)], { stdio: 'ignore' });
   }
   await waitForPort(port);
   if (child.pid === undefined) throw new Error(`${name} did not start`);
-  return { pid: child.pid, port, child, loopDelay: name === 'ours' ? loopDelayReader(child) : null };
+  return { pid: child.pid, port, child, loopDelay: name === 'ours' ? loopDelayReader(child) : null, docroot };
 }
 
 /** Asks the server for its event-loop delay (SIGUSR2) and reads the JSON line it prints; other output is passed on. */
@@ -249,6 +252,7 @@ async function stopTarget(t: Target): Promise<void> {
   t.child.kill('SIGTERM');
   await Promise.race([exited, new Promise((r) => setTimeout(r, 3000))]);
   t.child.kill('SIGKILL');
+  if (t.docroot !== null) rmSync(t.docroot, { recursive: true, force: true });
 }
 
 const CLOCK_TICK_MS = 10; // sysconf(_SC_CLK_TCK) = 100 on Linux

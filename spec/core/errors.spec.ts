@@ -208,8 +208,8 @@ describe('H2Connection: misuse errors', function () {
       const { client } = connectedPair({ maxOutstandingPings: 1 });
       client.ping(Buffer.from('12345678'));
       const err = thrown(() => client.ping(Buffer.from('87654321')));
-      expect(err).to.be.instanceOf(H2Error).and.include({ code: 'ERR_H2_ERROR', errorCode: ErrorCodes.ENHANCE_YOUR_CALM });
-      expect(err.message).to.equal('Cannot send PING: 1 PINGs already await their ACK (maxOutstandingPings)');
+      expect(err).to.be.instanceOf(H2Error).and.include({ code: 'ERR_H2_MAX_PENDING_PINGS', errorCode: ErrorCodes.ENHANCE_YOUR_CALM });
+      expect(err.message).to.equal('Cannot send PING: 1 PINGs already await their ACK (maxOutstandingPings); wait for an ACK first');
     });
 
     it("keeps h2's text for a peer's invalid input, with the state by name", function () {

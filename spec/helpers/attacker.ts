@@ -134,9 +134,13 @@ export class Attacker {
     return rawFrame(1, options.body === true ? 0x4 : 0x5, streamId, block);
   }
 
+  /** Octets handed to the socket so far (the kernel may not have delivered them all). */
+  bytesSent = 0;
+
   /** Writes `bytes`; false when the server has closed or stopped reading for `stallMs`. */
   async send(bytes: Buffer, stallMs = 500): Promise<boolean> {
     if (this.seen.closed || this.socket.destroyed) return false;
+    this.bytesSent += bytes.length;
     if (this.socket.write(bytes)) return true;
     return new Promise<boolean>((resolve) => {
       const timer = setTimeout(() => {

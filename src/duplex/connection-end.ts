@@ -39,6 +39,15 @@ export interface EndHost {
   destroyQuietly(error?: Error): void;
 }
 
+/**
+ * Input a lingering close reads and discards before it gives up and destroys the connection:
+ * the default connection window (what flow control lets a peer have in flight when our GOAWAY
+ * leaves). A peer still sending past it is not listening; reading on at full speed for
+ * goawayCloseTimeout only turned its bytes into garbage (a PING flood had 30-50 MB read and
+ * thrown away in that second, and the server's RSS grew by 20-30 MB).
+ */
+const MAX_LINGER_INPUT = 1024 * 1024;
+
 /** The error of a new stream refused because the connection is going away. */
 function goawayError(what: string, cause: string): UsageError {
   return new UsageError(`${what} after ${cause}: the connection finishes its open streams but takes no new ones; open a new connection for more`, UsageCodes.GOAWAY);
@@ -58,6 +67,8 @@ export class ConnectionEnd {
   #inputClosed = false;
   /** Our connection error, while its GOAWAY lingers. */
   #lingerError: H2Error | null = null;
+  /** Octets discarded since the input closed (see MAX_LINGER_INPUT). */
+  #discarded = 0;
 
   constructor(host: EndHost) {
     this.#host = host;
@@ -66,6 +77,15 @@ export class ConnectionEnd {
   /** The connection ended with an error either way: input is discarded unparsed. */
   get inputClosed(): boolean {
     return this.#inputClosed;
+  }
+
+  /**
+   * Input arrived after an error close (inputClosed) and was dropped unparsed. Past
+   * MAX_LINGER_INPUT the lingering close ends: the duplex is destroyed now.
+   */
+  discarded(octets: number): void {
+    this.#discarded += octets;
+    if (this.#discarded > MAX_LINGER_INPUT && !this.#host.destroyed) this.#host.destroyQuietly(this.#lingerError ?? undefined);
   }
 
   /** close() was called (or a limit called it). */

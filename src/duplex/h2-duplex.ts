@@ -72,6 +72,14 @@ const HEADER_TABLES_ESTIMATE = 2 * 4096;
 const QUIET_RELEASE_MS = 1000;
 /** Core output that is pushed at once from `_write` instead of waiting for the coalescing flush. */
 const FLUSH_NOW_AT = 16 * 1024;
+/**
+ * Milliseconds of input work (parsing, decoding, the listeners it runs) after which the next
+ * input chunk waits for a turn of the event loop. libuv reads up to 32 chunks of 64 KiB from a
+ * socket in one go, and a `_write` that calls back at once is handed the next buffered chunk
+ * in the same turn: a peer sending costly frames (128 KiB header blocks) held every other
+ * connection, timer and new connection for 10-15 ms per turn (a fresh GET waited 120 ms).
+ */
+const INPUT_TURN_MS = 1;
 /** Every key of the options of `request()`. */
 const REQUEST_OPTION_KEYS: ReadonlySet<string> = new Set(['endStream']);
 
@@ -104,6 +112,8 @@ export class H2Duplex extends Duplex {
   readonly #deadlines: Deadlines;
   readonly #streamHwm: number;
   #flushHandle: NodeJS.Immediate | null = null;
+  /** Milliseconds spent on input since the last yield to the event loop (see INPUT_TURN_MS). */
+  #inputWork = 0;
   /** The `_write` callback held while the output is over its high-water mark. */
   #heldInput: (() => void) | null = null;
   #outputEnded = false;
@@ -354,8 +364,10 @@ export class H2Duplex extends Duplex {
   override _write(chunk: Buffer, _encoding: string, callback: (error?: Error | null) => void): void {
     if (this.#end.inputClosed) {
       callback();
+      this.#end.discarded(chunk.length);
       return;
     }
+    const started = performance.now();
     this.#deadlines.inputArrived(Date.now());
     this.#bytesReceived += chunk.length;
     this.#trace?.received(chunk);
@@ -381,7 +393,12 @@ export class H2Duplex extends Duplex {
     else this.#scheduleFlush();
     this.#windowOpened = false;
     if (this.#outputBuffered() >= this.readableHighWaterMark) this.#heldInput = callback;
-    else callback();
+    else if ((this.#inputWork += performance.now() - started) >= INPUT_TURN_MS) {
+      // The next chunk waits a turn, so other connections are served in between; meanwhile
+      // the transport buffers up to writableHighWaterMark, then stops reading.
+      this.#inputWork = 0;
+      setImmediate(callback);
+    } else callback();
   }
 
   /** The transport wants output: releases held input and waiting writers (Duplex internals). */
