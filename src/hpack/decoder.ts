@@ -62,6 +62,11 @@ export interface HpackDecoderOptions {
 const MAX_INTEGER = 0xffffffff;
 const EMPTY = Buffer.alloc(0);
 
+/**
+ * Decodes HPACK header blocks (RFC 7541) into fields, keeping the dynamic table in sync: a
+ * size update beyond our SETTINGS_HEADER_TABLE_SIZE, a bad index or a bad Huffman code is a
+ * CompressionError, after which the decoder refuses further blocks.
+ */
 export class HpackDecoder {
   /** Largest header list size whose fields are returned; larger lists come back `tooLarge`. */
   maxHeaderListSize: number;
