@@ -320,14 +320,34 @@ export class OutOfRangeError extends RangeError {
   }
 }
 
+/** Anything thrown, as an H2Error: an H2Error as it is, anything else wrapped (INTERNAL_ERROR, the original as `cause`). */
+export function toH2Error(err: unknown): H2Error {
+  return err instanceof H2Error ? err : new H2Error(String(err), ErrorCodes.INTERNAL_ERROR, { cause: err });
+}
+
+/** A value as error messages name it: `null`, `an array`, `the string "1"`, `the number -1`. */
+export function describeValue(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'an array';
+  if (typeof v === 'string') return `the string ${JSON.stringify(v)}`;
+  if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint') return `the ${typeof v} ${String(v)}`;
+  return typeof v === 'object' ? 'an object' : typeof v === 'function' ? 'a function' : typeof v;
+}
+
 /**
- * Rejects option keys that `known` does not list, naming the key, and the camelCase spelling
- * when a snake_case one (h2's keyword arguments) was given.
- * @throws InvalidArgumentError (`ERR_H2_INVALID_OPTION`)
+ * Checks that `options` is an options object whose keys are all in `known`, naming an unknown
+ * key and its camelCase spelling when a snake_case one (h2's keyword arguments) was given. The
+ * common case is one for...in over a one- or two-key literal, a few nanoseconds, so hot paths
+ * such as `sendData` can afford it.
+ * @throws InvalidArgumentError (`ERR_H2_INVALID_OPTION`), also when `options` is not an object
+ *   (e.g. h2's positional `end_stream` passed as `true`).
  */
-export function checkOptionKeys(where: string, options: object, known: ReadonlySet<string>): void {
-  for (const key of Object.keys(options)) {
-    if (known.has(key)) continue;
+export function checkOptionKeys(where: string, options: unknown, known: ReadonlySet<string>): void {
+  if (typeof options !== 'object' || options === null) {
+    throw new InvalidArgumentError(`${where}: options must be an object, not ${describeValue(options)}`, 'ERR_H2_INVALID_OPTION');
+  }
+  for (const key in options) {
+    if (known.has(key) || !Object.hasOwn(options, key)) continue;
     const camel = key.replace(/_([a-z])/g, (_m, c: string) => c.toUpperCase());
     const hint = camel !== key && known.has(camel) ? `; did you mean '${camel}'? (h2's snake_case keywords are camelCase here)` : `; known options: ${[...known].join(', ')}`;
     throw new InvalidArgumentError(`${where}: unknown option '${key}'${hint}`, 'ERR_H2_INVALID_OPTION');

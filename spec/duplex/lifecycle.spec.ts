@@ -15,19 +15,11 @@ import {
   UsageError,
 } from '../../src/index.js';
 import { collect, next } from '../helpers/streams.js';
+import { thrown } from '../helpers/thrown.js';
 
 const GET: Array<[string, string]> = [[':method', 'GET'], [':path', '/'], [':scheme', 'http'], [':authority', 't']];
 const POST: Array<[string, string]> = [[':method', 'POST'], [':path', '/'], [':scheme', 'http'], [':authority', 't']];
 
-/** The error `fn` throws, for asserting its class and code. */
-function thrown(fn: () => unknown): Error {
-  try {
-    fn();
-  } catch (err) {
-    return err as Error;
-  }
-  throw new Error('expected a throw');
-}
 
 /** A server on 127.0.0.1 running `onStream` per request; a client H2Duplex connected to it over TCP. */
 async function tcpPair(serverOptions: ConstructorParameters<typeof H2Duplex>[0] = {}, onStream: (stream: H2Stream) => void = () => undefined) {
@@ -203,6 +195,9 @@ describe('H2Duplex lifecycle: misuse names itself, with a code', function () {
     const { client, server } = createPair();
     expect(thrown(() => client.request(GET, { endstream: true } as never))).to.have.property('code', 'ERR_H2_INVALID_OPTION');
     expect(thrown(() => new H2Duplex({ idleTimeout: -1 }))).to.be.instanceOf(RangeError).and.have.property('code', 'ERR_H2_OUT_OF_RANGE');
+    // Not an options object at all (h2's positional end_stream, a null): named, not a bare TypeError.
+    expect(thrown(() => client.request(GET, true as never))).to.be.instanceOf(TypeError).and.have.property('code', 'ERR_H2_INVALID_OPTION');
+    expect(thrown(() => new H2Duplex(null as never))).to.have.property('code', 'ERR_H2_INVALID_OPTION');
     client.destroy();
     server.destroy();
   });

@@ -2,7 +2,7 @@
  * H2Configuration: the options of one connection (h2 `config.py`), validated on set.
  * Limits beyond h2 (DoS budgets) live in limits.ts and are added here as options.
  */
-import { checkOptionKeys, InvalidArgumentError, OutOfRangeError } from '../errors.js';
+import { checkOptionKeys, describeValue, InvalidArgumentError, OutOfRangeError } from '../errors.js';
 import type { RateLimitOptions } from './limits.js';
 import type { RetentionOptions } from './closed-streams.js';
 import {
@@ -121,60 +121,36 @@ export const NO_LOG: H2Logger = {
 
 function bool(name: string, v: unknown, d: boolean): boolean {
   if (v === undefined) return d;
-  if (typeof v !== 'boolean') throw new InvalidArgumentError(`H2Configuration: ${name} must be a boolean, not ${describe(v)}`, 'ERR_H2_INVALID_OPTION');
+  if (typeof v !== 'boolean') throw new InvalidArgumentError(`H2Configuration: ${name} must be a boolean, not ${describeValue(v)}`, 'ERR_H2_INVALID_OPTION');
   return v;
 }
 
 function positive(name: string, v: unknown, d: number): number {
   if (v === undefined) return d;
-  if (typeof v !== 'number') throw new InvalidArgumentError(`H2Configuration: ${name} must be a number, not ${describe(v)}`, 'ERR_H2_INVALID_OPTION');
+  if (typeof v !== 'number') throw new InvalidArgumentError(`H2Configuration: ${name} must be a number, not ${describeValue(v)}`, 'ERR_H2_INVALID_OPTION');
   if (!(v > 0)) throw new OutOfRangeError(`H2Configuration: ${name} must be a positive number (Infinity disables), not ${v}`);
   return v;
 }
 
 function nonNegative(name: string, v: unknown, d: number): number {
   if (v === undefined) return d;
-  if (typeof v !== 'number') throw new InvalidArgumentError(`H2Configuration: ${name} must be a number, not ${describe(v)}`, 'ERR_H2_INVALID_OPTION');
+  if (typeof v !== 'number') throw new InvalidArgumentError(`H2Configuration: ${name} must be a number, not ${describeValue(v)}`, 'ERR_H2_INVALID_OPTION');
   if (!(v >= 0)) throw new OutOfRangeError(`H2Configuration: ${name} must be a number >= 0 (Infinity disables), not ${v}`);
   return v;
 }
 
 function rate(name: string, v: RateLimitOptions | undefined, d: RateLimitOptions): RateLimitOptions {
   if (v === undefined) return d;
-  checkOptions(`H2Configuration: ${name}`, v, RATE_KEYS);
+  checkOptionKeys(`H2Configuration: ${name}`, v, RATE_KEYS);
   if (!(v.burst > 0) || !(v.perSecond >= 0)) throw new OutOfRangeError(`H2Configuration: ${name} must be { burst > 0, perSecond >= 0 } (burst Infinity disables), not { burst: ${v.burst}, perSecond: ${v.perSecond} }`);
   return { burst: v.burst, perSecond: v.perSecond };
 }
 
 function retention(name: string, v: RetentionOptions | undefined, d: RetentionOptions): RetentionOptions {
   if (v === undefined) return d;
-  checkOptions(`H2Configuration: ${name}`, v, RETENTION_KEYS);
+  checkOptionKeys(`H2Configuration: ${name}`, v, RETENTION_KEYS);
   if (!(v.max >= 0) || !(v.ms >= 0)) throw new OutOfRangeError(`H2Configuration: ${name} must be { max >= 0, ms >= 0 } (max 0 keeps none), not { max: ${v.max}, ms: ${v.ms} }`);
   return { max: v.max, ms: v.ms };
-}
-
-/** A value as error messages name it: `null`, `an array`, `the string "1"`, `the number -1`. */
-export function describe(v: unknown): string {
-  if (v === null) return 'null';
-  if (Array.isArray(v)) return 'an array';
-  if (typeof v === 'string') return `the string ${JSON.stringify(v)}`;
-  if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint') return `the ${typeof v} ${String(v)}`;
-  return typeof v === 'object' ? 'an object' : typeof v === 'function' ? 'a function' : typeof v;
-}
-
-/**
- * Checks that `value` is an options object whose own keys are all in `known` (for...in: on a
- * one- or two-key literal this costs a few nanoseconds, so `sendData` can afford it).
- * @throws InvalidArgumentError (`ERR_H2_INVALID_OPTION`) naming the unknown key, or when
- *   `value` is not an object (e.g. h2's positional `end_stream` passed as `true`).
- */
-export function checkOptions(where: string, value: unknown, known: ReadonlySet<string>): void {
-  if (typeof value !== 'object' || value === null) {
-    throw new InvalidArgumentError(`${where}: options must be an object, not ${describe(value)}`, 'ERR_H2_INVALID_OPTION');
-  }
-  for (const key in value) {
-    if (!known.has(key)) checkOptionKeys(where, value, known);
-  }
 }
 
 /** The keys of an options type as a Set; the record makes the compiler check the list is complete. */
@@ -248,11 +224,11 @@ export class H2Configuration {
    */
   constructor(options: H2ConfigurationOptions = {}) {
     // Checked at run time: JavaScript callers are not held to the types.
-    checkOptions('H2Configuration', options, CONFIG_KEYS);
+    checkOptionKeys('H2Configuration', options, CONFIG_KEYS);
     this.clientSide = bool('clientSide', options.clientSide, true);
     const enc: unknown = options.headerEncoding === undefined ? 'latin1' : options.headerEncoding;
     if (enc !== null && enc !== 'latin1' && enc !== 'utf-8') {
-      throw new InvalidArgumentError(`H2Configuration: headerEncoding must be 'latin1', 'utf-8' or null, not ${describe(enc)}`, 'ERR_H2_INVALID_OPTION');
+      throw new InvalidArgumentError(`H2Configuration: headerEncoding must be 'latin1', 'utf-8' or null, not ${describeValue(enc)}`, 'ERR_H2_INVALID_OPTION');
     }
     this.headerEncoding = enc;
     this.validateOutboundHeaders = bool('validateOutboundHeaders', options.validateOutboundHeaders, true);
@@ -281,7 +257,7 @@ export class H2Configuration {
     this.maxHeaderListPairs = positive('maxHeaderListPairs', options.maxHeaderListPairs, DEFAULT_MAX_HEADER_LIST_PAIRS);
     this.smallDataFrameRateLimit = rate('smallDataFrameRateLimit', options.smallDataFrameRateLimit, DEFAULT_SMALL_DATA_FRAME_RATE_LIMIT);
     if (options.clock !== undefined && typeof options.clock !== 'function') {
-      throw new InvalidArgumentError(`H2Configuration: clock must be a function returning milliseconds, not ${describe(options.clock)}`, 'ERR_H2_INVALID_OPTION');
+      throw new InvalidArgumentError(`H2Configuration: clock must be a function returning milliseconds, not ${describeValue(options.clock)}`, 'ERR_H2_INVALID_OPTION');
     }
     this.clock = options.clock ?? performanceClock;
     this.strictPreface = bool('strictPreface', options.strictPreface, true);

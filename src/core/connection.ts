@@ -18,11 +18,11 @@
  */
 import { ErrorCodes } from '../error-codes.js';
 import {
-  DenialOfServiceError, FlowControlError, FrameTooLargeError, H2Error, InvalidArgumentError, NoAvailableStreamIDError, OutOfRangeError, ProtocolError, RFC1122Error, StreamClosedError, TooManyStreamsError, UsageCodes,
+  DenialOfServiceError, FlowControlError, FrameTooLargeError, H2Error, checkOptionKeys, describeValue, InvalidArgumentError, NoAvailableStreamIDError, OutOfRangeError, ProtocolError, RFC1122Error, StreamClosedError, TooManyStreamsError, UsageCodes,
 } from '../errors.js';
 import { AltSvcFrame, CLIENT_PREFACE, type Frame, FrameReader, GoAwayFrame, PingFrame, PriorityFrame, SettingsFrame, WindowUpdateFrame } from '../frame/index.js';
 import { PeerBudgets } from './budgets.js';
-import { checkOptions, describe, H2Configuration, type H2ConfigurationOptions, type H2Logger, NO_LOG } from './config.js';
+import { H2Configuration, type H2ConfigurationOptions, type H2Logger, NO_LOG } from './config.js';
 import { ConnectionInput, ConnectionState, ConnectionStateMachine } from './connection-state.js';
 import type { Event } from './events.js';
 import { FrameReceiver } from './frame-receiver.js';
@@ -233,7 +233,7 @@ export class H2Connection {
    *   `ERR_H2_GOAWAY`) a new stream after a GOAWAY either way.
    */
   sendHeaders(streamId: number, headers: Iterable<HeaderInput>, options: SendHeadersOptions = {}): void {
-    checkOptions('sendHeaders', options, SEND_HEADERS_KEYS);
+    checkOptionKeys('sendHeaders', options, SEND_HEADERS_KEYS);
     this.#log?.debug(`Send headers on stream ID ${streamId}`);
     const fields = toOutboundFields(headers);
     if (!this.#streams.has(streamId)) {
@@ -269,13 +269,13 @@ export class H2Connection {
    *   connection is then closed, its GOAWAY queued, and later input ignored.
    */
   sendData(streamId: number, data: Uint8Array, options: SendDataOptions = {}): void {
-    if (!(data instanceof Uint8Array)) throw new InvalidArgumentError(`sendData: data must be a Uint8Array, not ${describe(data)}`);
+    if (!(data instanceof Uint8Array)) throw new InvalidArgumentError(`sendData: data must be a Uint8Array, not ${describeValue(data)}`);
     checkSendDataOptions(options);
     this.#log?.debug(`Send data on stream ID ${streamId} with len ${data.length}`);
     const padLength = options.padLength ?? null;
     let frameSize = data.length;
     if (padLength !== null) {
-      if (!Number.isInteger(padLength)) throw new InvalidArgumentError(`sendData: padLength must be an integer, not ${describe(padLength)}`, 'ERR_H2_INVALID_OPTION');
+      if (!Number.isInteger(padLength)) throw new InvalidArgumentError(`sendData: padLength must be an integer, not ${describeValue(padLength)}`, 'ERR_H2_INVALID_OPTION');
       if (padLength < 0 || padLength > 255) throw new OutOfRangeError(`sendData: padLength must be within range: [0, 255], not ${padLength}`);
       frameSize += padLength + 1;
     }
@@ -387,7 +387,7 @@ export class H2Connection {
    */
   ping(opaqueData: Uint8Array | string): void {
     if (typeof opaqueData === 'string') throw new OutOfRangeError(`Invalid value for ping data: ${JSON.stringify(opaqueData)}: it must be 8 octets in a Uint8Array, not a string`);
-    if (!(opaqueData instanceof Uint8Array)) throw new InvalidArgumentError(`ping: opaqueData must be a Uint8Array of 8 octets, not ${describe(opaqueData)}`);
+    if (!(opaqueData instanceof Uint8Array)) throw new InvalidArgumentError(`ping: opaqueData must be a Uint8Array of 8 octets, not ${describeValue(opaqueData)}`);
     if (opaqueData.length !== 8) throw new OutOfRangeError(`Invalid value for ping data: ${opaqueData.length} octets, it must be 8`);
     this.#log?.debug('Send Ping frame');
     const outstanding = this.#receiver.outstandingPings;
@@ -407,9 +407,9 @@ export class H2Connection {
    * @throws InvalidArgumentError for an unknown option or `additionalData` that is not a Uint8Array.
    */
   closeConnection(errorCode: ErrorCodes | number = ErrorCodes.NO_ERROR, options: CloseConnectionOptions = {}): void {
-    checkOptions('closeConnection', options, CLOSE_CONNECTION_KEYS);
+    checkOptionKeys('closeConnection', options, CLOSE_CONNECTION_KEYS);
     if (options.additionalData !== undefined && !(options.additionalData instanceof Uint8Array)) {
-      throw new InvalidArgumentError(`closeConnection: additionalData must be a Uint8Array, not ${describe(options.additionalData)}`, 'ERR_H2_INVALID_OPTION');
+      throw new InvalidArgumentError(`closeConnection: additionalData must be a Uint8Array, not ${describeValue(options.additionalData)}`, 'ERR_H2_INVALID_OPTION');
     }
     this.#log?.debug('Close connection');
     const lastStreamId = options.lastStreamId ?? this.#streams.highestInboundStreamId;
@@ -455,9 +455,9 @@ export class H2Connection {
    */
   advertiseAlternativeService(fieldValue: string | Uint8Array, options: AltSvcOptions = {}): void {
     if (typeof fieldValue !== 'string' && !(fieldValue instanceof Uint8Array)) {
-      throw new InvalidArgumentError(`advertiseAlternativeService: the field value must be a string or a Uint8Array, not ${describe(fieldValue)}`);
+      throw new InvalidArgumentError(`advertiseAlternativeService: the field value must be a string or a Uint8Array, not ${describeValue(fieldValue)}`);
     }
-    checkOptions('advertiseAlternativeService', options, ALTSVC_KEYS);
+    checkOptionKeys('advertiseAlternativeService', options, ALTSVC_KEYS);
     if (options.origin !== undefined && options.streamId !== undefined) {
       throw new InvalidArgumentError('advertiseAlternativeService: give origin (for stream 0) or streamId, not both', 'ERR_H2_INVALID_OPTION');
     }
@@ -472,7 +472,7 @@ export class H2Connection {
 
   /** PRIORITY (client only; RFC 9113 deprecates priorities but the frame is still valid). h2: `prioritize`. */
   prioritize(streamId: number, options: PrioritizeOptions = {}): void {
-    checkOptions('prioritize', options, PRIORITIZE_KEYS);
+    checkOptionKeys('prioritize', options, PRIORITIZE_KEYS);
     if (!this.config.clientSide) throw new RFC1122Error('Servers SHOULD NOT prioritize streams.');
     this.#stateMachine.processInput(ConnectionInput.SEND_PRIORITY);
     const p = priorityFields(streamId, options.weight, options.dependsOn, options.exclusive);

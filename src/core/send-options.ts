@@ -2,8 +2,8 @@
  * The options objects of H2Connection's actions: h2's keyword arguments, camelCased, with the checks that reject an unknown key (a misspelt or snake_case one, such as h2's
  * `end_stream`, throws instead of being ignored) and turn priority options into frame fields.
  */
-import { ProtocolError } from '../errors.js';
-import { checkOptions, keysOf } from './config.js';
+import { checkOptionKeys, ProtocolError } from '../errors.js';
+import { keysOf } from './config.js';
 
 /** Options of {@link H2Connection.sendHeaders}. */
 export interface SendHeadersOptions {
@@ -56,13 +56,13 @@ export const ALTSVC_KEYS = keysOf<AltSvcOptions>({ origin: null, streamId: null 
 export const PRIORITIZE_KEYS = keysOf<PrioritizeOptions>({ weight: null, dependsOn: null, exclusive: null });
 
 /**
- * checkOptions for sendData, which runs per DATA frame: the keys are compared inline (about
+ * checkOptionKeys for sendData, which runs per DATA frame: the keys are compared inline (about
  * 2 ns for a one- or two-key literal; a Set lookup costs about 10).
  */
 export function checkSendDataOptions(options: SendDataOptions): void {
-  if (typeof options !== 'object' || (options as unknown) === null) checkOptions('sendData', options, SEND_DATA_KEYS);
+  if (typeof options !== 'object' || (options as unknown) === null) checkOptionKeys('sendData', options, SEND_DATA_KEYS);
   for (const key in options) {
-    if (key !== 'endStream' && key !== 'zeroCopy' && key !== 'padLength') checkOptions('sendData', options, SEND_DATA_KEYS);
+    if (key !== 'endStream' && key !== 'zeroCopy' && key !== 'padLength') checkOptionKeys('sendData', options, SEND_DATA_KEYS);
   }
 }
 

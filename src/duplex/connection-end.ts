@@ -15,7 +15,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { ErrorCodes, errorCodeName } from '../error-codes.js';
-import { ConnectionClosedError, H2Error, UsageCodes, UsageError } from '../errors.js';
+import { ConnectionClosedError, type H2Error, toH2Error, UsageCodes, UsageError } from '../errors.js';
 import { ConnectionState, type ConnectionTerminated, type H2Connection } from '../core/index.js';
 import type { Deadlines, Expiry } from './deadlines.js';
 
@@ -187,7 +187,7 @@ export class ConnectionEnd {
 
   /** receiveData threw: our GOAWAY is queued; fail everything, end the output, linger. */
   connectionError(err: unknown): void {
-    const error = err instanceof H2Error ? err : new H2Error(String(err), ErrorCodes.INTERNAL_ERROR, { cause: err });
+    const error = toH2Error(err);
     const host = this.#host;
     this.#deadReason ??= `connection error: ${error.message}`;
     host.failAll(new ConnectionClosedError(`Connection error: ${error.message}`, error.errorCode, { cause: error }));

@@ -31,7 +31,7 @@ import { randomBytes } from 'node:crypto';
 import net from 'node:net';
 import { Duplex } from 'readable-stream';
 import { ErrorCodes } from '../error-codes.js';
-import { checkOptionKeys, ConnectionClosedError, type DenialOfServiceError, H2Error, InvalidArgumentError, StreamResetError, UsageCodes, UsageError } from '../errors.js';
+import { checkOptionKeys, ConnectionClosedError, type DenialOfServiceError, InvalidArgumentError, toH2Error, StreamResetError, UsageCodes, UsageError } from '../errors.js';
 import {
   type ChangedSetting,
   ConnectionTerminated,
@@ -93,10 +93,6 @@ function setNoDelay(stream: unknown): void {
   if (stream instanceof net.Socket) stream.setNoDelay(true);
 }
 
-/** Anything thrown, as an H2Error (an H2Error as it is). */
-function asH2Error(err: unknown): H2Error {
-  return err instanceof H2Error ? err : new H2Error(String(err), ErrorCodes.INTERNAL_ERROR, { cause: err });
-}
 
 /**
  * One HTTP/2 connection as a Duplex: pipe a transport's bytes in and its output back
@@ -136,7 +132,7 @@ export class H2Duplex extends Duplex {
   #upgradeStream: H2Stream | null = null;
 
   constructor(options: H2DuplexOptions = {}) {
-    const resolved = resolveDuplexOptions(options, options.config?.clientSide === false);
+    const resolved = resolveDuplexOptions(options);
     const hwm = resolved.outputHighWaterMark;
     super({ allowHalfOpen: true, readableHighWaterMark: hwm, writableHighWaterMark: hwm });
     this.connection = new H2Connection(resolved.config);
@@ -300,7 +296,7 @@ export class H2Duplex extends Duplex {
         streamInbox.started(stream, id);
       },
       failed: (error) => {
-        streamInbox.fail(stream, asH2Error(error));
+        streamInbox.fail(stream, toH2Error(error));
       },
     });
     return stream;

@@ -21,8 +21,8 @@
  */
 import { Duplex } from 'readable-stream';
 import { ErrorCodes, errorCodeName } from '../error-codes.js';
-import { checkOptionKeys, ConnectionClosedError, InvalidArgumentError, type H2Error, StreamClosedError, StreamResetError, UsageCodes, UsageError } from '../errors.js';
-import { ConnectionState, type EventHeaders, type HeaderInput, type InformationalResponseReceived, type ResponseReceived, type TrailersReceived } from '../core/index.js';
+import { checkOptionKeys, ConnectionClosedError, type H2Error, StreamClosedError, StreamResetError, UsageCodes, UsageError } from '../errors.js';
+import { checkHeaderIterable, ConnectionState, type EventHeaders, type HeaderInput, type InformationalResponseReceived, type ResponseReceived, type TrailersReceived } from '../core/index.js';
 import type { SendPort } from './send-scheduler.js';
 import type { StreamHost, StreamInbox, StreamRole } from './stream-host.js';
 
@@ -352,7 +352,6 @@ export class H2Stream extends Duplex {
         stream.emit('timeout');
         if (stream.destroyed || stream.#activity !== stream.#activitySeen) return;
         stream.#resetInCore(ErrorCodes.CANCEL);
-        stream.rstCode = ErrorCodes.CANCEL;
         stream.#destroyFromPeer(new StreamResetError(stream.id, ErrorCodes.CANCEL, false, { code: 'ERR_H2_STREAM_IDLE_TIMEOUT', cause: new Error(`nothing sent or received for ${ms} ms (streamIdleTimeout)`) }));
       },
     };
@@ -488,14 +487,9 @@ function isInformational(headers: HeaderInput[]): boolean {
   return false;
 }
 
-/**
- * `headers` as a list of `[name, value]` pairs. @throws InvalidArgumentError
- * (`ERR_H2_INVALID_ARG`) for anything else, such as node:http2's object form.
- */
+/** `headers` as a list of `[name, value]` pairs. @throws InvalidArgumentError (`ERR_H2_INVALID_ARG`), e.g. for node:http2's object form. */
 export function headerList(headers: Iterable<HeaderInput>, where: string): HeaderInput[] {
-  if (typeof (headers as Partial<Iterable<HeaderInput>> | null)?.[Symbol.iterator] !== 'function') {
-    throw new InvalidArgumentError(`${where}: headers are [name, value] pairs, e.g. [[':status', '200']] (node:http2's object form is not accepted yet)`, 'ERR_H2_INVALID_ARG');
-  }
+  checkHeaderIterable(headers, `${where}: `);
   return [...headers];
 }
 

@@ -174,8 +174,10 @@ function coreConfig(options: H2DuplexOptions): H2Configuration | H2Configuration
  * Checks `options` and applies the defaults for a server or a client.
  * @throws InvalidArgumentError for an unknown key; OutOfRangeError for a bad number.
  */
-export function resolveDuplexOptions(options: H2DuplexOptions, server: boolean): ResolvedDuplexOptions {
+export function resolveDuplexOptions(options: H2DuplexOptions): ResolvedDuplexOptions {
   checkOptionKeys('H2Duplex', options, DUPLEX_OPTION_KEYS);
+  // clientSide defaults to true in both an H2Configuration and its options.
+  const server = options.config?.clientSide === false;
   const maxSessionMemory = options.maxSessionMemory ?? DEFAULT_MAX_SESSION_MEMORY;
   if (!(maxSessionMemory > 0)) throw new OutOfRangeError('H2Duplex: maxSessionMemory must be a positive number of octets (Infinity disables)');
   return {

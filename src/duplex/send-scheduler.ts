@@ -191,12 +191,6 @@ export class SendScheduler<S extends Schedulable> {
     return undefined;
   }
 
-  /** Every parked write fails with `error` (the connection is gone); the queue of opens too. */
-  clear(error: Error): void {
-    for (const stream of [...this.#parked.keys()]) this.drop(stream, error);
-    for (const open of this.#opens.splice(0)) open.failed(error);
-  }
-
   // ---------------------------------------------------------------- pending opens
 
   /** A slot under the peer's SETTINGS_MAX_CONCURRENT_STREAMS is free, and no request waits before this one. */

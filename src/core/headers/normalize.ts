@@ -7,9 +7,9 @@
  * Internally every name and value is an *octet string*: one character per octet (latin1),
  * which is what the HPACK layer takes and returns.
  */
-import { InvalidArgumentError } from '../../errors.js';
+import { describeValue, InvalidArgumentError } from '../../errors.js';
 import type { EventHeaders } from '../events.js';
-import { describe, type HeaderEncoding } from '../config.js';
+import type { HeaderEncoding } from '../config.js';
 
 /** A header as users give it: strings are encoded as UTF-8 (as h2 does), byte arrays taken as is. */
 export type HeaderInput = readonly [string | Uint8Array, string | Uint8Array];
@@ -35,18 +35,27 @@ const ASCII = /^[\x00-\x7f]*$/;
 export function toOctetString(v: string | Uint8Array): string {
   if (typeof v === 'string') return ASCII.test(v) ? v : Buffer.from(v, 'utf8').toString('latin1');
   if (v instanceof Uint8Array) return Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('latin1');
-  throw new InvalidArgumentError(`header names and values must be strings or Uint8Arrays, not ${describe(v)}`);
+  throw new InvalidArgumentError(`header names and values must be strings or Uint8Arrays, not ${describeValue(v)}`);
+}
+
+/**
+ * Checks that `headers` is an iterable (of `[name, value]` pairs, checked as they are read):
+ * a string, or node:http2's object form, is refused here rather than with a bare TypeError.
+ * `where` prefixes the message (`'respond(): '`).
+ * @throws InvalidArgumentError (`ERR_H2_INVALID_ARG`)
+ */
+export function checkHeaderIterable(headers: unknown, where = ''): asserts headers is Iterable<unknown> {
+  if (typeof headers !== 'object' || headers === null || typeof (headers as Partial<Iterable<unknown>>)[Symbol.iterator] !== 'function') {
+    throw new InvalidArgumentError(`${where}headers must be an iterable of [name, value] pairs, not ${describeValue(headers)}`);
+  }
 }
 
 /** User headers as octet-string fields. @throws InvalidArgumentError for anything but an iterable of pairs of strings/bytes. */
 export function toOutboundFields(headers: Iterable<HeaderInput>): OutboundField[] {
-  const iterable: unknown = headers;
-  if (typeof iterable !== 'object' || iterable === null || typeof (iterable as Partial<Iterable<unknown>>)[Symbol.iterator] !== 'function') {
-    throw new InvalidArgumentError(`headers must be an iterable of [name, value] pairs, not ${describe(iterable)}`);
-  }
+  checkHeaderIterable(headers);
   const out: OutboundField[] = [];
   for (const pair of headers as Iterable<unknown>) {
-    if (!Array.isArray(pair) || pair.length !== 2) throw new InvalidArgumentError(`headers must be [name, value] pairs, not ${Array.isArray(pair) ? `an array of ${pair.length}` : describe(pair)}`);
+    if (!Array.isArray(pair) || pair.length !== 2) throw new InvalidArgumentError(`headers must be [name, value] pairs, not ${Array.isArray(pair) ? `an array of ${pair.length}` : describeValue(pair)}`);
     out.push({ name: toOctetString(pair[0] as string | Uint8Array), value: toOctetString(pair[1] as string | Uint8Array), neverIndex: false });
   }
   return out;
