@@ -77,11 +77,8 @@ interface AttackReport {
 function attackUnit(name: AttackName, a: Attacker, hugeBlock: Buffer[], i: number): { bytes: Buffer; frames: number } {
   const id = 2 * i + 1;
   switch (name) {
-    case 'huge-headers': {
-      // HEADERS (END_STREAM) + CONTINUATIONs; END_HEADERS on the last fragment.
-      const frames = hugeBlock.map((fragment, k) => rawFrame(k === 0 ? 1 : 9, (k === 0 ? 0x1 : 0) | (k === hugeBlock.length - 1 ? 0x4 : 0), id, fragment));
-      return { bytes: Buffer.concat(frames), frames: frames.length };
-    }
+    case 'huge-headers':
+      return { bytes: Attacker.headerBlockFrames(hugeBlock, id), frames: hugeBlock.length };
     case 'ping-flood':
       return { bytes: rawFrame(6, 0, 0, '0102030405060708'), frames: 1 };
     case 'settings-flood':
@@ -95,21 +92,6 @@ function attackUnit(name: AttackName, a: Attacker, hugeBlock: Buffer[], i: numbe
     case 'none':
       return { bytes: Buffer.alloc(0), frames: 0 };
   }
-}
-
-/** The 128 KiB header list of huge-headers, encoded once (never indexed, so every request is the same bytes), in 8 fragments. */
-function hugeHeaderBlock(a: Attacker): Buffer[] {
-  const block = a.encoder.encode([
-    { name: ':method', value: 'GET' },
-    { name: ':scheme', value: 'http' },
-    { name: ':authority', value: 'x' },
-    { name: ':path', value: '/' },
-    ...Array.from({ length: 8 }, (_, i) => ({ name: `x-big-${i}`, value: 'v'.repeat(16 * 1024), neverIndex: true })),
-  ]);
-  const step = Math.ceil(block.length / 8);
-  const out: Buffer[] = [];
-  for (let o = 0; o < block.length; o += step) out.push(block.subarray(o, o + step));
-  return out;
 }
 
 /** The GOAWAY the attacker saw, as text, or null. (A function: the flags change while awaiting.) */
@@ -129,7 +111,7 @@ async function runAttacker(port: number, name: AttackName, seconds: number): Pro
     await a.until(() => a.seen.ended.has(1));
   }
   if (!readsAnswers) a.socket.pause();
-  const hugeBlock = name === 'huge-headers' ? hugeHeaderBlock(a) : [];
+  const hugeBlock = name === 'huge-headers' ? a.hugeHeaderFragments(true) : [];
   process.send?.('started');
   if (name === 'none') {
     // The baseline: what the probes alone cost the server.

@@ -26,17 +26,8 @@ import {
 } from '../../src/index.js';
 import { rawFrame } from '../helpers/bytes.js';
 import { connectedPair, REQ } from '../helpers/peers.js';
+import { thrown } from '../helpers/thrown.js';
 
-/** Runs `fn`, which must throw; returns the error. */
-function thrown(fn: () => unknown): Error & { code?: string } {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).to.be.instanceOf(Error);
-    return err as Error & { code?: string };
-  }
-  throw new Error('expected a throw');
-}
 
 /** Asserts class, `code` and a message fragment in one go (STYLE.md §8). */
 function expectError(fn: () => unknown, cls: abstract new (...args: never[]) => Error, code: string, message: string | RegExp): void {

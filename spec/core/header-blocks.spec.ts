@@ -6,18 +6,11 @@ import { expect } from 'chai';
 import { CompressionError, DenialOfServiceError } from '../../src/index.js';
 import { HpackEncoder } from '../../src/hpack/index.js';
 import { HeaderBlocks } from '../../src/core/header-blocks.js';
+import { thrown } from '../helpers/thrown.js';
 
 const fields = (n: number, valueLength = 1): Array<{ name: string; value: string }> =>
   Array.from({ length: n }, (_, i) => ({ name: `x-${i}`, value: 'v'.repeat(valueLength) }));
 
-function thrown(fn: () => unknown): unknown {
-  try {
-    fn();
-  } catch (err) {
-    return err;
-  }
-  throw new Error('expected a throw');
-}
 
 describe('HeaderBlocks', function () {
   it('decodes a block into [name, value] pairs in wire order', function () {

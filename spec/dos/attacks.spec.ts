@@ -388,17 +388,7 @@ const CASES: Case[] = [
     name: 'huge-headers: a 128 KiB header list over 8 frames',
     run: async (port) => {
       const a = await Attacker.connect(port);
-      const block = a.encoder.encode([
-        { name: ':method', value: 'GET' },
-        { name: ':scheme', value: 'http' },
-        { name: ':authority', value: 'x' },
-        { name: ':path', value: '/' },
-        ...Array.from({ length: 8 }, (_, i) => ({ name: `x-big-${i}`, value: 'v'.repeat(16 * 1024) })),
-      ]);
-      const step = Math.ceil(block.length / 8);
-      const frames = [rawFrame(1, 0x1, 1, block.subarray(0, step))];
-      for (let o = step; o < block.length; o += step) frames.push(rawFrame(9, o + step >= block.length ? 0x4 : 0, 1, block.subarray(o, o + step)));
-      await a.send(Buffer.concat(frames));
+      await a.send(Attacker.headerBlockFrames(a.hugeHeaderFragments(false), 1));
       return answeredThenNext(a, true);
     },
     check: expect431(true),
@@ -408,18 +398,8 @@ const CASES: Case[] = [
     run: async (port) => {
       const a = await Attacker.connect(port);
       // Never indexed, so every request is the same octets and the encoders stay in sync.
-      const block = a.encoder.encode([
-        { name: ':method', value: 'GET' },
-        { name: ':scheme', value: 'http' },
-        { name: ':authority', value: 'x' },
-        { name: ':path', value: '/' },
-        ...Array.from({ length: 8 }, (_, i) => ({ name: `x-big-${i}`, value: 'v'.repeat(16 * 1024), neverIndex: true })),
-      ]);
-      const step = Math.ceil(block.length / 8);
-      const fragments: Buffer[] = [];
-      for (let o = 0; o < block.length; o += step) fragments.push(block.subarray(o, o + step));
-      const request = (id: number): Buffer => Buffer.concat(fragments.map((f, k) => rawFrame(k === 0 ? 1 : 9, (k === 0 ? 0x1 : 0) | (k === fragments.length - 1 ? 0x4 : 0), id, f)));
-      await a.flood((i) => request(2 * i + 1), 5000, 1);
+      const fragments = a.hugeHeaderFragments(true);
+      await a.flood((i) => Attacker.headerBlockFrames(fragments, 2 * i + 1), 5000, 1);
       await a.settle();
       return a;
     },

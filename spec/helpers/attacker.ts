@@ -134,6 +134,30 @@ export class Attacker {
     return rawFrame(1, options.body === true ? 0x4 : 0x5, streamId, block);
   }
 
+  /**
+   * The 128 KiB request header list of the huge-headers attacks (8 literals of 16 KiB), encoded
+   * with this connection's encoder and cut into 8 fragments. `neverIndex` keeps the encoders in
+   * sync whatever the server does, so every request is the same octets.
+   */
+  hugeHeaderFragments(neverIndex: boolean): Buffer[] {
+    const block = this.encoder.encode([
+      { name: ':method', value: 'GET' },
+      { name: ':scheme', value: 'http' },
+      { name: ':authority', value: 'x' },
+      { name: ':path', value: '/' },
+      ...Array.from({ length: 8 }, (_, i) => ({ name: `x-big-${i}`, value: 'v'.repeat(16 * 1024), neverIndex })),
+    ]);
+    const step = Math.ceil(block.length / 8);
+    const fragments: Buffer[] = [];
+    for (let o = 0; o < block.length; o += step) fragments.push(block.subarray(o, o + step));
+    return fragments;
+  }
+
+  /** A request of `fragments` on `streamId`: HEADERS (END_STREAM), then CONTINUATIONs, END_HEADERS on the last. */
+  static headerBlockFrames(fragments: readonly Buffer[], streamId: number): Buffer {
+    return Buffer.concat(fragments.map((f, k) => rawFrame(k === 0 ? 1 : 9, (k === 0 ? 0x1 : 0) | (k === fragments.length - 1 ? 0x4 : 0), streamId, f)));
+  }
+
   /** Octets handed to the socket so far (the kernel may not have delivered them all). */
   bytesSent = 0;
 

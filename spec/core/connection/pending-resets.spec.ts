@@ -11,6 +11,7 @@ import { HpackEncoder } from '../../../src/hpack/index.js';
 import { rawFrame } from '../../helpers/bytes.js';
 import { framesIn } from '../../helpers/frame-factory.js';
 import { REQ, server } from '../../helpers/peers.js';
+import { thrown } from '../../helpers/thrown.js';
 
 /** Builds the peer's frames: requests (HEADERS, END_STREAM) and resets (RST_STREAM CANCEL), one HPACK context. */
 class Peer {
@@ -33,14 +34,6 @@ function setup(options: H2ConfigurationOptions = {}): { s: H2Connection; peer: P
   return { s: server(options), peer: new Peer() };
 }
 
-function thrown(fn: () => unknown): unknown {
-  try {
-    fn();
-  } catch (err) {
-    return err;
-  }
-  throw new Error('expected a throw');
-}
 
 describe('H2Connection: requests reset before the application saw them (maxPendingResetStreams)', function () {
   it('allows 20 requests opened and reset in one call, reported as RequestReceived and StreamReset', function () {
