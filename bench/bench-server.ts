@@ -16,7 +16,7 @@
  */
 import net from 'node:net';
 import { writeBytes } from '../examples/server.js';
-import { type EventHeaders, H2Duplex, type H2Stream, SettingCodes } from '../src/index.js';
+import { H2Duplex, type H2Stream, type IncomingHeaders, SettingCodes } from '../src/index.js';
 
 const argv = process.argv.slice(2);
 const port = Number(argv[0] ?? 8080);
@@ -30,16 +30,12 @@ const settings = {
 };
 const OK_HEADERS: Array<[string, string]> = [[':status', '200'], ['content-length', '2']];
 
-function onStream(stream: H2Stream, headers: EventHeaders): void {
+function onStream(stream: H2Stream, headers: IncomingHeaders): void {
   stream.on('error', () => {
     /* the client went away */
   });
-  let method = '';
-  let path = '';
-  for (const [n, v] of headers) {
-    if (n === ':method') method = v.toString();
-    else if (n === ':path') path = v.toString();
-  }
+  const method = headers[':method'] ?? '';
+  const path = headers[':path'] ?? '';
   if (method === 'POST') {
     let length = 0;
     stream.on('data', (d: Buffer) => (length += d.length));

@@ -12,19 +12,19 @@
 import net from 'node:net';
 import tls from 'node:tls';
 import { pathToFileURL } from 'node:url';
-import { H2Duplex, type EventHeaders } from '../src/index.js';
+import { H2Duplex, type IncomingHeaders } from '../src/index.js';
 
 export interface FetchOptions {
   method?: string;
   body?: string | Buffer;
   /** Accept any TLS certificate (self-signed test servers). */
   insecure?: boolean;
-  headers?: Array<[string, string]>;
+  headers?: Record<string, string>;
 }
 
 export interface FetchResult {
   status: number;
-  headers: EventHeaders;
+  headers: IncomingHeaders;
   body: Buffer;
 }
 
@@ -69,10 +69,10 @@ export async function fetchOnce(target: string, options: FetchOptions = {}): Pro
   try {
     const method = options.method ?? (options.body === undefined ? 'GET' : 'POST');
     const req = h2.request(
-      [[':method', method], [':scheme', url.protocol.slice(0, -1)], [':authority', url.host], [':path', `${url.pathname}${url.search}`], ['user-agent', 'h2duplex-example'], ...(options.headers ?? [])],
+      { ':method': method, ':scheme': url.protocol.slice(0, -1), ':authority': url.host, ':path': `${url.pathname}${url.search}`, 'user-agent': 'h2duplex-example', ...options.headers },
       { endStream: options.body === undefined },
     );
-    const response = new Promise<EventHeaders>((resolve, reject) => {
+    const response = new Promise<IncomingHeaders>((resolve, reject) => {
       req.once('response', resolve);
       req.once('error', reject);
     });
@@ -80,8 +80,7 @@ export async function fetchOnce(target: string, options: FetchOptions = {}): Pro
     const headers = await response;
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
-    const status = Number(headers.find(([n]) => n.toString() === ':status')?.[1].toString());
-    return { status, headers, body: Buffer.concat(chunks) };
+    return { status: headers[':status'] ?? 0, headers, body: Buffer.concat(chunks) };
   } finally {
     await h2.close();
     socket.end();
@@ -104,7 +103,7 @@ async function main(argv: string[]): Promise<void> {
     return;
   }
   const result = await fetchOnce(target, { body, insecure });
-  for (const [name, value] of result.headers) console.log(`${name.toString()}: ${value.toString()}`);
+  for (const [name, value] of Object.entries(result.headers)) console.log(`${name}: ${String(value)}`);
   console.log('');
   process.stdout.write(result.body);
 }

@@ -15,18 +15,15 @@
 import net from 'node:net';
 import { finished } from 'node:stream';
 import { pathToFileURL } from 'node:url';
-import { H2Duplex, type EventHeaders, type H2Stream } from '../src/index.js';
+import { H2Duplex, type H2Stream, type IncomingHeaders, type OutgoingHeaders } from '../src/index.js';
 import { connectTo } from './client.js';
 
 /** Hop-by-hop and per-connection fields that must not be forwarded. */
 const DROP = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'upgrade', 'te']);
 
-function forwardable(headers: EventHeaders): Array<[string, string]> {
-  const out: Array<[string, string]> = [];
-  for (const [n, v] of headers) {
-    const name = n.toString();
-    if (!DROP.has(name)) out.push([name, v.toString()]);
-  }
+function forwardable(headers: IncomingHeaders): OutgoingHeaders {
+  const out: OutgoingHeaders = {};
+  for (const [name, value] of Object.entries(headers)) if (!DROP.has(name)) out[name] = value;
   return out;
 }
 
@@ -72,35 +69,36 @@ export type UpstreamSource = () => Promise<H2Duplex>;
  * download leaves the upstream stream open, holding one of the upstream's concurrent streams
  * and a window of unread data, until the upstream connection runs out of streams.
  */
-function proxyRequest(upstream: UpstreamSource, downstream: H2Stream, headers: EventHeaders): void {
+function proxyRequest(upstream: UpstreamSource, downstream: H2Stream, headers: IncomingHeaders): void {
   const forwarded = forwardable(headers);
   upstream().then(
     (h2) => {
       // The client may have gone while the upstream connection was opening.
       if (downstream.destroyed) return;
-      const up = h2.request(forwarded);
+      // endStream: false, whatever the method: the request body, if any, is piped below.
+      const up = h2.request(forwarded, { endStream: false });
       finished(downstream, (err) => {
         if (err) up.destroy();
       });
       finished(up, (err) => {
         if (err) downstream.destroy();
       });
-      up.on('informational', (info: EventHeaders) => {
+      up.on('headers', (info) => {
         if (!downstream.destroyed) downstream.respond(forwardable(info));
       });
-      up.on('response', (response: EventHeaders) => {
+      up.on('response', (response) => {
         if (downstream.destroyed) return;
         downstream.respond(forwardable(response));
         up.pipe(downstream);
       });
-      up.on('trailers', (trailers: EventHeaders) => {
+      up.on('trailers', (trailers) => {
         if (!downstream.destroyed) downstream.sendTrailers(forwardable(trailers));
       });
       downstream.pipe(up);
     },
     () => {
       if (downstream.destroyed) return;
-      downstream.respond([[':status', '502'], ['content-type', 'text/plain']]);
+      downstream.respond({ ':status': 502, 'content-type': 'text/plain' });
       downstream.end('upstream unreachable\n');
     },
   );
@@ -110,12 +108,12 @@ function proxyRequest(upstream: UpstreamSource, downstream: H2Stream, headers: E
 function tunnel(downstream: H2Stream, authority: string): void {
   const match = /^(.*):(\d+)$/.exec(authority);
   if (match === null) {
-    downstream.respond([[':status', '400']], { endStream: true });
+    downstream.respond({ ':status': 400 }, { endStream: true });
     return;
   }
   const socket = net.connect({ host: (match[1] ?? '').replace(/^\[|\]$/g, ''), port: Number(match[2]) });
   socket.once('connect', () => {
-    downstream.respond([[':status', '200']]);
+    downstream.respond({ ':status': 200 });
     socket.pipe(downstream).pipe(socket);
   });
   socket.on('error', () => {
@@ -130,12 +128,11 @@ function tunnel(downstream: H2Stream, authority: string): void {
 
 /** Makes server H2Duplex `h2` a proxy: CONNECT tunnels, everything else forwarded upstream. */
 export function attachProxy(h2: H2Duplex, upstream: UpstreamSource): void {
-  h2.on('stream', (stream: H2Stream, headers: EventHeaders) => {
+  h2.on('stream', (stream, headers) => {
     stream.on('error', () => {
       /* reset by the client or its connection lost: proxyRequest and tunnel cancel the other side */
     });
-    const method = headers.find(([n]) => n.toString() === ':method')?.[1].toString();
-    if (method === 'CONNECT') tunnel(stream, headers.find(([n]) => n.toString() === ':authority')?.[1].toString() ?? '');
+    if (headers[':method'] === 'CONNECT') tunnel(stream, headers[':authority'] ?? '');
     else proxyRequest(upstream, stream, headers);
   });
 }

@@ -14,7 +14,7 @@
  */
 import net from 'node:net';
 import { pathToFileURL } from 'node:url';
-import { type EventHeaders, H2Configuration, H2Duplex, type H2DuplexOptions, type H2Stream } from '../src/index.js';
+import { H2Configuration, H2Duplex, type H2DuplexOptions, type H2Stream, type IncomingHeaders } from '../src/index.js';
 
 const MAX_BYTES = 1 << 30;
 const CHUNK = Buffer.alloc(64 * 1024, 'x');
@@ -49,15 +49,14 @@ export function closeTogether(socket: net.Socket, h2: H2Duplex): void {
 }
 
 /** The request handler: attach it to any server H2Duplex (`h2.on('stream', handleStream)`). */
-export function handleStream(stream: H2Stream, rawHeaders: EventHeaders): void {
+export function handleStream(stream: H2Stream, headers: IncomingHeaders): void {
   stream.on('error', () => {
     /* reset by the peer or the connection went away: nothing to clean up */
   });
-  const headers = new Map(rawHeaders.map(([n, v]) => [n.toString(), v.toString()]));
-  const method = headers.get(':method');
-  const path = headers.get(':path') ?? '/';
+  const method = headers[':method'];
+  const path = headers[':path'] ?? '/';
   if (method === 'POST' || method === 'PUT') {
-    stream.respond([[':status', '200'], ['content-type', headers.get('content-type') ?? 'application/octet-stream']]);
+    stream.respond({ ':status': 200, 'content-type': headers['content-type'] ?? 'application/octet-stream' });
     stream.pipe(stream);
     return;
   }
@@ -66,20 +65,20 @@ export function handleStream(stream: H2Stream, rawHeaders: EventHeaders): void {
   if (bytes !== null) {
     const n = Number(bytes[1]);
     if (n > MAX_BYTES) {
-      stream.respond([[':status', '400'], ['content-type', 'text/plain']]);
+      stream.respond({ ':status': 400, 'content-type': 'text/plain' });
       stream.end(`at most ${MAX_BYTES} bytes\n`);
       return;
     }
-    stream.respond([[':status', '200'], ['content-type', 'application/octet-stream'], ['content-length', String(n)]]);
+    stream.respond({ ':status': 200, 'content-type': 'application/octet-stream', 'content-length': n });
     writeBytes(stream, n);
     return;
   }
   if (path === '/') {
-    stream.respond([[':status', '200'], ['content-type', 'text/plain; charset=utf-8']]);
+    stream.respond({ ':status': 200, 'content-type': 'text/plain; charset=utf-8' });
     stream.end('Hello from h2duplex over HTTP/2!\n');
     return;
   }
-  stream.respond([[':status', '404'], ['content-type', 'text/plain']]);
+  stream.respond({ ':status': 404, 'content-type': 'text/plain' });
   stream.end('not found\n');
 }
 

@@ -15,7 +15,7 @@
 import net from 'node:net';
 import { pathToFileURL } from 'node:url';
 import { WebSocket } from 'ws';
-import { type EventHeaders, H2Duplex, type H2Stream, SettingCodes } from '../src/index.js';
+import { H2Duplex, type H2Stream, type IncomingHeaders, SettingCodes } from '../src/index.js';
 import { listen, runOver } from './server.js';
 
 /** What `ws` needs of a WebSocket for `setSocket` (internal API, see the module comment). */
@@ -43,22 +43,17 @@ export function webSocketOn(stream: H2Stream, role: 'client' | 'server'): WebSoc
   return ws;
 }
 
-function header(headers: EventHeaders, name: string): string | undefined {
-  const found = headers.find(([n]) => String(n) === name);
-  return found === undefined ? undefined : String(found[1]);
-}
-
 /** Server side: accepts WebSocket CONNECT streams and hands each WebSocket to `onSocket`. */
 export function acceptWebSockets(h2: H2Duplex, onSocket: (ws: WebSocket, path: string) => void): void {
   h2.on('stream', (stream, headers) => {
     stream.on('error', () => undefined);
-    if (header(headers, ':method') !== 'CONNECT' || header(headers, ':protocol') !== 'websocket') {
-      stream.respond([[':status', '404']], { endStream: true });
+    if (headers[':method'] !== 'CONNECT' || headers[':protocol'] !== 'websocket') {
+      stream.respond({ ':status': 404 }, { endStream: true });
       return;
     }
     // RFC 8441 §5: 200 (not 101) accepts; the stream stays open both ways.
-    stream.respond([[':status', '200']]);
-    onSocket(webSocketOn(stream, 'server'), header(headers, ':path') ?? '/');
+    stream.respond({ ':status': 200 });
+    onSocket(webSocketOn(stream, 'server'), headers[':path'] ?? '/');
   });
 }
 
@@ -87,12 +82,12 @@ export async function connectWebSocket(h2: H2Duplex, authority: string, path: st
     [':authority', authority],
     ['sec-websocket-version', '13'],
   ]);
-  const headers = await new Promise<EventHeaders>((resolve, reject) => {
+  const headers = await new Promise<IncomingHeaders>((resolve, reject) => {
     stream.once('response', resolve);
     stream.once('error', reject);
   });
-  const status = header(headers, ':status');
-  if (status !== '200') throw new Error(`the server refused the WebSocket: ${String(status)}`);
+  const status = headers[':status'];
+  if (status !== 200) throw new Error(`the server refused the WebSocket: ${String(status)}`);
   return webSocketOn(stream, 'client');
 }
 

@@ -291,18 +291,37 @@ export const UsageCodes = {
   TRAILERS_SENT: 'ERR_H2_TRAILERS_SENT',
   /** An action on a stream that is closed or reset. */
   STREAM_CLOSED: 'ERR_H2_STREAM_CLOSED',
+  /** A body with `:status` 204, 205 or 304, or on a HEAD request (respondWithFile/FD). */
+  PAYLOAD_FORBIDDEN: 'ERR_H2_PAYLOAD_FORBIDDEN',
+  /** respondWithFile() on a directory. */
+  SEND_FILE: 'ERR_H2_SEND_FILE',
+  /** `offset` or `length` for a file that cannot seek (a pipe, a device). */
+  SEND_FILE_NOSEEK: 'ERR_H2_SEND_FILE_NOSEEK',
 } as const;
 
 /**
+ * The codes of {@link InvalidArgumentError}: `ERR_H2_INVALID_OPTION` for options,
+ * `ERR_H2_INVALID_ARG` for other arguments, and node:http2's refusals of a header object
+ * (`ERR_H2_INVALID_HEADER`: a value of the wrong type; `ERR_H2_INVALID_PSEUDOHEADER`,
+ * `ERR_H2_INVALID_CONNECTION_HEADER`, `ERR_H2_HEADER_SINGLE_VALUE`).
+ */
+export type InvalidArgumentCode =
+  | 'ERR_H2_INVALID_OPTION'
+  | 'ERR_H2_INVALID_ARG'
+  | 'ERR_H2_INVALID_HEADER'
+  | 'ERR_H2_INVALID_PSEUDOHEADER'
+  | 'ERR_H2_INVALID_CONNECTION_HEADER'
+  | 'ERR_H2_HEADER_SINGLE_VALUE';
+
+/**
  * An argument or option of the wrong type or an unknown option key (a `TypeError`, as Node's
- * `ERR_INVALID_ARG_TYPE` is). `code`: `ERR_H2_INVALID_OPTION` for options, else
- * `ERR_H2_INVALID_ARG`.
+ * `ERR_INVALID_ARG_TYPE` is). `code`: one of {@link InvalidArgumentCode}.
  */
 export class InvalidArgumentError extends TypeError {
   /** Stable machine-readable code (docs/errors.md). */
-  readonly code: string;
+  readonly code: InvalidArgumentCode;
 
-  constructor(message: string, code: 'ERR_H2_INVALID_OPTION' | 'ERR_H2_INVALID_ARG' = 'ERR_H2_INVALID_ARG') {
+  constructor(message: string, code: InvalidArgumentCode = 'ERR_H2_INVALID_ARG') {
     super(message);
     this.name = 'InvalidArgumentError';
     this.code = code;

@@ -3,7 +3,7 @@
  * ping and settings promises, under whole, 1-byte and random chunking of the byte flow.
  */
 import { expect } from 'chai';
-import { createPair, ErrorCodes, H2Duplex, H2Stream, SettingCodes, type EventHeaders } from '../../src/index.js';
+import { createPair, ErrorCodes, H2Duplex, H2Stream, SettingCodes, type EventHeaders, type IncomingHeaders } from '../../src/index.js';
 import { asObject, CHUNKINGS, collect, next } from '../helpers/streams.js';
 
 const GET: Array<[string, string]> = [[':method', 'GET'], [':path', '/'], [':scheme', 'http'], [':authority', 'pair']];
@@ -60,14 +60,14 @@ for (const { name, chunkSize } of CHUNKINGS) {
       });
       const req = client.request(GET, { endStream: true });
       // Both arrive in one read: listen for both before awaiting either.
-      const info = next<EventHeaders>(req, 'informational');
+      const info = next<EventHeaders>(req, 'headers');
       const response = next<EventHeaders>(req, 'response');
       expect(asObject(await info)[':status']).to.equal('103');
       expect(asObject(await response)[':status']).to.equal('204');
       expect((await collect(req)).length).to.equal(0);
     });
 
-    it('pushes a response the client reads from the push event', async function () {
+    it("pushes a response the client reads from the session's 'stream' event and the pushed stream's 'push'", async function () {
       const { client, server } = createPair({ chunkSize });
       server.on('stream', (stream) => {
         const pushed = stream.pushStream([[':method', 'GET'], [':path', '/style.css'], [':scheme', 'http'], [':authority', 'pair']]);
@@ -78,9 +78,9 @@ for (const { name, chunkSize } of CHUNKINGS) {
       });
       const req = client.request(GET, { endStream: true });
       // The pushed response may arrive in the same read as the promise: listen synchronously.
-      const [pushed, requestHeaders, pushedResponse] = await new Promise<[H2Stream, EventHeaders, Promise<EventHeaders>]>((resolve) =>
-        req.on('push', (s, h) => {
-          resolve([s, h, next<EventHeaders>(s, 'response')]);
+      const [pushed, requestHeaders, pushedResponse] = await new Promise<[H2Stream, IncomingHeaders, Promise<IncomingHeaders>]>((resolve) =>
+        client.on('stream', (s, h) => {
+          resolve([s, h, next<IncomingHeaders>(s, 'push')]);
         }),
       );
       expect(asObject(requestHeaders)[':path']).to.equal('/style.css');

@@ -7,7 +7,7 @@
 import net from 'node:net';
 import { expect } from 'chai';
 import { Writable } from 'readable-stream';
-import { createPair, H2Duplex, type H2Stream } from '../../src/index.js';
+import { createPair, H2Duplex, type H2Stream, type IncomingHeaders } from '../../src/index.js';
 import { collect, next } from '../helpers/streams.js';
 
 const GET: Array<[string, string]> = [[':method', 'GET'], [':path', '/'], [':scheme', 'http'], [':authority', 'zero-copy']];
@@ -90,8 +90,8 @@ async function exchange(client: H2Duplex, server: H2Duplex): Promise<{ req: H2St
 async function reuseAcrossStreams(client: H2Duplex, server: H2Duplex): Promise<Buffer[]> {
   const plans = new Map<string, number[]>();
   const buffers: Buffer[] = [];
-  server.on('stream', (stream: H2Stream, headers: Array<[Buffer, Buffer]>) => {
-    const path = headers.find(([n]) => n.toString() === ':path')?.[1].toString() ?? '';
+  server.on('stream', (stream: H2Stream, headers: IncomingHeaders) => {
+    const path = headers[':path'] ?? '';
     const sizes = plans.get(path) ?? [];
     stream.respond([[':status', '200']]);
     const reused = Buffer.alloc(30 * 1024);

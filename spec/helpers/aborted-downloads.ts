@@ -31,7 +31,7 @@ export async function startObservedOrigin(maxConcurrentStreams = 100): Promise<O
     const h2 = runOver(socket, new H2Duplex({ config: { clientSide: false }, settings: { [SettingCodes.INITIAL_WINDOW_SIZE]: 256 * 1024, [SettingCodes.MAX_CONCURRENT_STREAMS]: maxConcurrentStreams } }));
     connections.push(h2);
     h2.on('stream', (stream: H2Stream, headers) => {
-      const path = headers.find(([n]) => n.toString() === ':path')?.[1].toString() ?? '/';
+      const path = headers[':path'] ?? '/';
       const reset = /^\/reset-after\/(\d+)$/.exec(path);
       if (reset === null) {
         handleStream(stream, headers);

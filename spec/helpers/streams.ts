@@ -2,7 +2,7 @@
  * Small helpers for adapter specs: read a stream to its end, wait for an event.
  */
 import { once } from 'node:events';
-import type { EventHeaders } from '../../src/index.js';
+import type { EventHeaders, IncomingHeaders } from '../../src/index.js';
 
 /** Reads `stream` to its end; rejects on 'error'. */
 export async function collect(stream: AsyncIterable<unknown>): Promise<Buffer> {
@@ -17,9 +17,13 @@ export async function next<T>(emitter: NodeJS.EventEmitter, event: string): Prom
   return value;
 }
 
-/** Headers as a plain object (last value wins), for assertions. */
-export function asObject(headers: EventHeaders): Record<string, string> {
+/** Headers (pairs, or node's object form) as a plain object of strings (pairs: last value wins), for assertions. */
+export function asObject(headers: EventHeaders | IncomingHeaders): Record<string, string> {
   const out: Record<string, string> = {};
+  if (!Array.isArray(headers)) {
+    for (const [n, v] of Object.entries(headers)) if (v !== undefined) out[n] = String(v);
+    return out;
+  }
   for (const [n, v] of headers) out[n.toString()] = v.toString();
   return out;
 }

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { connectTo, fetchOnce } from '../../examples/client.js';
-import { H2Duplex, type EventHeaders, type H2Stream } from '../../src/index.js';
+import { H2Duplex, type H2Stream, type IncomingHeaders } from '../../src/index.js';
 import { asObject, collect } from '../helpers/streams.js';
 import { commandPath, describeWithCommand, freePort, waitForPort } from '../helpers/tools.js';
 
@@ -107,9 +107,10 @@ describe('interop: our client', function () {
       const h2 = new H2Duplex();
       socket.pipe(h2).pipe(socket);
       const req = h2.request([[':method', 'GET'], [':scheme', 'http'], [':authority', 'x'], [':path', '/push']], { endStream: true });
-      const pushed = new Promise<{ headers: EventHeaders; body: Promise<Buffer>; response: Promise<EventHeaders> }>((resolve) => {
-        req.on('push', (stream: H2Stream, headers: EventHeaders) => {
-          resolve({ headers, response: new Promise((r) => stream.once('response', r)), body: collect(stream) });
+      // node:http2's shape: the session's 'stream' event, then the pushed stream's 'push' (its response headers).
+      const pushed = new Promise<{ headers: IncomingHeaders; body: Promise<Buffer>; response: Promise<IncomingHeaders> }>((resolve) => {
+        h2.on('stream', (stream: H2Stream, headers) => {
+          resolve({ headers, response: new Promise((r) => stream.once('push', r)), body: collect(stream) });
         });
       });
       expect((await collect(req)).toString()).to.equal('page');

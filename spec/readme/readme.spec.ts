@@ -153,7 +153,7 @@ describe('README programs', function () {
     try {
       const r = await runProgram('examples/readme/client.ts', { args: [`${server.url}/`] });
       expect(r.status, r.stderr).to.equal(0);
-      expect(r.stdout).to.include("[ ':status', '200' ]");
+      expect(r.stdout).to.include("':status': 200");
       expect(r.stdout).to.match(/hello\n$/);
     } finally {
       await server.stop();
@@ -225,7 +225,7 @@ describe('README programs', function () {
     it('h2c-client.ts upgrades and prints the response to the upgraded request', async function () {
       const r = await runProgram('examples/readme/h2c-client.ts', { args: [`${server.url}/`] });
       expect(r.status, r.stderr).to.equal(0);
-      expect(r.stdout).to.include("[ ':status', '200' ]");
+      expect(r.stdout).to.include("':status': 200");
       expect(r.stdout).to.match(/hello over h2c\n$/);
     });
 

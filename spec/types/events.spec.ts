@@ -23,6 +23,7 @@ import {
   type H2DuplexEvents,
   H2Stream,
   type H2StreamEvents,
+  type IncomingHeaders,
   type InformationalResponseReceived,
   type PairOptions,
   type PingAckReceived,
@@ -58,18 +59,16 @@ describe('types: H2Duplex and H2Stream events, createPair', function () {
     expectTypeOf(pair.client.request(REQUEST)).toEqualTypeOf<H2Stream>();
   });
 
-  it("types H2Duplex's own events: stream, push, goaway, event", function () {
+  it("types H2Duplex's own events: stream (node's arguments), goaway, event", function () {
     pair = createPair();
     const { client, server } = pair;
-    server.on('stream', (stream, headers, event) => {
+    server.on('stream', (stream, headers, flags, rawHeaders, event) => {
       expectTypeOf(stream).toEqualTypeOf<H2Stream>();
-      expectTypeOf(headers).toEqualTypeOf<EventHeaders>();
-      expectTypeOf(event).toEqualTypeOf<RequestReceived>();
-    });
-    client.on('push', (stream, requestHeaders, parent) => {
-      expectTypeOf(stream).toEqualTypeOf<H2Stream>();
-      expectTypeOf(requestHeaders).toEqualTypeOf<EventHeaders>();
-      expectTypeOf(parent).toEqualTypeOf<H2Stream | undefined>();
+      expectTypeOf(headers).toEqualTypeOf<IncomingHeaders>();
+      expectTypeOf(headers[':path']).toEqualTypeOf<string | undefined>();
+      expectTypeOf(flags).toBeNumber();
+      expectTypeOf(rawHeaders).toEqualTypeOf<string[]>();
+      expectTypeOf(event).toEqualTypeOf<RequestReceived | PushedStreamReceived>();
     });
     client.once('goaway', (errorCode, lastStreamId, additionalData) => {
       expectTypeOf(errorCode).toBeNumber();
@@ -143,26 +142,29 @@ describe('types: H2Duplex and H2Stream events, createPair', function () {
     h2.once('UnknownFrameReceived', (ev) => expectTypeOf(ev).toEqualTypeOf<UnknownFrameReceived>());
   });
 
-  it("types H2Stream's events: response, informational, trailers, push, reset, timeout", function () {
-    expectTypeOf<H2StreamEvents['response']>().toEqualTypeOf<[headers: EventHeaders, event: ResponseReceived]>();
+  it("types H2Stream's events (node's names and arguments): response, headers, trailers, push, wantTrailers, reset, timeout", function () {
+    expectTypeOf<H2StreamEvents['response']>().toEqualTypeOf<[headers: IncomingHeaders, flags: number, rawHeaders: string[], event: ResponseReceived]>();
     pair = createPair();
     const stream = pair.client.request(REQUEST, { endStream: true });
-    stream.on('response', (headers, ev) => {
-      expectTypeOf(headers).toEqualTypeOf<EventHeaders>();
+    stream.on('response', (headers, flags, rawHeaders, ev) => {
+      expectTypeOf(headers).toEqualTypeOf<IncomingHeaders>();
+      expectTypeOf(headers[':status']).toEqualTypeOf<number | undefined>();
+      expectTypeOf(flags).toBeNumber();
+      expectTypeOf(rawHeaders).toEqualTypeOf<string[]>();
       expectTypeOf(ev).toEqualTypeOf<ResponseReceived>();
     });
-    stream.on('informational', (headers, ev) => {
-      expectTypeOf(headers).toEqualTypeOf<EventHeaders>();
+    stream.on('headers', (headers, _flags, _raw, ev) => {
+      expectTypeOf(headers).toEqualTypeOf<IncomingHeaders>();
       expectTypeOf(ev).toEqualTypeOf<InformationalResponseReceived>();
     });
-    stream.once('trailers', (headers, ev) => {
-      expectTypeOf(headers).toEqualTypeOf<EventHeaders>();
+    stream.once('trailers', (headers, _flags, _raw, ev) => {
+      expectTypeOf(headers).toEqualTypeOf<IncomingHeaders>();
       expectTypeOf(ev).toEqualTypeOf<TrailersReceived>();
     });
-    stream.on('push', (pushed, requestHeaders) => {
-      expectTypeOf(pushed).toEqualTypeOf<H2Stream>();
-      expectTypeOf(requestHeaders).toEqualTypeOf<EventHeaders>();
+    stream.on('push', (responseHeaders) => {
+      expectTypeOf(responseHeaders).toEqualTypeOf<IncomingHeaders>();
     });
+    stream.on('wantTrailers', (...args) => expectTypeOf(args).toEqualTypeOf<[]>());
     stream.on('reset', (errorCode, remote) => {
       expectTypeOf(errorCode).toBeNumber();
       expectTypeOf(remote).toBeBoolean();

@@ -42,6 +42,8 @@ const ROOT_VALUES = [
   'H2Connection',
   'H2Configuration',
   'ConnectionState',
+  'neverIndexed',
+  'isNeverIndexed',
   'SettingCodes',
   'Settings',
   'ChangedSetting',
@@ -70,6 +72,10 @@ const ROOT_VALUES = [
   'acceptH2cUpgrade',
   'isH2cUpgrade',
   'requestH2cUpgrade',
+  'sensitiveHeaders',
+  'toHeaderObject',
+  'toRawHeaders',
+  'toHeaderList',
 ] as const;
 
 const FRAME_VALUES = [

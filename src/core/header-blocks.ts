@@ -14,6 +14,7 @@
 import { DenialOfServiceError } from '../errors.js';
 import { type DecodedBlock, HpackDecoder, HpackEncoder } from '../hpack/index.js';
 import { DEFAULT_MAX_HEADER_LIST_SIZE } from './limits.js';
+import { neverIndexed } from './headers/normalize.js';
 
 export class HeaderBlocks {
   /** Compresses the blocks we send; its table size follows the peer's SETTINGS_HEADER_TABLE_SIZE. */
@@ -53,7 +54,8 @@ export class HeaderBlocks {
       // h2: DenialOfServiceError (GOAWAY ENHANCE_YOUR_CALM). The block was fully decoded first.
       throw new DenialOfServiceError(`Oversized header block: A header list larger than ${this.#decoder.maxHeaderListSize} has been received`, { debugData: 'Oversized header block' });
     }
-    return block.fields.map((f) => [f.name, f.value]);
+    // A field the peer sent never indexed keeps that mark (h2's NeverIndexedHeaderTuple).
+    return block.fields.map((f) => (f.neverIndex ? neverIndexed([f.name, f.value]) : [f.name, f.value]));
   }
 
   /** Our SETTINGS_MAX_HEADER_LIST_SIZE was acknowledged: blocks are held to it from now on. */

@@ -10,6 +10,6 @@ export { ConnectionState } from './connection-state.js';
 export { StreamState } from './stream-state.js';
 export { SettingCodes, Settings, ChangedSetting, type SettingsInput } from './settings.js';
 export * from './events.js';
-export { checkHeaderIterable, type HeaderInput } from './headers/normalize.js';
+export { checkHeaderIterable, type HeaderInput, neverIndexed, isNeverIndexed } from './headers/normalize.js';
 export { encodeHttp2Settings, decodeHttp2Settings } from './upgrade.js';
 export { MIN_LENT_PAYLOAD } from '../frame/writer.js';

@@ -16,7 +16,7 @@
 import { randomBytes } from 'node:crypto';
 import { ErrorCodes, errorCodeName } from '../error-codes.js';
 import { ConnectionClosedError, type H2Error, toH2Error, UsageCodes, UsageError } from '../errors.js';
-import { ConnectionState, type ConnectionTerminated, type H2Connection } from '../core/index.js';
+import { type CloseConnectionOptions, ConnectionState, type ConnectionTerminated, type H2Connection } from '../core/index.js';
 import type { Deadlines, Expiry } from './deadlines.js';
 
 /** What ending a connection needs from its H2Duplex. */
@@ -97,7 +97,7 @@ export class ConnectionEnd {
    * GOAWAY. With NO_ERROR the close is graceful (see the module comment); with another code
    * every open stream fails at once. Resolves when the output has ended.
    */
-  close(errorCode: number): Promise<void> {
+  close(errorCode: number, goaway: CloseConnectionOptions = {}): Promise<void> {
     if (this.#closing !== null) return this.#closing;
     this.#closing = new Promise((resolve) => {
       this.#resolveClosed = resolve;
@@ -108,12 +108,12 @@ export class ConnectionEnd {
       return this.#closing;
     }
     if (errorCode !== (ErrorCodes.NO_ERROR as number)) {
-      this.abort(errorCode, `close(${errorCodeName(errorCode)}) sent GOAWAY`);
+      this.abort(errorCode, `close(${errorCodeName(errorCode)}) sent GOAWAY`, goaway.additionalData === undefined ? undefined : Buffer.from(goaway.additionalData).toString('latin1'));
       return this.#closing;
     }
     this.#gracefulBy ??= 'close()';
     try {
-      host.connection.closeConnection(errorCode);
+      host.connection.closeConnection(errorCode, goaway);
       this.#sendFence();
     } catch {
       // The connection already failed: its GOAWAY is out.

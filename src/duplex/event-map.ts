@@ -2,20 +2,34 @@
  * The typed shapes H2Duplex exposes: its events (its own, and every core event under its
  * name) and its counters.
  */
-import type { CoreEventMap, Event, EventHeaders, RequestReceived } from '../core/index.js';
+import type { CoreEventMap, Event, PushedStreamReceived, RequestReceived } from '../core/index.js';
 import type { H2Stream } from './h2-stream.js';
+import type { IncomingHeaders } from './node-headers.js';
+import type { toNodeSettings } from './node-session.js';
 
 /** Each core event, emitted by H2Duplex under its class name with the event as argument. */
 export type H2CoreEvents = { [K in keyof CoreEventMap]: [event: CoreEventMap[K]] };
 
 /** Listener arguments of H2Duplex's events: its own, and every core event under its class name. */
 export interface H2DuplexEvents extends H2CoreEvents {
-  /** Server: a new request. */
-  stream: [stream: H2Stream, headers: EventHeaders, event: RequestReceived];
-  /** Client: a pushed response promised on `parent`. */
-  push: [stream: H2Stream, requestHeaders: EventHeaders, parent: H2Stream | undefined];
+  /**
+   * Server: a new request; client: a pushed stream (its request headers; the response comes
+   * as the stream's 'push' event). node:http2's arguments: the headers as node's object, the
+   * HEADERS flags, node's flat raw headers; then the core's event.
+   */
+  stream: [stream: H2Stream, headers: IncomingHeaders, flags: number, rawHeaders: string[], event: RequestReceived | PushedStreamReceived];
   /** The peer sent GOAWAY. */
   goaway: [errorCode: number, lastStreamId: number, additionalData: Buffer | null];
+  /** The peer sent a PING (its payload); the ACK is sent for you. */
+  ping: [payload: Buffer];
+  /** The peer's SETTINGS arrived (node's names). */
+  remoteSettings: [settings: ReturnType<typeof toNodeSettings>];
+  /** The peer acknowledged our SETTINGS (node's names). */
+  localSettings: [settings: ReturnType<typeof toNodeSettings>];
+  /** `setTimeout(ms)` passed without input or output. */
+  timeout: [];
+  /** Emitted by `connect()` once the transport is up (TLS: after the handshake and ALPN). */
+  connect: [session: unknown, socket: unknown];
   /** Every core event. */
   event: [event: Event];
 }

@@ -39,10 +39,10 @@ import {
   H2Connection,
   type HeaderInput,
   PingAckReceived,
+  PingReceived,
   RemoteSettingsChanged,
   RequestReceived,
   SettingsAcknowledged,
-  type SettingsInput,
   StreamEnded,
   WindowUpdated,
 } from '../core/index.js';
@@ -50,7 +50,9 @@ import { Deadlines } from './deadlines.js';
 import { StreamRouter } from './stream-router.js';
 import { ConnectionEnd } from './connection-end.js';
 import type { H2DuplexEvents, H2DuplexStats } from './event-map.js';
-import { H2Stream, headerList, sendPort, streamInbox, type SendHeadersAdapterOptions } from './h2-stream.js';
+import { H2Stream, sendPort, streamInbox, type SendHeadersAdapterOptions } from './h2-stream.js';
+import { type HeadersInput, sentHeaderObject, toHeaderList } from './node-headers.js';
+import { ActivityTimer, endsWithHeaders, type SettingsArgument, toNodeSettings, toSettingsInput, withRequestDefaults } from './node-session.js';
 import { type H2DuplexOptions, resolveDuplexOptions } from './options.js';
 import { SendScheduler } from './send-scheduler.js';
 import type { StreamHost, StreamRole } from './stream-host.js';
@@ -81,7 +83,40 @@ const FLUSH_NOW_AT = 16 * 1024;
  */
 const INPUT_TURN_MS = 1;
 /** Every key of the options of `request()`. */
-const REQUEST_OPTION_KEYS: ReadonlySet<string> = new Set(['endStream']);
+const REQUEST_OPTION_KEYS: ReadonlySet<string> = new Set(['endStream', 'waitForTrailers', 'signal', 'exclusive', 'parent', 'weight', 'silent']);
+
+/**
+ * Options of {@link H2Duplex.request}: node:http2's. `exclusive`, `parent`, `weight` (RFC 7540
+ * priorities, deprecated by RFC 9113 §5.3.2) and `silent` are accepted and have no effect.
+ */
+export interface RequestOptions extends SendHeadersAdapterOptions {
+  /** Aborting it destroys the stream with an AbortError (RST_STREAM CANCEL). */
+  signal?: AbortSignal;
+  exclusive?: boolean;
+  parent?: number;
+  weight?: number;
+  silent?: boolean;
+}
+
+/** node:http2's `ping()` callback. */
+export type PingCallback = (error: Error | null, duration: number, payload: Buffer) => void;
+/** node:http2's `settings()` callback. */
+export type SettingsCallback = (error: Error | null, settings: ReturnType<typeof toNodeSettings>, duration: number) => void;
+
+/** `signal` destroys `stream` with an AbortError when it aborts (now, if it has). */
+function abortWith(stream: H2Stream, signal: AbortSignal): void {
+  const abort = (): void => {
+    stream.destroy(new DOMException('The operation was aborted', 'AbortError'));
+  };
+  if (signal.aborted) {
+    process.nextTick(abort);
+    return;
+  }
+  signal.addEventListener('abort', abort, { once: true });
+  stream.once('close', () => {
+    signal.removeEventListener('abort', abort);
+  });
+}
 
 /** A header name or value as the latin1 string events carry. */
 function latin1(octets: string | Uint8Array): string {
@@ -130,6 +165,11 @@ export class H2Duplex extends Duplex {
   #lastRtt: number | null = null;
   #upgradeSettings: string | null = null;
   #upgradeStream: H2Stream | null = null;
+  /** Client: the origin requests default to (`authority` option). */
+  readonly #authority: URL | null;
+  /** The transport piped into us (node's `session.socket`). */
+  #socket: Duplex | NodeJS.ReadWriteStream | null = null;
+  readonly #sessionTimeout = new ActivityTimer(() => this.emit('timeout'));
 
   constructor(options: H2DuplexOptions = {}) {
     const resolved = resolveDuplexOptions(options);
@@ -140,6 +180,7 @@ export class H2Duplex extends Duplex {
     this.#maxStreams = resolved.maxStreamsPerConnection;
     this.#maxSessionMemory = resolved.maxSessionMemory;
     this.#noDelay = resolved.noDelay;
+    this.#authority = resolved.authority;
     this.#scheduler = new SendScheduler<H2Stream>(this.connection, this.#schedulerHost(), sendPort, hwm);
     this.#host = this.#makeHost();
     this.#router = this.#makeRouter();
@@ -148,7 +189,8 @@ export class H2Duplex extends Duplex {
     });
     this.#end = this.#makeEnd();
     // The source piped into us is usually the socket: remember its address for H2Stream.
-    this.on('pipe', (source: { remoteAddress?: unknown; remotePort?: unknown }) => {
+    this.on('pipe', (source: Duplex & { remoteAddress?: unknown; remotePort?: unknown }) => {
+      this.#socket ??= source;
       if (typeof source.remoteAddress === 'string') this.#remoteAddress = source.remoteAddress;
       if (typeof source.remotePort === 'number') this.#remotePort = source.remotePort;
       if (this.#noDelay) setNoDelay(source);
@@ -264,24 +306,34 @@ export class H2Duplex extends Duplex {
   // ------------------------------------------------------------------ public API
 
   /**
-   * Client: open a stream with request `headers` (END_STREAM with them if `endStream`). When
-   * the peer's SETTINGS_MAX_CONCURRENT_STREAMS is reached the request waits in a queue (its
-   * `id` is 0 until then; writes and `end()` wait too) and starts when a stream closes, as
-   * node:http2 does.
+   * Client: open a stream with request `headers` (node's object form or pairs). What they
+   * leave out gets node:http2's defaults: `:method` GET, `:path` '/', and `:scheme` and
+   * `:authority` from the `authority` option (which `connect()` sets). `endStream` defaults
+   * to true for GET, HEAD and DELETE, as in node:http2. When the peer's
+   * SETTINGS_MAX_CONCURRENT_STREAMS is reached the request waits in a queue (its `id` is 0
+   * until then; writes and `end()` wait too) and starts when a stream closes, as node:http2
+   * does. `signal` (an AbortSignal) destroys the stream with an AbortError when aborted.
    * @throws UsageError `ERR_H2_WRONG_SIDE` on a server; `ERR_H2_GOAWAY` after a GOAWAY either
    * way (`close()`, `idleTimeout`, the peer's). ConnectionClosedError once the connection is
-   * destroyed, failed or its transport ended. ProtocolError for invalid headers, or when stream
-   * ids are exhausted.
+   * destroyed, failed or its transport ended. InvalidArgumentError for headers node refuses;
+   * ProtocolError for headers the core refuses, or when stream ids are exhausted.
    */
-  request(headers: Iterable<HeaderInput>, options: SendHeadersAdapterOptions = {}): H2Stream {
+  request(headers?: HeadersInput, options: RequestOptions = {}): H2Stream {
     if (!this.connection.config.clientSide) {
       throw new UsageError("request() is for clients, and this H2Duplex is a server (config.clientSide is false): answer requests in the 'stream' listener, or push with stream.pushStream()", UsageCodes.WRONG_SIDE);
     }
     const unavailable = this.#end.unavailable('request()', true);
     if (unavailable !== null) throw unavailable;
     checkOptionKeys('request()', options, REQUEST_OPTION_KEYS);
-    const list = headerList(headers, 'request()');
-    const endStream = options.endStream === true;
+    const { list, method } = withRequestDefaults(toHeaderList(headers, 'request()'), this.#authority);
+    const endStream = options.endStream ?? endsWithHeaders(method);
+    const stream = this.#open(list, endStream);
+    streamInbox.requestSent(stream, sentHeaderObject(headers, list), options.waitForTrailers === true);
+    if (options.signal !== undefined) abortWith(stream, options.signal);
+    return stream;
+  }
+
+  #open(list: HeaderInput[], endStream: boolean): H2Stream {
     const scheduler = this.#scheduler;
     if (scheduler.canOpen()) return this.#router.adopt(scheduler.open(list, endStream), 'request', endStream);
     const stream = new H2Stream(this.#host, 0, 'request', this.#streamHwm, endStream);
@@ -307,40 +359,60 @@ export class H2Duplex extends Duplex {
    * once with ConnectionClosedError on a closed connection, UsageError `ERR_H2_PING_IN_FLIGHT`
    * for a payload already in flight; AckTimeoutError after `ackTimeout`.
    */
-  ping(data?: Uint8Array): Promise<number> {
-    return new Promise((resolve, reject) => {
+  ping(payload?: Uint8Array): Promise<number>;
+  /** node:http2's form: `callback(err, durationMs, payload)`; returns whether the PING was sent. */
+  ping(callback: PingCallback): boolean;
+  /** node:http2's form with a payload (8 octets). */
+  ping(payload: Uint8Array, callback: PingCallback): boolean;
+  ping(payload?: Uint8Array | PingCallback, callback?: PingCallback): Promise<number> | boolean {
+    const done = typeof payload === 'function' ? payload : callback;
+    const data = typeof payload === 'function' ? undefined : payload;
+    const sent = data === undefined ? randomBytes(8) : Buffer.from(data);
+    let pinged = false; // the executor runs now: node's boolean answer
+    const rtt = new Promise<number>((resolve, reject) => {
       const unavailable = this.#end.unavailable('ping()', false);
       if (unavailable !== null) {
         reject(unavailable);
         return;
       }
-      const payload = data === undefined ? randomBytes(8) : Buffer.from(data);
-      const key = payload.toString('hex');
+      const key = sent.toString('hex');
       if (this.#deadlines.pingInFlight(key)) {
         reject(new UsageError(`ping(): a ping with payload ${key} is already in flight; wait for it or use another payload`, UsageCodes.PING_IN_FLIGHT));
         return;
       }
-      this.connection.ping(payload);
+      this.connection.ping(sent);
+      pinged = true;
       this.#deadlines.waitForPing(key, resolve, reject);
       this.#scheduleFlush();
     });
+    if (done === undefined) return rtt;
+    rtt.then((ms) => { done(null, ms, sent); }, (err: unknown) => { done(err as Error, 0, sent); });
+    return pinged;
   }
 
   /**
-   * SETTINGS; resolves with what changed once the peer acknowledges them. Rejects at once with
-   * ConnectionClosedError on a closed connection; AckTimeoutError after `ackTimeout`.
+   * SETTINGS (by node's names, `{ initialWindowSize: 1 << 20 }`, or by code); resolves with
+   * what changed once the peer acknowledges them. Rejects at once with ConnectionClosedError
+   * on a closed connection; AckTimeoutError after `ackTimeout`.
    */
-  settings(settings: SettingsInput): Promise<Map<number, ChangedSetting>> {
-    return new Promise((resolve, reject) => {
+  settings(settings: SettingsArgument): Promise<Map<number, ChangedSetting>>;
+  /** node:http2's form: `callback(err, settings, duration)` once acknowledged. */
+  settings(settings: SettingsArgument, callback: SettingsCallback): void;
+  settings(settings: SettingsArgument, callback?: SettingsCallback): Promise<Map<number, ChangedSetting>> | undefined {
+    const started = performance.now();
+    const changed = new Promise<Map<number, ChangedSetting>>((resolve, reject) => {
       const unavailable = this.#end.unavailable('settings()', false);
       if (unavailable !== null) {
         reject(unavailable);
         return;
       }
-      this.connection.updateSettings(settings);
+      this.connection.updateSettings(toSettingsInput(settings));
       this.#deadlines.waitForSettings(resolve, reject);
       this.#scheduleFlush();
     });
+    if (callback === undefined) return changed;
+    changed.then(() => { callback(null, this.localSettings, performance.now() - started); }, (err: unknown) => { callback(err as Error, this.localSettings, 0); });
+    return undefined;
   }
 
   /**
@@ -348,10 +420,107 @@ export class H2Duplex extends Duplex {
    * readable side ends. With another code every open stream fails at once. Resolves when the
    * readable side has ended.
    */
-  close(errorCode: number = ErrorCodes.NO_ERROR): Promise<void> {
-    const closed = this.#end.close(errorCode);
+  close(errorCode?: number): Promise<void>;
+  /** node:http2's form: graceful, `callback` once closed. */
+  close(callback: () => void): void;
+  close(errorCode: number | (() => void) = ErrorCodes.NO_ERROR): Promise<void> | undefined {
+    const callback = typeof errorCode === 'function' ? errorCode : undefined;
+    const closed = this.#end.close(typeof errorCode === 'number' ? errorCode : ErrorCodes.NO_ERROR);
     this.#scheduleFlush();
-    return closed;
+    if (callback === undefined) return closed;
+    void closed.then(callback);
+    return undefined;
+  }
+
+  /**
+   * node:http2's `goaway()`: GOAWAY with `code`, `lastStreamID` (default: the last stream the
+   * peer opened) and `opaqueData`. NO_ERROR starts the graceful close (`close()`), another code
+   * the error close; node's session stays open after it, ours then ends as `close()` does.
+   */
+  goaway(code: number = ErrorCodes.NO_ERROR, lastStreamID?: number, opaqueData?: Uint8Array): void {
+    void this.#end.close(code, { ...(lastStreamID === undefined ? {} : { lastStreamId: lastStreamID }), ...(opaqueData === undefined ? {} : { additionalData: opaqueData }) });
+    this.#scheduleFlush();
+  }
+
+  /** Emits 'timeout' after `ms` without input or output on the connection (0 disables), as node:http2's session. */
+  setTimeout(ms: number, callback?: () => void): this {
+    if (callback !== undefined) this.once('timeout', callback);
+    this.#sessionTimeout.set(ms);
+    return this;
+  }
+
+  /** The transport piped into this duplex (a socket, usually), or null; node's `session.socket`. */
+  get socket(): Duplex | NodeJS.ReadWriteStream | null {
+    return this.#socket;
+  }
+
+  /** The transport is TLS (node's `session.encrypted`); undefined before one is piped in. */
+  get encrypted(): boolean | undefined {
+    return this.#socket === null ? undefined : (this.#socket as { encrypted?: unknown }).encrypted === true;
+  }
+
+  /** The ALPN protocol the TLS socket agreed, 'h2c' over cleartext (node's `session.alpnProtocol`); undefined before a transport. */
+  get alpnProtocol(): string | undefined {
+    if (this.#socket === null) return undefined;
+    const alpn = (this.#socket as { alpnProtocol?: unknown }).alpnProtocol;
+    return typeof alpn === 'string' ? alpn : 'h2c';
+  }
+
+  /** node's `session.type`: 0 for a server, 1 for a client. */
+  get type(): 0 | 1 {
+    return this.connection.config.clientSide ? 1 : 0;
+  }
+
+  /** `close()` or `goaway()` was called, or a limit started the close (node's `session.closed` is this or `destroyed`; `closed` here is the Duplex's own). */
+  get closing(): boolean {
+    return this.#end.closeStarted;
+  }
+
+  /** The transport is still connecting (node's `session.connecting`). */
+  get connecting(): boolean {
+    return (this.#socket as { connecting?: unknown } | null)?.connecting === true;
+  }
+
+  /** Our settings in force (acknowledged), by node's names. */
+  get localSettings(): ReturnType<typeof toNodeSettings> {
+    return toNodeSettings(this.connection.localSettings);
+  }
+
+  /** The peer's settings, by node's names. */
+  get remoteSettings(): ReturnType<typeof toNodeSettings> {
+    return toNodeSettings(this.connection.remoteSettings);
+  }
+
+  /** Our SETTINGS were sent and not yet acknowledged (node's `session.pendingSettingsAck`). */
+  get pendingSettingsAck(): boolean {
+    return this.connection.outstandingSettings > 0;
+  }
+
+  /** node's `session.state`: the windows either way, what is queued, the next stream id. */
+  get state(): { localWindowSize: number; remoteWindowSize: number; outboundQueueSize: number; nextStreamID: number } {
+    const c = this.connection;
+    let nextStreamID = 0;
+    try {
+      nextStreamID = c.config.clientSide ? c.getNextAvailableStreamId() : 0;
+    } catch {
+      // Ids exhausted or the connection closed.
+    }
+    return { localWindowSize: c.inboundFlowControlWindow, remoteWindowSize: c.outboundFlowControlWindow, outboundQueueSize: c.outboundDataLength + this.#outputBuffered(), nextStreamID };
+  }
+
+  /** Client over TLS: the origins this connection may serve (node's `session.originSet`); undefined otherwise. */
+  get originSet(): string[] | undefined {
+    return this.encrypted === true && this.#authority !== null ? [this.#authority.origin] : undefined;
+  }
+
+  /** Keep the process alive for this connection's transport (node's `session.ref()`). */
+  ref(): void {
+    (this.#socket as { ref?: () => void } | null)?.ref?.();
+  }
+
+  /** Do not keep the process alive for this connection's transport (node's `session.unref()`). */
+  unref(): void {
+    (this.#socket as { unref?: () => void } | null)?.unref?.();
   }
 
   // ------------------------------------------------------------------ Duplex implementation
@@ -365,6 +534,7 @@ export class H2Duplex extends Duplex {
     }
     const started = performance.now();
     this.#deadlines.inputArrived(Date.now());
+    this.#sessionTimeout.touch();
     this.#bytesReceived += chunk.length;
     this.#trace?.received(chunk);
     // maxSessionMemory: decided before the core sees the input, so refused streams are counted there.
@@ -493,6 +663,7 @@ export class H2Duplex extends Duplex {
     this.#flushHandle = null;
     this.#failAll(new ConnectionClosedError(error === null ? 'The connection was destroyed' : `The connection failed: ${error.message}`, ErrorCodes.INTERNAL_ERROR, { cause: error ?? undefined }));
     this.#deadlines.stop();
+    this.#sessionTimeout.stop();
     this.#outputEnded = true;
     if (this.#transport !== null) this.#leaveTransport(this.#transport);
     this.#end.ended();
@@ -523,6 +694,7 @@ export class H2Duplex extends Duplex {
     this.#scheduler.run();
     // Slabs (and lent payloads) as they are: joining them would copy every octet again.
     const chunks = this.connection.dataToSendChunks();
+    if (chunks.length > 0) this.#sessionTimeout.touch();
     for (const chunk of chunks) {
       this.#bytesSent += chunk.length;
       this.#trace?.sent(chunk);
@@ -593,8 +765,9 @@ export class H2Duplex extends Duplex {
       if (!this.#router.deliver(ev)) {
         if (ev instanceof WindowUpdated) this.#onWindow();
         else if (ev instanceof RemoteSettingsChanged) this.#onSettingsChanged();
-        else if (ev instanceof SettingsAcknowledged) this.#deadlines.settingsAcked(ev.changedSettings);
+        else if (ev instanceof SettingsAcknowledged) this.#onSettingsAcked(ev);
         else if (ev instanceof PingAckReceived) this.#onPingAck(ev);
+        else if (ev instanceof PingReceived) this.emit('ping', ev.pingData);
         else if (ev instanceof ConnectionTerminated) this.#onGoAway(ev);
       }
       this.emit(ev.eventName, ev);
@@ -615,6 +788,12 @@ export class H2Duplex extends Duplex {
   #onSettingsChanged(): void {
     this.#onWindow();
     if (this.#scheduler.opensWaiting > 0) this.#scheduler.startOpens();
+    if (this.listenerCount('remoteSettings') > 0) this.emit('remoteSettings', this.remoteSettings);
+  }
+
+  #onSettingsAcked(ev: SettingsAcknowledged): void {
+    this.#deadlines.settingsAcked(ev.changedSettings);
+    if (this.listenerCount('localSettings') > 0) this.emit('localSettings', this.localSettings);
   }
 
   #onPingAck(ev: PingAckReceived): void {
@@ -684,6 +863,7 @@ export class H2Duplex extends Duplex {
   #makeHost(): StreamHost<H2Stream> {
     return {
       connection: this.connection,
+      session: this,
       scheduler: this.#scheduler,
       scheduleFlush: () => {
         this.#scheduleFlush();

@@ -21,30 +21,58 @@
  */
 import { Duplex } from 'readable-stream';
 import { ErrorCodes, errorCodeName } from '../error-codes.js';
-import { checkOptionKeys, ConnectionClosedError, type H2Error, StreamClosedError, StreamResetError, UsageCodes, UsageError } from '../errors.js';
-import { checkHeaderIterable, ConnectionState, type EventHeaders, type HeaderInput, type InformationalResponseReceived, type ResponseReceived, type TrailersReceived } from '../core/index.js';
+import { checkOptionKeys, ConnectionClosedError, type H2Error, OutOfRangeError, StreamClosedError, StreamResetError, UsageCodes, UsageError } from '../errors.js';
+import { ConnectionState, type HeaderInput, type InformationalResponseReceived, type ResponseReceived, type TrailersReceived } from '../core/index.js';
+import type { PathLike } from 'node:fs';
+import type { FileHandle } from 'node:fs/promises';
+import type { H2Duplex } from './h2-duplex.js';
+import { type FdResponseOptions, type FileResponseOptions, respondWithFD, respondWithFile } from './file-response.js';
+import { type HeadersInput, type IncomingHeaders, type OutgoingHeaders, sentHeaderObject, toHeaderList } from './node-headers.js';
 import type { SendPort } from './send-scheduler.js';
 import type { StreamHost, StreamInbox, StreamRole } from './stream-host.js';
 
 export type { StreamRole } from './stream-host.js';
 
 /** Every key of {@link SendHeadersAdapterOptions}: a typo is named, not ignored. */
-const RESPOND_OPTION_KEYS: ReadonlySet<string> = new Set(['endStream']);
-
+const RESPOND_OPTION_KEYS: ReadonlySet<string> = new Set(['endStream', 'waitForTrailers']);
+/** node:http2's pushStream() options; the RFC 7540 priority ones are accepted and not sent (RFC 9113 §5.3.2 deprecates them). */
+const PUSH_OPTION_KEYS: ReadonlySet<string> = new Set(['exclusive', 'parent', 'weight']);
+/** The HEADERS frame type, as 'frameError' names it (RFC 9113 §6.2). */
+const HEADERS_FRAME = 0x1;
 
 /** Options of {@link H2Stream.respond} and `H2Duplex.request`. */
 export interface SendHeadersAdapterOptions {
   /** Send END_STREAM with the headers: no body follows (the writable side is ended). */
   endStream?: boolean;
+  /**
+   * Do not end the stream after the last DATA: emit `'wantTrailers'` and wait for
+   * `sendTrailers()` (node:http2's option).
+   */
+  waitForTrailers?: boolean;
 }
 
+/** `pushStream()`'s callback, as node:http2 calls it. */
+export type PushStreamCallback = (error: Error | null, pushStream: H2Stream, headers: OutgoingHeaders) => void;
 
-/** Listener arguments of H2Stream's own events. */
+/** Listener arguments of a received header block: node's object form, the HEADERS flags, node's flat raw headers, and the core's event. */
+export type HeadersEventArgs<E> = [headers: IncomingHeaders, flags: number, rawHeaders: string[], event: E];
+
+/** Listener arguments of H2Stream's own events (node:http2's names and shapes). */
 export interface H2StreamEvents {
-  response: [headers: EventHeaders, event: ResponseReceived];
-  informational: [headers: EventHeaders, event: InformationalResponseReceived];
-  trailers: [headers: EventHeaders, event: TrailersReceived];
-  push: [stream: H2Stream, requestHeaders: EventHeaders];
+  /** Client: the response headers. */
+  response: HeadersEventArgs<ResponseReceived>;
+  /** Client: a 1xx informational response (node's name for it). */
+  headers: HeadersEventArgs<InformationalResponseReceived>;
+  /** The peer's trailers. */
+  trailers: HeadersEventArgs<TrailersReceived>;
+  /** Client, on a pushed stream: its response headers. */
+  push: HeadersEventArgs<ResponseReceived>;
+  /** `waitForTrailers` was set and the last DATA went out: call `sendTrailers()`. */
+  wantTrailers: [];
+  /** A frame could not be sent (the stream closed under it): the frame type, the error code, the stream id. */
+  frameError: [type: number, code: number, id: number];
+  /** The peer reset the stream before our side ended (node's event). */
+  aborted: [];
   reset: [errorCode: number, remote: boolean];
   timeout: [];
 }
@@ -85,6 +113,17 @@ export class H2Stream extends Duplex {
   #quietSince = 0;
   /** The `:status: 200` was sent for a body written before respond(), not by respond(). */
   #autoResponded = false;
+  /** After the last DATA, 'wantTrailers' instead of END_STREAM (node's `waitForTrailers`). */
+  #waitForTrailers = false;
+  /** 'wantTrailers' was emitted: sendTrailers() sends them at once. */
+  #wantTrailers = false;
+  #sentHeaders: OutgoingHeaders | undefined;
+  #sentInfoHeaders: OutgoingHeaders[] | undefined;
+  #sentTrailers: OutgoingHeaders | undefined;
+  /** The request (server) or response (client) headers, once received. */
+  #received: IncomingHeaders | null = null;
+  #endAfterHeaders = false;
+  #aborted = false;
 
   /** @internal Created by H2Duplex (request, incoming request, push). */
   constructor(host: StreamHost<H2Stream>, id: number, role: StreamRole, highWaterMark: number, localEnded = false) {
@@ -176,67 +215,217 @@ export class H2Stream extends Duplex {
   // ---------------------------------------------------------------- HTTP/2 actions
 
   /**
-   * Server: send response headers (a 1xx may come first and leaves the stream unanswered).
+   * Server: send the response headers (node's object form or pairs; `:status` defaults to
+   * 200). A 1xx leaves the stream unanswered (node's way is {@link additionalHeaders}). As
+   * node:http2, a 204, 205 or 304 response, or any response to HEAD, ends the stream with
+   * its headers.
    * @throws UsageError `ERR_H2_WRONG_SIDE` on a stream a client opened or was pushed;
    * `ERR_H2_HEADERS_SENT` when the response headers went out already (respond() twice, or a
    * write or `end()` sent `:status: 200`); `ERR_H2_STREAM_CLOSED` on a stream that was reset or
    * destroyed (the peer cancelled, the connection closed): as with node:http2, check
-   * `stream.destroyed` after awaiting something before responding.
+   * `stream.destroyed` after awaiting something before responding. InvalidArgumentError for
+   * headers node refuses (docs/errors.md).
    */
-  respond(headers: Iterable<HeaderInput>, options: SendHeadersAdapterOptions = {}): void {
+  respond(headers?: HeadersInput, options: SendHeadersAdapterOptions = {}): void {
+    this.#checkCanRespond('respond()');
+    checkOptionKeys('respond()', options, RESPOND_OPTION_KEYS);
+    let list = toHeaderList(headers, 'respond()');
+    let status = statusOf(list);
+    if (status === null) {
+      list = [[':status', '200'], ...list];
+      status = '200';
+    }
+    if (status.startsWith('1')) {
+      this.#sendInformational(headers, list);
+      return;
+    }
+    const bodiless = status === '204' || status === '205' || status === '304' || this.headRequest;
+    const waitForTrailers = options.waitForTrailers === true;
+    const ends = options.endStream === true || bodiless;
+    const endStream = ends && !waitForTrailers;
+    if (!this.#sendHeaders(list, endStream)) return;
+    this.#responded = true;
+    this.#sentHeaders = sentHeaderObject(headers, list);
+    this.#waitForTrailers = waitForTrailers;
+    if (endStream) {
+      this.#endSent = true;
+      this.#maybeDone();
+    }
+    if (ends) this.end();
+  }
+
+  /**
+   * Server: a 1xx informational response (`:status` 100, 102, 103…) before `respond()`, as
+   * node:http2's `additionalHeaders()`.
+   * @throws UsageError as {@link respond}; OutOfRangeError (`ERR_H2_OUT_OF_RANGE`) for a
+   * `:status` that is not 1xx, or 101 (RFC 9113 §8.6 forbids Switching Protocols).
+   */
+  additionalHeaders(headers: HeadersInput): void {
+    this.#checkCanRespond('additionalHeaders()');
+    const list = toHeaderList(headers, 'additionalHeaders()');
+    const status = statusOf(list);
+    if (status === null || !/^1[0-9][0-9]$/.test(status) || status === '101') {
+      throw new OutOfRangeError(`additionalHeaders() on stream ${this.id}: :status must be an informational 1xx other than 101, not ${String(status)}; the final response goes with respond()`);
+    }
+    this.#sendInformational(headers, list);
+  }
+
+  /** The response headers were sent (server), or the request's (client). */
+  get headersSent(): boolean {
+    return this.role === 'request' ? this.#id !== 0 : this.role === 'pushed-in' || this.#responded;
+  }
+
+  /** The headers we sent: the response (server) or the request (client), as given. */
+  get sentHeaders(): OutgoingHeaders | undefined {
+    return this.#sentHeaders;
+  }
+
+  /** The 1xx headers we sent, in order. */
+  get sentInfoHeaders(): OutgoingHeaders[] | undefined {
+    return this.#sentInfoHeaders;
+  }
+
+  /** The trailers we sent. */
+  get sentTrailers(): OutgoingHeaders | undefined {
+    return this.#sentTrailers;
+  }
+
+  /** The connection this stream belongs to (node's `stream.session`). */
+  get session(): H2Duplex {
+    return this.#host.session as H2Duplex;
+  }
+
+  /** A request still waiting for a stream id (the peer's SETTINGS_MAX_CONCURRENT_STREAMS was reached). */
+  get pending(): boolean {
+    return this.#id === 0;
+  }
+
+  /** The peer reset the stream before our side ended ('aborted' was emitted). */
+  get aborted(): boolean {
+    return this.#aborted;
+  }
+
+  /** Server: the request is a HEAD (its response carries no body). */
+  get headRequest(): boolean {
+    return this.#received?.[':method'] === 'HEAD';
+  }
+
+  /**
+   * Server: respond with the file at `path` (node:http2's `respondWithFile`): `content-length`
+   * from its size and the range, `offset`/`length`, `statCheck`, `onError`, `waitForTrailers`;
+   * sent with flow control (a slow client holds the server to its window), the file closed at
+   * the end or on a reset. See respondWithFile in file-response.ts for every rule and error.
+   */
+  respondWithFile(path: PathLike, headers?: HeadersInput | null, options?: FileResponseOptions): void {
+    respondWithFile(this, path, headers, options);
+  }
+
+  /** Server: respond with an open file descriptor or FileHandle, left open (node:http2's `respondWithFD`). */
+  respondWithFD(fd: number | FileHandle, headers?: HeadersInput | null, options?: FdResponseOptions): void {
+    respondWithFD(this, fd, headers, options);
+  }
+
+  /** The received request (server) or response (client) headers carried END_STREAM. */
+  get endAfterHeaders(): boolean {
+    return this.#endAfterHeaders;
+  }
+
+  /** node's `stream.state`: the receive window and which sides are closed (1) or not (0). */
+  get state(): { localWindowSize: number; localClose: number; remoteClose: number } {
+    let localWindowSize = 0;
+    try {
+      if (this.#id !== 0 && !this.#closedInCore) localWindowSize = this.#host.connection.localFlowControlWindow(this.#id);
+    } catch {
+      // The core forgot the stream (both sides ended): no window.
+    }
+    return { localWindowSize, localClose: Number(this.#endSent), remoteClose: Number(this.#remoteEnded) };
+  }
+
+  /**
+   * Server: promise a pushed response for `requestHeaders` (`:method` GET, and `:scheme` and
+   * `:authority` of this stream's request, unless given) and return the pushed stream to
+   * respond on. node:http2's callback form works too: `callback(null, pushStream, headers)`
+   * on the next tick.
+   * @throws UsageError `ERR_H2_WRONG_SIDE` on a client; ProtocolError when the peer disabled
+   *   push (SETTINGS_ENABLE_PUSH 0) or on a pushed stream.
+   */
+  pushStream(requestHeaders: HeadersInput, options?: { exclusive?: boolean; parent?: number; weight?: number } | PushStreamCallback, callback?: PushStreamCallback): H2Stream {
+    if (this.#host.connection.config.clientSide) failClientPush();
+    const done = typeof options === 'function' ? options : callback;
+    checkOptionKeys('pushStream()', typeof options === 'object' ? options : {}, PUSH_OPTION_KEYS);
+    const list = withPushDefaults(toHeaderList(requestHeaders, 'pushStream()'), this.#received);
+    const pushed = pushFrom(this, this.#host, list);
+    if (done !== undefined) process.nextTick(done, null, pushed, sentHeaderObject(requestHeaders, list));
+    return pushed;
+  }
+
+  /**
+   * End the stream with trailers (HEADERS with END_STREAM). After `'wantTrailers'` they go at
+   * once; before, they are sent after everything written so far (and end the writable side).
+   * @throws UsageError `ERR_H2_TRAILERS_SENT` when trailers were given already or the
+   * writable side was ended (`end()`) without `waitForTrailers`: trailers are the last frame.
+   */
+  sendTrailers(headers: HeadersInput): void {
+    if (this.#wantTrailers) {
+      this.#wantTrailers = false;
+      const list = toHeaderList(headers, 'sendTrailers()');
+      if (!this.#sendHeaders(list, true)) return;
+      this.#sentTrailers = sentHeaderObject(headers, list);
+      this.#endSent = true;
+      this.#maybeDone();
+      return;
+    }
+    if (this.#trailers !== null || this.writableEnded) {
+      throw new UsageError(`sendTrailers() on stream ${this.id}: ${this.#trailers !== null ? 'trailers were already given' : 'end() was already called'}; trailers end the stream, so give them once instead of end(), or respond with { waitForTrailers: true }`, UsageCodes.TRAILERS_SENT);
+    }
+    this.#trailers = toHeaderList(headers, 'sendTrailers()');
+    this.#sentTrailers = sentHeaderObject(headers, this.#trailers);
+    this.end();
+  }
+
+  /** Why this stream cannot take response headers now, thrown; nothing when it can. */
+  #checkCanRespond(what: string): void {
     if (this.role === 'request' || this.role === 'pushed-in') {
-      throw new UsageError(`respond() is for servers, and stream ${this.id} is ${this.role === 'request' ? 'a request this client sent' : 'a push this client received'}: read its response with the 'response' event`, UsageCodes.WRONG_SIDE);
+      throw new UsageError(`${what} is for servers, and stream ${this.id} is ${this.role === 'request' ? 'a request this client sent' : 'a push this client received'}: read its response with the 'response' event`, UsageCodes.WRONG_SIDE);
     }
     if (this.#responded) {
       const how = this.#autoResponded ? 'a write or end() before respond() sent `:status: 200`' : 'respond() was already called';
-      throw new UsageError(`respond() on stream ${this.id}: the response headers were sent (${how}); call respond() once, before writing the body, and send trailers with sendTrailers()`, UsageCodes.HEADERS_SENT);
+      throw new UsageError(`${what} on stream ${this.id}: the response headers were sent (${how}); call respond() once, before writing the body, and send trailers with sendTrailers()`, UsageCodes.HEADERS_SENT);
     }
     if (this.#closedInCore || this.destroyed) {
       const why = this.rstCode !== undefined ? `reset with ${errorCodeName(this.rstCode)}` : 'destroyed';
-      throw new UsageError(`respond() on stream ${this.id}, which is closed (${why}): check stream.destroyed, or listen for 'close', before responding`, UsageCodes.STREAM_CLOSED);
+      throw new UsageError(`${what} on stream ${this.id}, which is closed (${why}): check stream.destroyed, or listen for 'close', before responding`, UsageCodes.STREAM_CLOSED);
     }
-    checkOptionKeys('respond()', options, RESPOND_OPTION_KEYS);
-    const list = headerList(headers, 'respond()');
-    const endStream = options.endStream === true;
+  }
+
+  #sendInformational(headers: HeadersInput | undefined, list: HeaderInput[]): void {
+    if (this.#sendHeaders(list, false)) (this.#sentInfoHeaders ??= []).push(sentHeaderObject(headers, list));
+  }
+
+  /**
+   * HEADERS on this stream. False when the stream or the connection ended in the read that
+   * brought the request (a reset, an error GOAWAY): the events that say so are being
+   * delivered, and 'frameError' says the frame was not sent (as node:http2 does).
+   */
+  #sendHeaders(list: HeaderInput[], endStream: boolean): boolean {
     const connection = this.#host.connection;
     try {
       connection.sendHeaders(this.id, list, { endStream });
     } catch (err) {
-      // The stream or the connection ended in the read that brought the request (a reset, an
-      // error GOAWAY): the events that say so are being delivered; there is nothing to answer.
-      if (err instanceof StreamClosedError || (connection.state === ConnectionState.CLOSED && !connection.draining)) return;
+      if (err instanceof StreamClosedError || (connection.state === ConnectionState.CLOSED && !connection.draining)) {
+        this.emit('frameError', HEADERS_FRAME, ErrorCodes.STREAM_CLOSED, this.id);
+        return false;
+      }
       throw err;
     }
-    if (!isInformational(list)) this.#responded = true;
     this.#touch();
     this.#host.scheduleFlush();
-    if (endStream) {
-      this.#endSent = true;
-      this.#maybeDone();
-      this.end();
-    }
+    return true;
   }
 
-  /** Server: promise a pushed response for `requestHeaders`; returns the pushed stream to respond on. */
-  pushStream(requestHeaders: Iterable<HeaderInput>): H2Stream {
-    return this.#host.connection.config.clientSide ? failClientPush() : pushFrom(this, this.#host, requestHeaders);
-  }
-
-  /**
-   * End the stream with trailers (HEADERS with END_STREAM) after everything written so far.
-   * @throws UsageError `ERR_H2_TRAILERS_SENT` when trailers were given already or the
-   * writable side was ended (`end()`): trailers are the stream's last frame.
-   */
-  sendTrailers(headers: Iterable<HeaderInput>): void {
-    if (this.#trailers !== null || this.writableEnded) {
-      throw new UsageError(`sendTrailers() on stream ${this.id}: ${this.#trailers !== null ? 'trailers were already given' : 'end() was already called'}; trailers end the stream, so give them once instead of end()`, UsageCodes.TRAILERS_SENT);
-    }
-    this.#trailers = headerList(headers, 'sendTrailers()');
-    this.end();
-  }
-
-  /** RST_STREAM with `errorCode` (default CANCEL), then destroy the stream. */
-  close(errorCode: number = ErrorCodes.CANCEL): void {
+  /** RST_STREAM with `errorCode` (default CANCEL), then destroy the stream; `callback` runs on 'close'. */
+  close(errorCode: number = ErrorCodes.CANCEL, callback?: () => void): void {
+    if (callback !== undefined) this.once('close', callback);
     if (this.#id !== 0) this.#resetInCore(errorCode);
     this.destroy();
   }
@@ -278,6 +467,17 @@ export class H2Stream extends Duplex {
     }
     if (this.#endSent || this.#closedInCore) {
       callback();
+      return;
+    }
+    if (this.#waitForTrailers && this.#trailers === null) {
+      // node's waitForTrailers: the body is sent; the user's sendTrailers() ends the stream.
+      this.#autoRespond();
+      this.#waitForTrailers = false;
+      this.#wantTrailers = true;
+      callback();
+      process.nextTick(() => {
+        if (this.#wantTrailers && !this.destroyed) this.emit('wantTrailers');
+      });
       return;
     }
     try {
@@ -341,6 +541,14 @@ export class H2Stream extends Duplex {
         stream.#deferredFinal = null;
         if (final !== null) stream._final(final);
       },
+      received(stream, headers, ended) {
+        stream.#received = headers;
+        stream.#endAfterHeaders = ended;
+      },
+      requestSent(stream, headers, waitForTrailers) {
+        stream.#sentHeaders = headers;
+        stream.#waitForTrailers = waitForTrailers;
+      },
       idleFor(stream, now) {
         if (stream.#activity !== stream.#activitySeen) {
           stream.#activitySeen = stream.#activity;
@@ -360,7 +568,7 @@ export class H2Stream extends Duplex {
         stream.#autoRespond();
       },
       isLastWrite(stream, octets) {
-        return stream.writableEnded && stream.#trailers === null && stream.writableLength === octets;
+        return stream.writableEnded && stream.#trailers === null && !stream.#waitForTrailers && stream.writableLength === octets;
       },
       sent(stream, octets, ended) {
         if (octets > 0) stream.#activity++;
@@ -390,6 +598,10 @@ export class H2Stream extends Duplex {
     this.#closedInCore = true;
     this.rstCode = errorCode;
     this.emit('reset', errorCode, remote);
+    if (remote && !this.#endSent) {
+      this.#aborted = true;
+      this.emit('aborted');
+    }
     if (errorCode === (ErrorCodes.NO_ERROR as number) && remote) {
       // RFC 9113 §8.1: NO_ERROR means "stop sending"; what was received stays readable.
       this.#host.scheduler.drop(this);
@@ -407,7 +619,7 @@ export class H2Stream extends Duplex {
   #autoRespond(): void {
     if (this.role === 'response' || this.role === 'pushed-out') {
       if (!this.#responded) {
-        this.respond([[':status', '200']]);
+        this.respond({ ':status': 200 });
         this.#autoResponded = true;
       }
     }
@@ -479,22 +691,30 @@ export class H2Stream extends Duplex {
   }
 }
 
-function isInformational(headers: HeaderInput[]): boolean {
+/** The `:status` of a header list, or null. */
+function statusOf(headers: readonly HeaderInput[]): string | null {
   for (const [name, value] of headers) {
     const n = typeof name === 'string' ? name : Buffer.from(name).toString('latin1');
-    if (n === ':status') return (typeof value === 'string' ? value : Buffer.from(value).toString('latin1')).startsWith('1');
+    if (n === ':status') return typeof value === 'string' ? value : Buffer.from(value).toString('latin1');
   }
-  return false;
+  return null;
 }
 
-/** `headers` as a list of `[name, value]` pairs. @throws InvalidArgumentError (`ERR_H2_INVALID_ARG`), e.g. for node:http2's object form. */
-export function headerList(headers: Iterable<HeaderInput>, where: string): HeaderInput[] {
-  checkHeaderIterable(headers, `${where}: `);
-  return [...headers];
+/** A push's request headers with node's defaults: `:method` GET, and `:scheme`/`:authority` of the request it is pushed on. */
+function withPushDefaults(list: HeaderInput[], request: IncomingHeaders | null): HeaderInput[] {
+  const has = new Set<string>();
+  for (const [n] of list) has.add(typeof n === 'string' ? n : Buffer.from(n).toString('latin1'));
+  const defaults: HeaderInput[] = [];
+  if (!has.has(':method')) defaults.push([':method', 'GET']);
+  const scheme = request?.[':scheme'];
+  const authority = request?.[':authority'];
+  if (!has.has(':scheme') && scheme !== undefined) defaults.push([':scheme', scheme]);
+  if (!has.has(':authority') && authority !== undefined) defaults.push([':authority', authority]);
+  return defaults.length === 0 ? list : defaults.concat(list);
 }
 
 function failClientPush(): never {
-  throw new UsageError("pushStream() is for servers: a client receives pushes with the 'push' event", UsageCodes.WRONG_SIDE);
+  throw new UsageError("pushStream() is for servers: a client receives pushes with the session's 'stream' event", UsageCodes.WRONG_SIDE);
 }
 
 function pushFrom(parent: H2Stream, host: StreamHost<H2Stream>, requestHeaders: Iterable<HeaderInput>): H2Stream {

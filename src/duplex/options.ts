@@ -4,11 +4,11 @@
  * in docs/security.md.
  */
 import { debuglog } from 'node:util';
-import { checkOptionKeys, OutOfRangeError } from '../errors.js';
-import { InvalidArgumentError } from '../errors.js';
+import { checkOptionKeys, describeValue, InvalidArgumentError, OutOfRangeError } from '../errors.js';
 import { H2Configuration, type H2ConfigurationOptions, type HeaderInput, type RateLimitOptions, SettingCodes, type SettingsInput } from '../core/index.js';
 import type { DeadlineLimits } from './deadlines.js';
 import type { TraceSink } from './trace.js';
+import { type SettingsArgument, toSettingsInput } from './node-session.js';
 
 /** Options of {@link H2Duplex}. */
 export interface H2DuplexOptions {
@@ -18,7 +18,7 @@ export interface H2DuplexOptions {
    * Settings sent after the preface SETTINGS (h2's defaults). Default: INITIAL_WINDOW_SIZE
    * 262144 (256 KiB per stream). Pass `{}` for h2's plain defaults.
    */
-  settings?: SettingsInput;
+  settings?: SettingsArgument;
   /** Connection-level receive window we grant at start (WINDOW_UPDATE on stream 0). Default 1 MiB. */
   connectionWindowSize?: number;
   /** High-water mark of each H2Stream, both sides. Default 64 KiB. */
@@ -97,6 +97,12 @@ export interface H2DuplexOptions {
    * 20–28 MB/s with it, 280–300 MB/s without). Default true; false leaves the socket as it is.
    */
   noDelay?: boolean;
+  /**
+   * Client: the origin requests go to, `'https://example.com'` or a URL: `request()` takes
+   * `:scheme` and `:authority` from it when the headers leave them out (node:http2's
+   * `connect(authority)` does the same; `connect()` sets it).
+   */
+  authority?: string | URL;
 }
 
 const DEFAULT_STREAM_WINDOW = 256 * 1024;
@@ -117,7 +123,7 @@ const DUPLEX_OPTION_KEYS: ReadonlySet<string> = new Set([
   'config', 'settings', 'connectionWindowSize', 'streamHighWaterMark', 'highWaterMark', 'ackTimeout',
   'prefaceTimeout', 'settingsAckTimeout', 'headerBlockTimeout', 'idleTimeout', 'goawayCloseTimeout',
   'maxStreamsPerConnection', 'streamIdleTimeout', 'maxPendingResetStreams', 'maxSessionMemory',
-  'smallDataFrameRateLimit', 'upgrade', 'trace', 'noDelay',
+  'smallDataFrameRateLimit', 'upgrade', 'trace', 'noDelay', 'authority',
 ]);
 
 /** {@link H2DuplexOptions} with every default applied and every value checked. */
@@ -134,6 +140,15 @@ export interface ResolvedDuplexOptions {
   readonly maxSessionMemory: number;
   readonly trace: TraceSink | null;
   readonly noDelay: boolean;
+  readonly authority: URL | null;
+}
+
+/** The `authority` option as a URL. @throws InvalidArgumentError for a string that is not a URL. */
+function authorityURL(authority: string | URL | undefined): URL | null {
+  if (authority === undefined) return null;
+  if (authority instanceof URL) return authority;
+  if (typeof authority === 'string' && URL.canParse(authority)) return new URL(authority);
+  throw new InvalidArgumentError(`H2Duplex: authority must be a URL such as 'https://example.com', not ${describeValue(authority)}`, 'ERR_H2_INVALID_OPTION');
 }
 
 /** NODE_DEBUG=h2duplex turns the trace on for every connection (util.debuglog's convention). */
@@ -183,7 +198,7 @@ export function resolveDuplexOptions(options: H2DuplexOptions): ResolvedDuplexOp
   return {
     outputHighWaterMark: options.highWaterMark ?? DEFAULT_OUTPUT_HWM,
     streamHighWaterMark: options.streamHighWaterMark ?? DEFAULT_STREAM_HWM,
-    settings: options.settings ?? { [SettingCodes.INITIAL_WINDOW_SIZE]: DEFAULT_STREAM_WINDOW },
+    settings: options.settings === undefined ? { [SettingCodes.INITIAL_WINDOW_SIZE]: DEFAULT_STREAM_WINDOW } : toSettingsInput(options.settings),
     connectionWindowSize: options.connectionWindowSize ?? DEFAULT_CONNECTION_WINDOW,
     deadlines: {
       preface: server ? timeoutOption('prefaceTimeout', options.prefaceTimeout, DEFAULT_PREFACE_TIMEOUT) : null,
@@ -199,5 +214,6 @@ export function resolveDuplexOptions(options: H2DuplexOptions): ResolvedDuplexOp
     maxSessionMemory,
     trace: traceSink(options.trace),
     noDelay: options.noDelay ?? true,
+    authority: authorityURL(options.authority),
   };
 }

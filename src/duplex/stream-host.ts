@@ -6,6 +6,7 @@
  */
 import type { H2Connection } from '../core/index.js';
 import type { H2Error } from '../errors.js';
+import type { IncomingHeaders, OutgoingHeaders } from './node-headers.js';
 import type { SendScheduler } from './send-scheduler.js';
 
 /** Which side opened the stream and what it may do. */
@@ -14,6 +15,8 @@ export type StreamRole = 'request' | 'response' | 'pushed-out' | 'pushed-in';
 /** What a stream needs from its connection. */
 export interface StreamHost<S> {
   readonly connection: H2Connection;
+  /** The H2Duplex (typed by H2Stream, which may name it: this module must not import it). */
+  readonly session: unknown;
   /** Where the stream's writes wait for window and output room. */
   readonly scheduler: SendScheduler<S & { readonly id: number; readonly destroyed: boolean; destroy(error?: Error): unknown }>;
   /** Queue a flush of the core's output (coalesced: one per turn of the event loop). */
@@ -38,6 +41,10 @@ export interface StreamInbox<S> {
   fail(stream: S, error: H2Error): void;
   /** A queued request got its stream id (its HEADERS were just sent). */
   started(stream: S, id: number): void;
+  /** The request (server) or response (client) headers arrived; `ended`: with END_STREAM. */
+  received(stream: S, headers: IncomingHeaders, ended: boolean): void;
+  /** Client: the request's headers as given, and whether it waits for trailers. */
+  requestSent(stream: S, headers: OutgoingHeaders, waitForTrailers: boolean): void;
   /** Milliseconds nothing has moved on the stream as of `now` (streamIdleTimeout). */
   idleFor(stream: S, now: number): number;
   /** streamIdleTimeout passed: 'timeout', then RST_STREAM(CANCEL). */

@@ -17,6 +17,7 @@ import {
   TrailersReceived,
 } from '../core/index.js';
 import { type H2Stream, streamInbox } from './h2-stream.js';
+import { toHeaderObject, toRawHeaders } from './node-headers.js';
 import type { StreamRole } from './stream-host.js';
 
 /** What the router needs from its H2Duplex. */
@@ -24,10 +25,10 @@ export interface RouterHost {
   readonly connection: H2Connection;
   /** Makes the H2Stream for a stream id. */
   makeStream(id: number, role: StreamRole, localEnded: boolean): H2Stream;
-  /** Listeners of one of the duplex's own events. */
-  listenerCount(event: 'stream' | 'push'): number;
-  /** Emits a new request (server) or a push (client) on the duplex. */
-  emit(event: 'stream' | 'push', ...args: unknown[]): boolean;
+  /** Listeners of the duplex's 'stream' event. */
+  listenerCount(event: 'stream'): number;
+  /** Emits a new request (server) or a push (client) on the duplex, as node:http2's 'stream'. */
+  emit(event: 'stream', ...args: unknown[]): boolean;
   /** A peer's request was admitted (maxStreamsPerConnection counts them). */
   admitted(): void;
 }
@@ -91,14 +92,29 @@ export class StreamRouter {
   deliver(ev: Event): boolean {
     if (ev instanceof DataReceived) this.#onData(ev);
     else if (ev instanceof RequestReceived) this.#onRequest(ev);
-    else if (ev instanceof ResponseReceived) this.#streams.get(ev.streamId)?.emit('response', ev.headers, ev);
+    else if (ev instanceof ResponseReceived) this.#onResponse(ev);
     else if (ev instanceof StreamEnded) this.#onEnd(ev);
     else if (ev instanceof StreamReset) this.#onReset(ev);
-    else if (ev instanceof InformationalResponseReceived) this.#streams.get(ev.streamId)?.emit('informational', ev.headers, ev);
-    else if (ev instanceof TrailersReceived) this.#streams.get(ev.streamId)?.emit('trailers', ev.headers, ev);
+    else if (ev instanceof InformationalResponseReceived) this.#emitHeaders('headers', ev);
+    else if (ev instanceof TrailersReceived) this.#emitHeaders('trailers', ev);
     else if (ev instanceof PushedStreamReceived) this.#onPush(ev);
     else return false;
     return true;
+  }
+
+  /** A response; on a pushed stream node calls it 'push'. */
+  #onResponse(ev: ResponseReceived): void {
+    const stream = this.#streams.get(ev.streamId);
+    if (stream === undefined) return;
+    const headers = toHeaderObject(ev.headers);
+    streamInbox.received(stream, headers, ev.streamEnded !== null);
+    stream.emit(stream.role === 'pushed-in' ? 'push' : 'response', headers, flagsOf(ev.streamEnded !== null), toRawHeaders(ev.headers), ev);
+  }
+
+  /** 1xx and trailers, in node's shape: (headers, flags, rawHeaders), then the core's event. */
+  #emitHeaders(name: 'headers' | 'trailers', ev: InformationalResponseReceived | TrailersReceived): void {
+    const stream = this.#streams.get(ev.streamId);
+    if (stream !== undefined) stream.emit(name, toHeaderObject(ev.headers), flagsOf(name === 'trailers'), toRawHeaders(ev.headers), ev);
   }
 
   #onEnd(ev: StreamEnded): void {
@@ -130,18 +146,28 @@ export class StreamRouter {
       stream.close(ErrorCodes.REFUSED_STREAM);
       return;
     }
-    this.#host.emit('stream', stream, ev.headers, ev);
+    const headers = toHeaderObject(ev.headers);
+    const ended = ev.streamEnded !== null;
+    streamInbox.received(stream, headers, ended);
+    this.#host.emit('stream', stream, headers, flagsOf(ended), toRawHeaders(ev.headers), ev);
   }
 
+  /** Client: a promised push is a new stream on the session's 'stream' event (node's shape); unwanted without a listener. */
   #onPush(ev: PushedStreamReceived): void {
-    const parent = this.#streams.get(ev.parentStreamId);
     const stream = this.adopt(ev.pushedStreamId, 'pushed-in');
-    const wanted = (parent !== undefined && parent.listenerCount('push') > 0) || this.#host.listenerCount('push') > 0;
-    if (!wanted) {
+    if (this.#host.listenerCount('stream') === 0) {
       stream.close(ErrorCodes.CANCEL);
       return;
     }
-    parent?.emit('push', stream, ev.headers);
-    this.#host.emit('push', stream, ev.headers, parent);
+    // PUSH_PROMISE has END_HEADERS and no END_STREAM (RFC 9113 §6.6).
+    this.#host.emit('stream', stream, toHeaderObject(ev.headers), END_HEADERS, toRawHeaders(ev.headers), ev);
   }
+}
+
+/** The HEADERS flags node passes with a received block: END_HEADERS (CONTINUATIONs are joined), END_STREAM if set (RFC 9113 §6.2). */
+const END_STREAM = 0x1;
+const END_HEADERS = 0x4;
+
+function flagsOf(ended: boolean): number {
+  return ended ? END_HEADERS | END_STREAM : END_HEADERS;
 }

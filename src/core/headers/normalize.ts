@@ -14,6 +14,25 @@ import type { HeaderEncoding } from '../config.js';
 /** A header as users give it: strings are encoded as UTF-8 (as h2 does), byte arrays taken as is. */
 export type HeaderInput = readonly [string | Uint8Array, string | Uint8Array];
 
+/** The property that marks a pair as never indexed (h2's `NeverIndexedHeaderTuple`). */
+const NEVER_INDEXED = 'neverIndex';
+
+/**
+ * A header pair marked never indexed (h2's `NeverIndexedHeaderTuple`, RFC 7541 §6.2.3): sent as
+ * a literal never indexed, so no intermediary compresses it into a table. Received pairs the
+ * peer sent that way carry the same mark ({@link isNeverIndexed}).
+ */
+export function neverIndexed<T extends readonly [string | Uint8Array, string | Uint8Array]>(pair: T): T {
+  const copy = [pair[0], pair[1]] as unknown as T;
+  Object.defineProperty(copy, NEVER_INDEXED, { value: true });
+  return copy;
+}
+
+/** Whether `pair` is marked never indexed ({@link neverIndexed}). */
+export function isNeverIndexed(pair: object): boolean {
+  return (pair as { [NEVER_INDEXED]?: unknown })[NEVER_INDEXED] === true;
+}
+
 /** A header ready for HPACK. */
 export interface OutboundField {
   name: string;
@@ -56,7 +75,7 @@ export function toOutboundFields(headers: Iterable<HeaderInput>): OutboundField[
   const out: OutboundField[] = [];
   for (const pair of headers as Iterable<unknown>) {
     if (!Array.isArray(pair) || pair.length !== 2) throw new InvalidArgumentError(`headers must be [name, value] pairs, not ${Array.isArray(pair) ? `an array of ${pair.length}` : describeValue(pair)}`);
-    out.push({ name: toOctetString(pair[0] as string | Uint8Array), value: toOctetString(pair[1] as string | Uint8Array), neverIndex: false });
+    out.push({ name: toOctetString(pair[0] as string | Uint8Array), value: toOctetString(pair[1] as string | Uint8Array), neverIndex: isNeverIndexed(pair) });
   }
   return out;
 }
@@ -102,8 +121,13 @@ export function normalizeInboundHeaders(headers: Array<[string, string]>): Array
 /** Octet-string headers as events carry them. */
 export function encodeEventHeaders(headers: Array<[string, string]>, encoding: HeaderEncoding): EventHeaders {
   if (encoding === 'latin1') return headers;
-  if (encoding === null) return headers.map(([n, v]) => [Buffer.from(n, 'latin1'), Buffer.from(v, 'latin1')]);
-  return headers.map(([n, v]) => [utf8(n), utf8(v)]);
+  if (encoding === null) return headers.map((h) => keepMark(h, [Buffer.from(h[0], 'latin1'), Buffer.from(h[1], 'latin1')]));
+  return headers.map((h) => keepMark(h, [utf8(h[0]), utf8(h[1])]));
+}
+
+/** `to`, marked never indexed when `from` is. */
+function keepMark<T extends [string, string] | [Buffer, Buffer]>(from: [string, string], to: T): T {
+  return isNeverIndexed(from) ? neverIndexed(to) : to;
 }
 
 function utf8(s: string): string {

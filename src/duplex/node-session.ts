@@ -1,0 +1,162 @@
+/**
+ * node:http2's shapes for what a session says and takes, beside the core's: settings by name
+ * (`{ initialWindowSize: 65535 }`) as well as by code, the `localSettings`/`remoteSettings`
+ * objects, and a request's default pseudo-headers and `endStream` (node's `request()`).
+ */
+import { InvalidArgumentError } from '../errors.js';
+import { type HeaderInput, SettingCodes, type Settings, type SettingsInput } from '../core/index.js';
+
+/** HTTP/2 settings by node:http2's names (`http2.getDefaultSettings()`'s shape). */
+export interface NodeSettings {
+  headerTableSize?: number;
+  enablePush?: boolean;
+  initialWindowSize?: number;
+  maxFrameSize?: number;
+  maxConcurrentStreams?: number;
+  maxHeaderListSize?: number;
+  /** node's alias of `maxHeaderListSize`. */
+  maxHeaderSize?: number;
+  enableConnectProtocol?: boolean;
+  /** Settings by code, for those without a name (node's `customSettings`). */
+  customSettings?: Record<number, number>;
+}
+
+/** What `settings()` and the `settings` option take: node's names, or the core's codes. */
+export type SettingsArgument = NodeSettings | SettingsInput;
+
+const CODES_BY_NAME: Readonly<Record<string, SettingCodes>> = {
+  headerTableSize: SettingCodes.HEADER_TABLE_SIZE,
+  enablePush: SettingCodes.ENABLE_PUSH,
+  initialWindowSize: SettingCodes.INITIAL_WINDOW_SIZE,
+  maxFrameSize: SettingCodes.MAX_FRAME_SIZE,
+  maxConcurrentStreams: SettingCodes.MAX_CONCURRENT_STREAMS,
+  maxHeaderListSize: SettingCodes.MAX_HEADER_LIST_SIZE,
+  maxHeaderSize: SettingCodes.MAX_HEADER_LIST_SIZE,
+  enableConnectProtocol: SettingCodes.ENABLE_CONNECT_PROTOCOL,
+};
+
+/**
+ * Settings given by node's names as the core's codes (booleans as 0/1); settings given by
+ * code pass through.
+ * @throws InvalidArgumentError (`ERR_H2_INVALID_OPTION`) for a name node does not have.
+ */
+export function toSettingsInput(settings: SettingsArgument): SettingsInput {
+  if (typeof settings !== 'object' || (settings as unknown) === null || settings instanceof Map) return settings as SettingsInput;
+  const keys = Object.keys(settings);
+  if (keys.every((k) => /^[0-9]+$/.test(k))) return settings as SettingsInput;
+  const out: Record<number, number> = {};
+  for (const key of keys) {
+    const value: unknown = (settings as Record<string, unknown>)[key];
+    if (value === undefined) continue;
+    if (key === 'customSettings') {
+      Object.assign(out, value);
+      continue;
+    }
+    const code = /^[0-9]+$/.test(key) ? Number(key) : CODES_BY_NAME[key];
+    if (code === undefined) throw new InvalidArgumentError(`settings: unknown setting '${key}'; known: ${Object.keys(CODES_BY_NAME).join(', ')}, customSettings, or codes (SettingCodes)`, 'ERR_H2_INVALID_OPTION');
+    out[code] = typeof value === 'boolean' ? Number(value) : (value as number);
+  }
+  return out;
+}
+
+/** Settings in force, by node's names (`session.localSettings` / `remoteSettings`). */
+export function toNodeSettings(settings: Settings): Required<Omit<NodeSettings, 'customSettings' | 'maxHeaderSize'>> & { maxHeaderSize: number } {
+  const maxHeaderListSize = settings.maxHeaderListSize ?? 2 ** 32 - 1;
+  return {
+    headerTableSize: settings.headerTableSize,
+    enablePush: settings.enablePush === 1,
+    initialWindowSize: settings.initialWindowSize,
+    maxFrameSize: settings.maxFrameSize,
+    maxConcurrentStreams: Math.min(settings.maxConcurrentStreams, 2 ** 32 - 1),
+    maxHeaderListSize,
+    maxHeaderSize: maxHeaderListSize,
+    enableConnectProtocol: settings.enableConnectProtocol === 1,
+  };
+}
+
+/** node's `kNoPayloadMethods`: a request with one of these ends with its headers unless told otherwise. */
+const NO_PAYLOAD_METHODS: ReadonlySet<string> = new Set(['DELETE', 'GET', 'HEAD']);
+
+function text(v: string | Uint8Array): string {
+  return typeof v === 'string' ? v : Buffer.from(v).toString('latin1');
+}
+
+/**
+ * A request's headers with node's defaults for what they leave out: `:method` GET, and for
+ * anything but a plain CONNECT `:scheme` and `:path` '/'; `:authority` and `:scheme` come from
+ * the session's `authority` (set by `connect()`). Returns the list and the method.
+ */
+export function withRequestDefaults(list: HeaderInput[], authority: URL | null): { list: HeaderInput[]; method: string } {
+  let method: string | undefined;
+  let hasScheme = false;
+  let hasAuthority = false;
+  let hasPath = false;
+  let hasProtocol = false;
+  for (const [n, v] of list) {
+    const name = text(n);
+    if (name.charCodeAt(0) !== 0x3a) continue;
+    if (name === ':method') method = text(v);
+    else if (name === ':scheme') hasScheme = true;
+    else if (name === ':authority') hasAuthority = true;
+    else if (name === ':path') hasPath = true;
+    else if (name === ':protocol') hasProtocol = true;
+  }
+  const plainConnect = method === 'CONNECT' && !hasProtocol;
+  const defaults: HeaderInput[] = [];
+  if (method === undefined) defaults.push([':method', (method = 'GET')]);
+  if (!hasScheme && !plainConnect && authority !== null) defaults.push([':scheme', authority.protocol.slice(0, -1)]);
+  if (!hasAuthority && authority !== null) defaults.push([':authority', authority.host]);
+  if (!hasPath && !plainConnect) defaults.push([':path', '/']);
+  return { list: defaults.length === 0 ? list : defaults.concat(list), method };
+}
+
+/** node's default for `request()`'s `endStream`: true for GET, HEAD and DELETE. */
+export function endsWithHeaders(method: string): boolean {
+  return NO_PAYLOAD_METHODS.has(method);
+}
+
+/**
+ * node's `setTimeout(ms)` on a session: 'timeout' after `ms` without activity, re-armed by
+ * the next activity. One timer, refreshed (not re-created) per activity; unref'd, as node's
+ * socket timers are.
+ */
+export class ActivityTimer {
+  #ms = 0;
+  #timer: NodeJS.Timeout | null = null;
+  /** The timer fired and nothing moved since: the next activity starts it again. */
+  #fired = false;
+  readonly #onTimeout: () => void;
+
+  constructor(onTimeout: () => void) {
+    this.#onTimeout = onTimeout;
+  }
+
+  /** Milliseconds of quiet before 'timeout'; 0 disables. */
+  set(ms: number): void {
+    this.stop();
+    this.#ms = ms > 0 && Number.isFinite(ms) ? ms : 0;
+    this.#arm();
+  }
+
+  /** Something moved: the quiet starts again. */
+  touch(): void {
+    if (this.#timer !== null) this.#timer.refresh();
+    else if (this.#fired) this.#arm();
+  }
+
+  stop(): void {
+    if (this.#timer !== null) clearTimeout(this.#timer);
+    this.#timer = null;
+  }
+
+  #arm(): void {
+    if (this.#ms === 0) return;
+    this.#fired = false;
+    this.#timer = setTimeout(() => {
+      this.#timer = null;
+      this.#fired = true;
+      this.#onTimeout();
+    }, this.#ms);
+    this.#timer.unref();
+  }
+}
