@@ -297,6 +297,10 @@ export const UsageCodes = {
   SEND_FILE: 'ERR_H2_SEND_FILE',
   /** `offset` or `length` for a file that cannot seek (a pipe, a device). */
   SEND_FILE_NOSEEK: 'ERR_H2_SEND_FILE_NOSEEK',
+  /** `connect()` to a scheme other than http: and https: without `createConnection`. */
+  UNSUPPORTED_PROTOCOL: 'ERR_H2_UNSUPPORTED_PROTOCOL',
+  /** Reading or writing the socket of an HTTP/2 compatibility request directly. */
+  NO_SOCKET_MANIPULATION: 'ERR_H2_NO_SOCKET_MANIPULATION',
 } as const;
 
 /**

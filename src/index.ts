@@ -115,6 +115,7 @@ export {
   type HeadersInput,
   type NodeSettings,
   type SettingsArgument,
+  type SettingsInForce,
   type FdResponseOptions,
   type FileResponseOptions,
   type StatOptions,
@@ -125,3 +126,6 @@ export {
   requestH2cUpgrade,
   type H2cUpgradeResult,
 } from './duplex/index.js';
+
+// node:http2's entry points and compatibility API, over the adapter.
+export * from './node/index.js';

@@ -51,6 +51,9 @@ const TS_BLOCKS = fencedBlocks(README).filter((b) => b.lang === 'ts' || b.lang =
 const PROGRAMS = [
   'examples/readme/server.ts',
   'examples/readme/client.ts',
+  'examples/readme/compat-koa.ts',
+  'examples/readme/duplex-server.ts',
+  'examples/readme/duplex-client.ts',
   'examples/readme/proxy.ts',
   'examples/readme/test-double.ts',
   'examples/readme/h2c-server.ts',
@@ -148,22 +151,34 @@ describe('README programs', function () {
 
   describeSurvivingServer('examples/readme/server.ts', fetchHello);
 
-  it('examples/readme/client.ts: GETs from the README server and prints the response', async function () {
-    const server = await startProgram('examples/readme/server.ts');
-    try {
-      const r = await runProgram('examples/readme/client.ts', { args: [`${server.url}/`] });
-      expect(r.status, r.stderr).to.equal(0);
-      expect(r.stdout).to.include("':status': 200");
-      expect(r.stdout).to.match(/hello\n$/);
-    } finally {
-      await server.stop();
-    }
-  });
+  for (const [client, server] of [['examples/readme/client.ts', 'examples/readme/server.ts'], ['examples/readme/duplex-client.ts', 'examples/readme/duplex-server.ts']] as const) {
+    it(`${client}: GETs from ${server} and prints the response`, async function () {
+      const running = await startProgram(server);
+      try {
+        const r = await runProgram(client, { args: [`${running.url}/`] });
+        expect(r.status, r.stderr).to.equal(0);
+        expect(r.stdout).to.include("':status': 200");
+        expect(r.stdout).to.match(/hello\n$/);
+      } finally {
+        await running.stop();
+      }
+    });
 
-  it('examples/readme/client.ts: fails with a message, not a hang, when nothing listens', async function () {
-    const r = await runProgram('examples/readme/client.ts', { args: ['http://127.0.0.1:1/'] });
-    expect(r.status).to.not.equal(0);
-    expect(r.stderr).to.include('ECONNREFUSED');
+    it(`${client}: fails with a message, not a hang, when nothing listens`, async function () {
+      const r = await runProgram(client, { args: ['http://127.0.0.1:1/'] });
+      expect(r.status).to.not.equal(0);
+      expect(r.stderr).to.include('ECONNREFUSED');
+    });
+  }
+
+  describeSurvivingServer('examples/readme/duplex-server.ts', fetchHello);
+
+  describeSurvivingServer('examples/readme/compat-koa.ts', async (url) => {
+    const r = await fetchOnce(`${url}/`);
+    expect(r.status).to.equal(200);
+    expect(JSON.parse(r.body.toString())).to.deep.equal({ hello: 'world', over: 'HTTP/2.0' });
+    const boom = await fetchOnce(`${url}/boom`);
+    expect(boom.status).to.equal(500);
   });
 
   describeProxyAborts('examples/readme/proxy.ts: aborted downloads reach the upstream', async (origin) => {

@@ -76,6 +76,14 @@ const ROOT_VALUES = [
   'toHeaderObject',
   'toRawHeaders',
   'toHeaderList',
+  // node:http2's entry points and compatibility API
+  'connect',
+  'createServer',
+  'createSecureServer',
+  'Http2Server',
+  'Http2SecureServer',
+  'Http2ServerRequest',
+  'Http2ServerResponse',
 ] as const;
 
 const FRAME_VALUES = [

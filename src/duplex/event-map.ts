@@ -5,7 +5,7 @@
 import type { CoreEventMap, Event, PushedStreamReceived, RequestReceived } from '../core/index.js';
 import type { H2Stream } from './h2-stream.js';
 import type { IncomingHeaders } from './node-headers.js';
-import type { toNodeSettings } from './node-session.js';
+import type { SettingsInForce } from './node-session.js';
 
 /** Each core event, emitted by H2Duplex under its class name with the event as argument. */
 export type H2CoreEvents = { [K in keyof CoreEventMap]: [event: CoreEventMap[K]] };
@@ -23,9 +23,9 @@ export interface H2DuplexEvents extends H2CoreEvents {
   /** The peer sent a PING (its payload); the ACK is sent for you. */
   ping: [payload: Buffer];
   /** The peer's SETTINGS arrived (node's names). */
-  remoteSettings: [settings: ReturnType<typeof toNodeSettings>];
+  remoteSettings: [settings: SettingsInForce];
   /** The peer acknowledged our SETTINGS (node's names). */
-  localSettings: [settings: ReturnType<typeof toNodeSettings>];
+  localSettings: [settings: SettingsInForce];
   /** `setTimeout(ms)` passed without input or output. */
   timeout: [];
   /** Emitted by `connect()` once the transport is up (TLS: after the handshake and ALPN). */

@@ -52,7 +52,7 @@ import { ConnectionEnd } from './connection-end.js';
 import type { H2DuplexEvents, H2DuplexStats } from './event-map.js';
 import { H2Stream, sendPort, streamInbox, type SendHeadersAdapterOptions } from './h2-stream.js';
 import { type HeadersInput, sentHeaderObject, toHeaderList } from './node-headers.js';
-import { ActivityTimer, endsWithHeaders, type SettingsArgument, toNodeSettings, toSettingsInput, withRequestDefaults } from './node-session.js';
+import { ActivityTimer, endsWithHeaders, type SettingsArgument, type SettingsInForce, toNodeSettings, toSettingsInput, withRequestDefaults } from './node-session.js';
 import { type H2DuplexOptions, resolveDuplexOptions } from './options.js';
 import { SendScheduler } from './send-scheduler.js';
 import type { StreamHost, StreamRole } from './stream-host.js';
@@ -101,7 +101,7 @@ export interface RequestOptions extends SendHeadersAdapterOptions {
 /** node:http2's `ping()` callback. */
 export type PingCallback = (error: Error | null, duration: number, payload: Buffer) => void;
 /** node:http2's `settings()` callback. */
-export type SettingsCallback = (error: Error | null, settings: ReturnType<typeof toNodeSettings>, duration: number) => void;
+export type SettingsCallback = (error: Error | null, settings: SettingsInForce, duration: number) => void;
 
 /** `signal` destroys `stream` with an AbortError when it aborts (now, if it has). */
 function abortWith(stream: H2Stream, signal: AbortSignal): void {
@@ -482,12 +482,12 @@ export class H2Duplex extends Duplex {
   }
 
   /** Our settings in force (acknowledged), by node's names. */
-  get localSettings(): ReturnType<typeof toNodeSettings> {
+  get localSettings(): SettingsInForce {
     return toNodeSettings(this.connection.localSettings);
   }
 
   /** The peer's settings, by node's names. */
-  get remoteSettings(): ReturnType<typeof toNodeSettings> {
+  get remoteSettings(): SettingsInForce {
     return toNodeSettings(this.connection.remoteSettings);
   }
 

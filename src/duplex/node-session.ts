@@ -59,8 +59,11 @@ export function toSettingsInput(settings: SettingsArgument): SettingsInput {
   return out;
 }
 
+/** The settings in force, by node's names (`session.localSettings` / `remoteSettings`). */
+export type SettingsInForce = Required<Omit<NodeSettings, 'customSettings'>>;
+
 /** Settings in force, by node's names (`session.localSettings` / `remoteSettings`). */
-export function toNodeSettings(settings: Settings): Required<Omit<NodeSettings, 'customSettings' | 'maxHeaderSize'>> & { maxHeaderSize: number } {
+export function toNodeSettings(settings: Settings): SettingsInForce {
   const maxHeaderListSize = settings.maxHeaderListSize ?? 2 ** 32 - 1;
   return {
     headerTableSize: settings.headerTableSize,
