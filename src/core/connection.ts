@@ -312,11 +312,12 @@ export class H2Connection {
   /** PUSH_PROMISE on `streamId` reserving `promisedStreamId` (server only, if the client allows push). h2: `push_stream`. */
   pushStream(streamId: number, promisedStreamId: number, requestHeaders: Iterable<HeaderInput>): void {
     this.#log?.debug(`Send Push Promise frame on stream ID ${streamId}`);
-    if (this.remoteSettings.enablePush === 0) throw new ProtocolError('Remote peer has disabled stream push');
+    // h2's class and message; node:http2's code (ERR_HTTP2_PUSH_DISABLED), so callers can tell it from other misuse.
+    if (this.remoteSettings.enablePush === 0) throw new ProtocolError('Remote peer has disabled stream push', { code: 'ERR_H2_PUSH_DISABLED' });
     const fields = toOutboundFields(requestHeaders);
     this.#stateMachine.processInput(ConnectionInput.SEND_PUSH_PROMISE);
     const parent = this.#streams.get(streamId);
-    if (streamId % 2 === 0) throw new ProtocolError('Cannot recursively push streams.');
+    if (streamId % 2 === 0) throw new ProtocolError('Cannot recursively push streams.', { code: 'ERR_H2_NESTED_PUSH' });
     this.#refuseNewOutboundStream();
     const promised = this.#streams.begin(promisedStreamId, 0, this.maxOutboundFrameSize);
     const frames = parent.pushStreamInBand(promisedStreamId, fields, this.#headerBlocks.encoder);

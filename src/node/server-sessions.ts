@@ -58,8 +58,6 @@ export class ServerSessions {
   readonly #http1: http.Server | null;
   readonly #firstOctetsTimeout: number | null;
   readonly #unknownProtocolTimeout: number;
-  /** close() was called and the server has not listened again: new sessions close at once. */
-  #closed = false;
 
   constructor(server: SessionServer, options: ServerSessionsOptions) {
     this.server = server;
@@ -87,9 +85,6 @@ export class ServerSessions {
     this.#firstOctetsTimeout = preface === 0 || preface === Infinity ? null : (preface ?? DEFAULT_FIRST_OCTETS_TIMEOUT_MS);
     const unknown = rest['unknownProtocolTimeout'];
     this.#unknownProtocolTimeout = typeof unknown === 'number' ? unknown : DEFAULT_UNKNOWN_PROTOCOL_TIMEOUT_MS;
-    server.on('listening', () => {
-      this.#closed = false;
-    });
   }
 
   /** The sessions open now. */
@@ -172,19 +167,15 @@ export class ServerSessions {
     session.on('close', sessionOnClose);
     if (this.server.timeout > 0) session.setTimeout(this.server.timeout, sessionOnTimeout);
     this.server.emit('session', session);
-    // A connection accepted before close() that became a session after it (a TLS handshake
-    // that finished later) is closed as the others were.
-    if (this.#closed) void session.close();
   }
 
   /**
-   * The server stopped listening: every session closes gracefully (GOAWAY(NO_ERROR), open
-   * streams finish), connections that sent nothing decisive yet are destroyed, and idle
-   * HTTP/1.1 keep-alive connections are closed (busy ones after their response).
+   * The server stopped listening. As with node:http2 (20), open sessions stay open (a graceful
+   * shutdown closes them: `session.close()`, from the `'session'` event); connections that sent
+   * nothing decisive yet are destroyed, and idle HTTP/1.1 keep-alive connections are closed
+   * (busy ones after their response), as node's `allowHTTP1` server does.
    */
   closeAll(): void {
-    this.#closed = true;
-    for (const session of this.#sessions) void session.close();
     for (const socket of this.#undecided) socket.destroy();
     this.#http1?.close();
   }

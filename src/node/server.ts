@@ -192,9 +192,9 @@ export class Http2Server extends net.Server {
   }
 
   /**
-   * Stops listening, and closes every session gracefully (GOAWAY(NO_ERROR): open streams
-   * finish) and every idle HTTP/1.1 connection. `callback` (and `'close'`) once the last
-   * connection is gone.
+   * Stops listening and closes idle HTTP/1.1 connections; open HTTP/2 sessions stay open, as
+   * with node:http2 (close them with `session.close()` for a graceful shutdown). `callback`
+   * (and `'close'`) once the last connection is gone.
    */
   override close(callback?: (err?: Error) => void): this {
     super.close(callback);

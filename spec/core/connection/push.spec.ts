@@ -68,13 +68,13 @@ describe('H2Connection: server push', function () {
     server.receiveData(client.dataToSend());
     client.sendHeaders(1, REQ, { endStream: true });
     server.receiveData(client.dataToSend());
-    expect(() => server.pushStream(1, 2, PUSHED_REQ)).to.throw(ProtocolError, 'Remote peer has disabled stream push');
+    expect(() => server.pushStream(1, 2, PUSHED_REQ)).to.throw(ProtocolError, 'Remote peer has disabled stream push').with.property('code', 'ERR_H2_PUSH_DISABLED');
   });
 
   it('refuses to push on a pushed stream or with a client stream id', function () {
     const { server } = requested();
     server.pushStream(1, 2, PUSHED_REQ);
-    expect(() => server.pushStream(2, 4, PUSHED_REQ)).to.throw(ProtocolError, 'Cannot recursively push streams.');
+    expect(() => server.pushStream(2, 4, PUSHED_REQ)).to.throw(ProtocolError, 'Cannot recursively push streams.').with.property('code', 'ERR_H2_NESTED_PUSH');
     const other = requested().server;
     expect(() => other.pushStream(1, 3, PUSHED_REQ)).to.throw(ProtocolError);
   });
