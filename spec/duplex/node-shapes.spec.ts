@@ -197,6 +197,54 @@ describe("the adapter in node:http2's shapes", function () {
       expect(thrown(() => { stream.respond(); })).to.have.property('code', 'ERR_H2_STREAM_CLOSED');
     });
 
+    it("a server stream that only responds closes though nobody read the request, as node's does", async function () {
+      const { client, server } = pair();
+      const closed = new Promise<void>((resolve) => {
+        server.on('stream', (stream) => {
+          stream.respond();
+          stream.end('ok');
+          stream.on('close', resolve);
+        });
+      });
+      expect((await collect(client.request())).toString()).to.equal('ok');
+      await closed;
+    });
+
+    it("empty trailers after 'wantTrailers' end the stream without a HEADERS frame (no 'trailers' event), as node's", async function () {
+      const { client, server } = pair();
+      server.on('stream', (stream) => {
+        stream.respond({}, { waitForTrailers: true });
+        stream.on('wantTrailers', () => {
+          stream.sendTrailers({});
+        });
+        stream.end('body');
+      });
+      const req = client.request();
+      let trailers = 0;
+      req.on('trailers', () => trailers++);
+      expect((await collect(req)).toString()).to.equal('body');
+      expect(trailers).to.equal(0);
+    });
+
+    it("'aborted' when the stream closes before our side ends, however it closes (a local destroy too); pushAllowed follows the client's setting", async function () {
+      const { client, server } = createPair({ client: { authority: 'http://x', settings: { enablePush: false } } });
+      const incoming = serverStream(server);
+      client.request({ ':method': 'POST' }).on('error', () => undefined);
+      const [stream] = await incoming;
+      expect(stream.pushAllowed).to.equal(false);
+      const aborted = next(stream, 'aborted');
+      stream.destroy();
+      await aborted;
+      expect(stream.aborted).to.equal(true);
+      const { client: c2, server: s2 } = pair();
+      const second = serverStream(s2);
+      c2.request({ ':method': 'POST' }).on('error', () => undefined);
+      const [open] = await second;
+      expect(open.pushAllowed).to.equal(true);
+      open.on('aborted', () => expect.fail('an ended stream is not aborted'));
+      open.respond({ ':status': 204 });
+    });
+
     it('setTimeout() on the session emits timeout after quiet, and the request signal aborts a stream', async function () {
       const { client } = pair();
       const timedOut = next(client.setTimeout(20), 'timeout');

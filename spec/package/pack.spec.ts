@@ -2,14 +2,20 @@
  * The published package: `npm pack` holds only what users need, and the tarball installs into
  * a scratch project where ESM `import`, CommonJS `require()` (Node ≥ 20.19 loads ESM from
  * require) and the TypeScript declarations all work, for the root and for the subpaths
- * `h2duplex/frame` and `h2duplex/hpack` (package.json "exports").
+ * `h2duplex/frame` and `h2duplex/hpack` (package.json "exports"); and node's documented HTTP/2
+ * programs (spec/dropin/), importing 'h2duplex', type-check against the installed declarations
+ * and run on the installed build with `tsx` in the scratch project, as users run them.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { lstatSync, mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { expect } from 'chai';
+import { hasOpenssl, selfSignedCertificate } from '../../examples/self-signed.js';
+import { installDropinPrograms, type InstalledPrograms, runTsx, type RunningServer, startTsx, tsxMissing } from '../helpers/pack-dropin.js';
 import { REPO_ROOT } from '../helpers/shared.js';
+import type { Impl } from '../dropin/variants.js';
 
 function sh(command: string, args: string[], cwd: string): string {
   const result = spawnSync(command, args, { cwd, encoding: 'utf8', timeout: 180_000 });
@@ -17,10 +23,15 @@ function sh(command: string, args: string[], cwd: string): string {
   return result.stdout;
 }
 
+/** The scratch project's folder the drop-in programs are copied to. */
+const DROPIN = 'dropin';
+
 describe('npm package', function () {
   this.timeout(240_000);
   let scratch = '';
   let files: string[] = [];
+  /** The drop-in programs' variants, copied into the scratch project (dropin/node/, dropin/ours/). */
+  let programs: InstalledPrograms;
 
   before(function () {
     scratch = mkdtempSync(join(tmpdir(), 'h2duplex-pack-'));
@@ -34,6 +45,7 @@ describe('npm package', function () {
     writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'scratch', version: '1.0.0', private: true }));
     // The dependencies come from npm's cache when `npm ci` ran before (CI), else the registry.
     sh('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', join(scratch, info.filename)], project);
+    programs = installDropinPrograms(project, DROPIN);
   });
 
   after(function () {
@@ -95,7 +107,15 @@ console.log(new HpackDecoder().decode(frame.headerBlock).fields.map((f) => f.nam
     expect(subpaths.stdout.trim(), subpaths.stderr).to.equal(':method=GET :path=/ true false');
   });
 
-  it('ships declarations a TypeScript project type-checks against', function () {
+  /**
+   * One `tsc` run over the scratch project (several seconds): check.ts and layers.ts below, and
+   * the drop-in programs' h2duplex variants (ES modules: dropin/ours/package.json), checked
+   * against the installed declarations rather than src/ (spec/dropin/ does that). Its error lines
+   * (those not indented) are parted by file between the two tests that read them.
+   */
+  let typecheck: { status: number | null; errors: string[] } | undefined;
+  function typecheckProject(): { status: number | null; errors: string[] } {
+    if (typecheck !== undefined) return typecheck;
     const project = join(scratch, 'project');
     writeFileSync(
       join(project, 'check.ts'),
@@ -131,7 +151,97 @@ export { fields, isProtocolError };
     );
     // Node's own types come with the package (@types/readable-stream depends on @types/node); no
     // other @types are visible, so a type our declarations need but do not bring would fail here.
-    writeFileSync(join(project, 'tsconfig.json'), JSON.stringify({ compilerOptions: { module: 'nodenext', moduleResolution: 'nodenext', target: 'es2022', strict: true, noEmit: true, types: ['node'] }, files: ['check.ts', 'layers.ts'] }));
-    sh('node', [join(REPO_ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', project], project);
+    const dropin = programs.names.map((name) => relative(project, programs.path('ours', name)));
+    writeFileSync(join(project, 'tsconfig.json'), JSON.stringify({ compilerOptions: { module: 'nodenext', moduleResolution: 'nodenext', target: 'es2022', strict: true, noEmit: true, types: ['node'] }, files: ['check.ts', 'layers.ts', ...dropin] }));
+    const r = spawnSync(process.execPath, [join(REPO_ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', project], { cwd: project, encoding: 'utf8', timeout: 180_000 });
+    const errors = `${r.stdout}\n${r.stderr}`.split('\n').filter((line) => /^\S/.test(line));
+    typecheck = { status: r.status, errors };
+    return typecheck;
+  }
+  const inDropin = (line: string): boolean => line.startsWith(`${DROPIN}/`);
+
+  it('ships declarations a TypeScript project type-checks against', function () {
+    const { status, errors } = typecheckProject();
+    expect(errors.filter((line) => !inDropin(line)), 'tsc errors outside the drop-in programs').to.deep.equal([]);
+    // A failed run with no error lines at all is not the drop-in programs' failure either.
+    if (status !== 0) expect(errors.some(inDropin), `tsc exited ${String(status)} and printed no error line`).to.equal(true);
+  });
+
+  /**
+   * The drop-in programs on the installed build: each runs as `tsx file.ts` with the scratch
+   * project as the working directory, so 'h2duplex' is the tarball's dist/ as the project
+   * resolves it (checked first), not the repository's sources or build.
+   */
+  describe('drop-in programs (spec/dropin/) run on the installed package with tsx', function () {
+    this.timeout(30_000);
+    const tsxReason = tsxMissing();
+    const tlsReason = hasOpenssl() ? null : 'openssl is not installed (apt-get install openssl)';
+    const tlsEnv: Record<string, string> = {};
+    const project = (): string => join(scratch, 'project');
+
+    /** `it`, or a pending test whose title says why not. */
+    function itUnless(reason: string | null, title: string, fn: () => Promise<void>): void {
+      if (reason === null) it(title, fn);
+      else it.skip(`${title} (skipped: ${reason})`);
+    }
+
+    /** Servers started here, stopped after the tests if one timed out while it ran. */
+    const servers: RunningServer[] = [];
+    after(async function () {
+      await Promise.all(servers.filter((server) => server.alive()).map((server) => server.stop()));
+    });
+
+    before(function () {
+      if (tlsReason !== null) return;
+      const { key, cert } = selfSignedCertificate();
+      writeFileSync(join(project(), 'key.pem'), key);
+      writeFileSync(join(project(), 'cert.pem'), cert);
+      Object.assign(tlsEnv, { TLS_KEY: join(project(), 'key.pem'), TLS_CERT: join(project(), 'cert.pem'), TLS_CA: join(project(), 'cert.pem') });
+    });
+
+    it("type-check against the installed package's declarations (h2duplex variants, tsc strict)", function () {
+      expect(typecheckProject().errors.filter(inDropin)).to.deep.equal([]);
+    });
+
+    itUnless(tsxReason, "resolve 'h2duplex' to the scratch project's node_modules/h2duplex/dist/, installed from the tarball", async function () {
+      const r = await runTsx(programs.resolver, project());
+      expect(r.status, r.stderr).to.equal(0);
+      const resolved = r.stdout.trim();
+      const installed = join(project(), 'node_modules', 'h2duplex');
+      expect(resolved).to.equal(pathToFileURL(join(installed, 'dist', 'index.js')).href);
+      // Extracted from the tarball: a real folder, not a link back to the repository.
+      expect(lstatSync(installed).isSymbolicLink()).to.equal(false);
+      expect(relative(REPO_ROOT, realpathSync(fileURLToPath(resolved))).startsWith('..'), 'outside the repository').to.equal(true);
+    });
+
+    /** What the client program prints for each server program (spec/dropin/dropin.spec.ts). */
+    const PAIRS = [
+      { server: 'core-server', tls: true, clientSees: [':status: 200', 'content-type: text/html; charset=utf-8', '\n<h1>Hello World</h1>\n'] },
+      { server: 'compat-server', tls: false, clientSees: [':status: 200', 'content-type: text/plain; charset=utf-8', 'x-foo: bar', '\nok\n'] },
+    ];
+    const CLIENTS: Impl[] = ['ours', 'node'];
+
+    for (const pair of PAIRS) {
+      for (const clientImpl of CLIENTS) {
+        itUnless(tsxReason ?? (pair.tls ? tlsReason : null), `ours ${pair.server} ⇄ ${clientImpl} client`, async function () {
+          const server = await startTsx(programs.path('ours', pair.server), project(), { REQUESTS: '1', ...tlsEnv });
+          servers.push(server);
+          try {
+            const client = await runTsx(programs.path(clientImpl, 'client'), project(), { SERVER_URL: server.url, ...tlsEnv });
+            const output = (): string => `client (${String(client.signal ?? client.status)}) stdout:\n${client.stdout}\nclient stderr:\n${client.stderr}\nserver stdout:\n${server.stdout()}\nserver stderr:\n${server.stderr()}`;
+            expect(client.status, output()).to.equal(0);
+            expect(client.stderr, output()).to.equal('');
+            for (const seen of pair.clientSees) expect(client.stdout, output()).to.include(seen);
+            // The server stops by itself after its one response ($REQUESTS), cleanly.
+            const exit = await server.exited(5_000);
+            if (exit === null) expect.fail(`the server still runs 5 s after its one response\n${output()}`);
+            expect([exit.status, exit.signal], output()).to.deep.equal([0, null]);
+            expect(exit.stderr, output()).to.equal('');
+          } finally {
+            if (server.alive()) await server.stop();
+          }
+        });
+      }
+    }
   });
 });

@@ -2,132 +2,51 @@
  * H2Duplex: the sans-IO H2Connection as a readable-stream Duplex, so that
  * `socket.pipe(h2).pipe(socket)` speaks HTTP/2 over any byte stream.
  *
- * A Duplex that pumps bytes through a core and hands work to two rooms:
- * - input: transport bytes → `receiveData` → events routed to H2Streams (#dispatch);
- * - output: the core's frames → the transport, one flush per turn of the event loop, or at
- *   once where waiting would cost a round trip (#flush);
- * - {@link SendScheduler} decides which parked stream write goes to the core next, within the
- *   output budget and the peer's windows, and starts queued requests as slots free up;
- * - {@link Deadlines} owns every time limit and the ping/settings waiters, on one timer.
- * What stays here: the graceful and error closes, and what the peer's events mean for streams.
- *
- * Output goes one of two ways. Piped to a Writable (`h2.pipe(socket)`), the duplex writes to
- * it directly (TransportWriter): one corked batch per flush, and, when it is a net.Socket,
- * DATA payloads are sent from the application's own Buffers without a copy, their write
- * callbacks held until the socket wrote them. Otherwise (read with 'data', read(), async
- * iteration) output is pushed to the readable side and payloads are copied, since nothing
- * tells us when a reader is done with them.
- *
- * Backpressure, both directions:
- * - Output: stream writes are handed to the core only while the output buffer (the readable
- *   side, or what the transport has not written yet) holds less than the high-water mark, so
- *   a slow transport stops the writers.
- * - Input: while the output buffer is over its high-water mark, the callback of `_write` is
- *   held until it drains (`_read`, or a transport write completing): a peer that keeps sending
- *   (PINGs, requests) while not reading our answers is stopped by the transport's own
- *   backpressure.
+ * A Duplex that pumps bytes through a core: transport bytes → `receiveData` → events
+ * (#dispatch); the core's frames → the transport, one flush per turn of the event loop, or at
+ * once where waiting would cost a round trip (#flush). The work is handed to rooms:
+ * - {@link TransportLink}: the transports either side (`pipe()` writes to a socket directly)
+ *   and backpressure both ways: the output buffer, and the input held while it is full;
+ * - {@link StreamRouter}: the streams by id, the core's stream events delivered to them;
+ * - {@link ConnectionControl}: stream 0's messages, ours (ping, settings, close) and the peer's;
+ * - {@link ClientRequests}: `request()`, and requests queued until the peer has a stream slot;
+ * - {@link SendScheduler}: which parked stream write goes to the core next, within the output
+ *   budget and the peer's windows, and queued requests started as slots free up;
+ * - {@link Deadlines}: every time limit and the ping/settings waiters, on one timer;
+ * - {@link ConnectionEnd}: the graceful and error closes.
+ * What stays here: node:http2's session API, the wiring, and what input and each tick mean.
  */
-import { randomBytes } from 'node:crypto';
-import net from 'node:net';
 import { Duplex } from 'readable-stream';
 import { ErrorCodes } from '../error-codes.js';
-import { checkOptionKeys, ConnectionClosedError, type DenialOfServiceError, InvalidArgumentError, toH2Error, StreamResetError, UsageCodes, UsageError } from '../errors.js';
-import {
-  type ChangedSetting,
-  ConnectionTerminated,
-  type Event,
-  H2Connection,
-  type HeaderInput,
-  PingAckReceived,
-  PingReceived,
-  RemoteSettingsChanged,
-  RequestReceived,
-  SettingsAcknowledged,
-  StreamEnded,
-  WindowUpdated,
-} from '../core/index.js';
-import { Deadlines } from './deadlines.js';
-import { StreamRouter } from './stream-router.js';
+import { ConnectionClosedError, type DenialOfServiceError } from '../errors.js';
+import { type ChangedSetting, type Event, H2Connection } from '../core/index.js';
+import { ClientRequests, type RequestOptions } from './client-requests.js';
+import { ConnectionControl, type PingCallback, type SettingsCallback } from './connection-control.js';
 import { ConnectionEnd } from './connection-end.js';
+import { Deadlines } from './deadlines.js';
 import type { H2DuplexEvents, H2DuplexStats } from './event-map.js';
-import { H2Stream, sendPort, streamInbox, type SendHeadersAdapterOptions } from './h2-stream.js';
-import { type HeadersInput, sentHeaderObject, toHeaderList } from './node-headers.js';
-import { ActivityTimer, endsWithHeaders, type SettingsArgument, type SettingsInForce, toNodeSettings, toSettingsInput, withRequestDefaults } from './node-session.js';
+import { H2Stream, sendPort } from './h2-stream.js';
+import type { HeadersInput } from './node-headers.js';
+import { sessionState, type SettingsArgument, type SettingsInForce, toNodeSettings } from './node-session.js';
 import { type H2DuplexOptions, resolveDuplexOptions } from './options.js';
 import { SendScheduler } from './send-scheduler.js';
 import type { StreamHost, StreamRole } from './stream-host.js';
+import { StreamRouter } from './stream-router.js';
 import { FrameTrace } from './trace.js';
-import { isTransportTarget, TransportWriter } from './transport-writer.js';
+import { TransportLink } from './transport-link.js';
+import { startClientUpgrade, startServerUpgrade, type UpgradeOption } from './upgrade-start.js';
 
 export type { H2DuplexOptions } from './options.js';
 export type { H2CoreEvents, H2DuplexEvents, H2DuplexStats } from './event-map.js';
+export type { PingCallback, SettingsCallback } from './connection-control.js';
+export type { RequestOptions } from './client-requests.js';
 
-/**
- * What one open stream costs besides its buffers: an H2Stream (a Duplex) and the core's Stream.
- * `npm run bench:memory` over 10,000 open streams measured 1.6 KiB of live heap and 4.9 KiB of
- * server RSS per stream (node:http2: 1.1 / 4.7 KiB); the estimate sits between the two.
- */
-const STREAM_MEMORY_ESTIMATE = 4096;
 /** Both HPACK tables at their default size (SETTINGS_HEADER_TABLE_SIZE 4096 each way). */
 const HEADER_TABLES_ESTIMATE = 2 * 4096;
 /** Input silence after which the connection's output slab is released. */
 const QUIET_RELEASE_MS = 1000;
 /** Core output that is pushed at once from `_write` instead of waiting for the coalescing flush. */
 const FLUSH_NOW_AT = 16 * 1024;
-/**
- * Milliseconds of input work (parsing, decoding, the listeners it runs) after which the next
- * input chunk waits for a turn of the event loop. libuv reads up to 32 chunks of 64 KiB from a
- * socket in one go, and a `_write` that calls back at once is handed the next buffered chunk
- * in the same turn: a peer sending costly frames (128 KiB header blocks) held every other
- * connection, timer and new connection for 10-15 ms per turn (a fresh GET waited 120 ms).
- */
-const INPUT_TURN_MS = 1;
-/** Every key of the options of `request()`. */
-const REQUEST_OPTION_KEYS: ReadonlySet<string> = new Set(['endStream', 'waitForTrailers', 'signal', 'exclusive', 'parent', 'weight', 'silent']);
-
-/**
- * Options of {@link H2Duplex.request}: node:http2's. `exclusive`, `parent`, `weight` (RFC 7540
- * priorities, deprecated by RFC 9113 §5.3.2) and `silent` are accepted and have no effect.
- */
-export interface RequestOptions extends SendHeadersAdapterOptions {
-  /** Aborting it destroys the stream with an AbortError (RST_STREAM CANCEL). */
-  signal?: AbortSignal;
-  exclusive?: boolean;
-  parent?: number;
-  weight?: number;
-  silent?: boolean;
-}
-
-/** node:http2's `ping()` callback. */
-export type PingCallback = (error: Error | null, duration: number, payload: Buffer) => void;
-/** node:http2's `settings()` callback. */
-export type SettingsCallback = (error: Error | null, settings: SettingsInForce, duration: number) => void;
-
-/** `signal` destroys `stream` with an AbortError when it aborts (now, if it has). */
-function abortWith(stream: H2Stream, signal: AbortSignal): void {
-  const abort = (): void => {
-    stream.destroy(new DOMException('The operation was aborted', 'AbortError'));
-  };
-  if (signal.aborted) {
-    process.nextTick(abort);
-    return;
-  }
-  signal.addEventListener('abort', abort, { once: true });
-  stream.once('close', () => {
-    signal.removeEventListener('abort', abort);
-  });
-}
-
-/** A header name or value as the latin1 string events carry. */
-function latin1(octets: string | Uint8Array): string {
-  return typeof octets === 'string' ? octets : Buffer.from(octets.buffer, octets.byteOffset, octets.byteLength).toString('latin1');
-}
-
-/** TCP_NODELAY on a TCP socket (`net.Socket`, TLS included); anything else is left alone. */
-function setNoDelay(stream: unknown): void {
-  if (stream instanceof net.Socket) stream.setNoDelay(true);
-}
-
 
 /**
  * One HTTP/2 connection as a Duplex: pipe a transport's bytes in and its output back
@@ -143,33 +62,21 @@ export class H2Duplex extends Duplex {
   readonly #deadlines: Deadlines;
   readonly #streamHwm: number;
   #flushHandle: NodeJS.Immediate | null = null;
-  /** Milliseconds spent on input since the last yield to the event loop (see INPUT_TURN_MS). */
-  #inputWork = 0;
-  /** The `_write` callback held while the output is over its high-water mark. */
-  #heldInput: (() => void) | null = null;
-  #outputEnded = false;
-  /** A WINDOW_UPDATE (or SETTINGS) in the input being dispatched may have opened a window. */
-  #windowOpened = false;
-  /** The pipe destination written to directly, if any (see pipe()). */
-  #transport: TransportWriter | null = null;
+  /** A flush is queued for the next tick (#flushAfterHandlers). */
+  #flushTicking = false;
+  /** The transports either side, and the bytes between them and our buffers. */
+  readonly #link: TransportLink;
   readonly #end: ConnectionEnd;
-  readonly #noDelay: boolean;
-  #remoteAddress: string | undefined;
-  #remotePort: number | undefined;
+  /** Stream 0's messages: our PING and SETTINGS, and what the peer's control frames mean. */
+  readonly #control: ConnectionControl;
+  readonly #requests: ClientRequests;
   readonly #maxStreams: number;
   #streamsSeen = 0;
   readonly #maxSessionMemory: number;
-  readonly #trace: FrameTrace | null;
-  #bytesReceived = 0;
-  #bytesSent = 0;
-  #lastRtt: number | null = null;
   #upgradeSettings: string | null = null;
   #upgradeStream: H2Stream | null = null;
   /** Client: the origin requests default to (`authority` option). */
   readonly #authority: URL | null;
-  /** The transport piped into us (node's `session.socket`). */
-  #socket: Duplex | NodeJS.ReadWriteStream | null = null;
-  readonly #sessionTimeout = new ActivityTimer(() => this.emit('timeout'));
 
   constructor(options: H2DuplexOptions = {}) {
     const resolved = resolveDuplexOptions(options);
@@ -179,24 +86,41 @@ export class H2Duplex extends Duplex {
     this.#streamHwm = resolved.streamHighWaterMark;
     this.#maxStreams = resolved.maxStreamsPerConnection;
     this.#maxSessionMemory = resolved.maxSessionMemory;
-    this.#noDelay = resolved.noDelay;
     this.#authority = resolved.authority;
     this.#scheduler = new SendScheduler<H2Stream>(this.connection, this.#schedulerHost(), sendPort, hwm);
+    this.#link = new TransportLink(this, {
+      noDelay: resolved.noDelay,
+      trace: resolved.trace === null ? null : new FrameTrace(resolved.trace, this.connection.config.clientSide),
+      writers: this.#scheduler,
+    });
     this.#host = this.#makeHost();
     this.#router = this.#makeRouter();
     this.#deadlines = new Deadlines(resolved.deadlines, (now) => {
       this.#onTick(now);
     });
     this.#end = this.#makeEnd();
-    // The source piped into us is usually the socket: remember its address for H2Stream.
-    this.on('pipe', (source: Duplex & { remoteAddress?: unknown; remotePort?: unknown }) => {
-      this.#socket ??= source;
-      if (typeof source.remoteAddress === 'string') this.#remoteAddress = source.remoteAddress;
-      if (typeof source.remotePort === 'number') this.#remotePort = source.remotePort;
-      if (this.#noDelay) setNoDelay(source);
+    this.#control = new ConnectionControl({
+      connection: this.connection,
+      deadlines: this.#deadlines,
+      end: this.#end,
+      scheduler: this.#scheduler,
+      scheduleFlush: () => {
+        this.#scheduleFlush();
+      },
+      events: this,
     });
-
-    this.#trace = resolved.trace === null ? null : new FrameTrace(resolved.trace, this.connection.config.clientSide);
+    this.#requests = new ClientRequests({
+      connection: this.connection,
+      end: this.#end,
+      scheduler: this.#scheduler,
+      router: this.#router,
+      authority: resolved.authority,
+      makeQueued: (endStream) => new H2Stream(this.#host, 0, 'request', this.#streamHwm, endStream),
+    });
+    // The source piped into us is usually the socket: remember its address for H2Stream.
+    this.on('pipe', (source: Duplex) => {
+      this.#link.piped(source);
+    });
     const connection = this.connection;
     const upgrade = options.upgrade;
     if (upgrade === undefined) connection.initiateConnection();
@@ -217,12 +141,12 @@ export class H2Duplex extends Duplex {
     return {
       framesReceived: c.framesReceived,
       framesSent: c.framesSent,
-      bytesReceived: this.#bytesReceived,
-      bytesSent: this.#bytesSent,
+      bytesReceived: this.#link.bytesReceived,
+      bytesSent: this.#link.bytesSent,
       openStreams: c.openInboundStreams + c.openOutboundStreams,
       inboundWindow: c.inboundFlowControlWindow,
       outboundWindow: c.outboundFlowControlWindow,
-      lastRtt: this.#lastRtt,
+      lastRtt: this.#control.lastRtt,
     };
   }
 
@@ -236,26 +160,18 @@ export class H2Duplex extends Duplex {
     return this.#upgradeStream;
   }
 
-  /**
-   * The core's h2c start (h2 `initiate_upgrade_connection`): stream 1 is the HTTP/1.1 request,
-   * already sent (client) or received (server), so it is half-closed from the client's side.
-   */
-  #startUpgraded(upgrade: true | { settings: string; request: HeaderInput[] }): void {
-    const connection = this.connection;
-    if (connection.config.clientSide) {
-      if (upgrade !== true) throw new InvalidArgumentError('H2Duplex: a client starts an upgrade with `upgrade: true`', 'ERR_H2_INVALID_OPTION');
-      this.#upgradeSettings = connection.initiateUpgradeConnection();
+  /** The h2c start (upgrade-start.ts): stream 1 is the request the HTTP/1.1 connection carried. */
+  #startUpgraded(upgrade: UpgradeOption): void {
+    if (this.connection.config.clientSide) {
+      this.#upgradeSettings = startClientUpgrade(this.connection, upgrade);
       this.#upgradeStream = this.#router.adopt(1, 'request', true);
       return;
     }
-    if (upgrade === true) throw new InvalidArgumentError('H2Duplex: a server upgrade needs the request: `upgrade: { settings, request }`', 'ERR_H2_INVALID_OPTION');
-    connection.initiateUpgradeConnection(upgrade.settings);
-    const headers = upgrade.request.map(([name, value]): [string, string] => [latin1(name), latin1(value)]);
+    const events = startServerUpgrade(this.connection, upgrade);
     // Emitted once the caller has attached its 'stream' listener (it gets us back first).
     process.nextTick(() => {
       if (this.destroyed) return;
-      const ended = new StreamEnded(1);
-      this.#dispatch([new RequestReceived(1, headers, ended, null), ended]);
+      this.#dispatch(events);
       this.#scheduleFlush();
     });
   }
@@ -288,19 +204,17 @@ export class H2Duplex extends Duplex {
    * that let queued output drain arrive as input.
    */
   get sessionMemory(): number {
-    let octets = this.connection.outboundDataLength + this.#outputBuffered() + HEADER_TABLES_ESTIMATE;
-    for (const stream of this.#router.values()) octets += STREAM_MEMORY_ESTIMATE + stream.readableLength + stream.writableLength;
-    return octets;
+    return this.connection.outboundDataLength + this.#link.buffered + HEADER_TABLES_ESTIMATE + this.#router.memory();
   }
 
   /** The transport's remote address, when a net.Socket was piped in. */
   get remoteAddress(): string | undefined {
-    return this.#remoteAddress;
+    return this.#link.remoteAddress;
   }
 
   /** The transport's remote port, learned from a piped net.Socket. */
   get remotePort(): number | undefined {
-    return this.#remotePort;
+    return this.#link.remotePort;
   }
 
   // ------------------------------------------------------------------ public API
@@ -319,39 +233,7 @@ export class H2Duplex extends Duplex {
    * ProtocolError for headers the core refuses, or when stream ids are exhausted.
    */
   request(headers?: HeadersInput, options: RequestOptions = {}): H2Stream {
-    if (!this.connection.config.clientSide) {
-      throw new UsageError("request() is for clients, and this H2Duplex is a server (config.clientSide is false): answer requests in the 'stream' listener, or push with stream.pushStream()", UsageCodes.WRONG_SIDE);
-    }
-    const unavailable = this.#end.unavailable('request()', true);
-    if (unavailable !== null) throw unavailable;
-    checkOptionKeys('request()', options, REQUEST_OPTION_KEYS);
-    const { list, method } = withRequestDefaults(toHeaderList(headers, 'request()'), this.#authority);
-    const endStream = options.endStream ?? endsWithHeaders(method);
-    const stream = this.#open(list, endStream);
-    streamInbox.requestSent(stream, sentHeaderObject(headers, list), options.waitForTrailers === true);
-    if (options.signal !== undefined) abortWith(stream, options.signal);
-    return stream;
-  }
-
-  #open(list: HeaderInput[], endStream: boolean): H2Stream {
-    const scheduler = this.#scheduler;
-    if (scheduler.canOpen()) return this.#router.adopt(scheduler.open(list, endStream), 'request', endStream);
-    const stream = new H2Stream(this.#host, 0, 'request', this.#streamHwm, endStream);
-    scheduler.queueOpen({
-      headers: list,
-      endStream,
-      get cancelled() {
-        return stream.destroyed;
-      },
-      opened: (id) => {
-        this.#router.route(id, stream);
-        streamInbox.started(stream, id);
-      },
-      failed: (error) => {
-        streamInbox.fail(stream, toH2Error(error));
-      },
-    });
-    return stream;
+    return this.#requests.open(headers, options);
   }
 
   /**
@@ -365,29 +247,7 @@ export class H2Duplex extends Duplex {
   /** node:http2's form with a payload (8 octets). */
   ping(payload: Uint8Array, callback: PingCallback): boolean;
   ping(payload?: Uint8Array | PingCallback, callback?: PingCallback): Promise<number> | boolean {
-    const done = typeof payload === 'function' ? payload : callback;
-    const data = typeof payload === 'function' ? undefined : payload;
-    const sent = data === undefined ? randomBytes(8) : Buffer.from(data);
-    let pinged = false; // the executor runs now: node's boolean answer
-    const rtt = new Promise<number>((resolve, reject) => {
-      const unavailable = this.#end.unavailable('ping()', false);
-      if (unavailable !== null) {
-        reject(unavailable);
-        return;
-      }
-      const key = sent.toString('hex');
-      if (this.#deadlines.pingInFlight(key)) {
-        reject(new UsageError(`ping(): a ping with payload ${key} is already in flight; wait for it or use another payload`, UsageCodes.PING_IN_FLIGHT));
-        return;
-      }
-      this.connection.ping(sent);
-      pinged = true;
-      this.#deadlines.waitForPing(key, resolve, reject);
-      this.#scheduleFlush();
-    });
-    if (done === undefined) return rtt;
-    rtt.then((ms) => { done(null, ms, sent); }, (err: unknown) => { done(err as Error, 0, sent); });
-    return pinged;
+    return typeof payload === 'function' ? this.#control.ping(undefined, payload) : this.#control.ping(payload, callback);
   }
 
   /**
@@ -399,20 +259,7 @@ export class H2Duplex extends Duplex {
   /** node:http2's form: `callback(err, settings, duration)` once acknowledged. */
   settings(settings: SettingsArgument, callback: SettingsCallback): void;
   settings(settings: SettingsArgument, callback?: SettingsCallback): Promise<Map<number, ChangedSetting>> | undefined {
-    const started = performance.now();
-    const changed = new Promise<Map<number, ChangedSetting>>((resolve, reject) => {
-      const unavailable = this.#end.unavailable('settings()', false);
-      if (unavailable !== null) {
-        reject(unavailable);
-        return;
-      }
-      this.connection.updateSettings(toSettingsInput(settings));
-      this.#deadlines.waitForSettings(resolve, reject);
-      this.#scheduleFlush();
-    });
-    if (callback === undefined) return changed;
-    changed.then(() => { callback(null, this.localSettings, performance.now() - started); }, (err: unknown) => { callback(err as Error, this.localSettings, 0); });
-    return undefined;
+    return this.#control.settings(settings, callback);
   }
 
   /**
@@ -424,12 +271,7 @@ export class H2Duplex extends Duplex {
   /** node:http2's form: graceful, `callback` once closed. */
   close(callback: () => void): void;
   close(errorCode: number | (() => void) = ErrorCodes.NO_ERROR): Promise<void> | undefined {
-    const callback = typeof errorCode === 'function' ? errorCode : undefined;
-    const closed = this.#end.close(typeof errorCode === 'number' ? errorCode : ErrorCodes.NO_ERROR);
-    this.#scheduleFlush();
-    if (callback === undefined) return closed;
-    void closed.then(callback);
-    return undefined;
+    return this.#control.close(typeof errorCode === 'number' ? errorCode : ErrorCodes.NO_ERROR, typeof errorCode === 'function' ? errorCode : undefined);
   }
 
   /**
@@ -438,32 +280,29 @@ export class H2Duplex extends Duplex {
    * the error close; node's session stays open after it, ours then ends as `close()` does.
    */
   goaway(code: number = ErrorCodes.NO_ERROR, lastStreamID?: number, opaqueData?: Uint8Array): void {
-    void this.#end.close(code, { ...(lastStreamID === undefined ? {} : { lastStreamId: lastStreamID }), ...(opaqueData === undefined ? {} : { additionalData: opaqueData }) });
-    this.#scheduleFlush();
+    this.#control.goaway(code, lastStreamID, opaqueData);
   }
 
   /** Emits 'timeout' after `ms` without input or output on the connection (0 disables), as node:http2's session. */
   setTimeout(ms: number, callback?: () => void): this {
     if (callback !== undefined) this.once('timeout', callback);
-    this.#sessionTimeout.set(ms);
+    this.#link.timeout.set(ms);
     return this;
   }
 
   /** The transport piped into this duplex (a socket, usually), or null; node's `session.socket`. */
   get socket(): Duplex | NodeJS.ReadWriteStream | null {
-    return this.#socket;
+    return this.#link.source;
   }
 
   /** The transport is TLS (node's `session.encrypted`); undefined before one is piped in. */
   get encrypted(): boolean | undefined {
-    return this.#socket === null ? undefined : (this.#socket as { encrypted?: unknown }).encrypted === true;
+    return this.#link.encrypted;
   }
 
   /** The ALPN protocol the TLS socket agreed, 'h2c' over cleartext (node's `session.alpnProtocol`); undefined before a transport. */
   get alpnProtocol(): string | undefined {
-    if (this.#socket === null) return undefined;
-    const alpn = (this.#socket as { alpnProtocol?: unknown }).alpnProtocol;
-    return typeof alpn === 'string' ? alpn : 'h2c';
+    return this.#link.alpnProtocol;
   }
 
   /** node's `session.type`: 0 for a server, 1 for a client. */
@@ -478,7 +317,7 @@ export class H2Duplex extends Duplex {
 
   /** The transport is still connecting (node's `session.connecting`). */
   get connecting(): boolean {
-    return (this.#socket as { connecting?: unknown } | null)?.connecting === true;
+    return this.#link.connecting;
   }
 
   /** Our settings in force (acknowledged), by node's names. */
@@ -498,14 +337,7 @@ export class H2Duplex extends Duplex {
 
   /** node's `session.state`: the windows either way, what is queued, the next stream id. */
   get state(): { localWindowSize: number; remoteWindowSize: number; outboundQueueSize: number; nextStreamID: number } {
-    const c = this.connection;
-    let nextStreamID = 0;
-    try {
-      nextStreamID = c.config.clientSide ? c.getNextAvailableStreamId() : 0;
-    } catch {
-      // Ids exhausted or the connection closed.
-    }
-    return { localWindowSize: c.inboundFlowControlWindow, remoteWindowSize: c.outboundFlowControlWindow, outboundQueueSize: c.outboundDataLength + this.#outputBuffered(), nextStreamID };
+    return sessionState(this.connection, this.#link.buffered);
   }
 
   /** Client over TLS: the origins this connection may serve (node's `session.originSet`); undefined otherwise. */
@@ -515,12 +347,12 @@ export class H2Duplex extends Duplex {
 
   /** Keep the process alive for this connection's transport (node's `session.ref()`). */
   ref(): void {
-    (this.#socket as { ref?: () => void } | null)?.ref?.();
+    this.#link.ref();
   }
 
   /** Do not keep the process alive for this connection's transport (node's `session.unref()`). */
   unref(): void {
-    (this.#socket as { unref?: () => void } | null)?.unref?.();
+    this.#link.unref();
   }
 
   // ------------------------------------------------------------------ Duplex implementation
@@ -534,9 +366,7 @@ export class H2Duplex extends Duplex {
     }
     const started = performance.now();
     this.#deadlines.inputArrived(Date.now());
-    this.#sessionTimeout.touch();
-    this.#bytesReceived += chunk.length;
-    this.#trace?.received(chunk);
+    this.#link.received(chunk);
     // maxSessionMemory: decided before the core sees the input, so refused streams are counted there.
     if (this.#maxSessionMemory !== Infinity) this.connection.refuseNewStreams = this.sessionMemory > this.#maxSessionMemory;
     let events: Event[];
@@ -550,28 +380,24 @@ export class H2Duplex extends Duplex {
     this.#dispatch(events);
     // Answers (PING/SETTINGS ACKs, resets) count against the output bound at once: a peer that
     // sends many frames in one read must not queue unbounded answers before the next flush.
-    // A window that opened for a parked writer is used at once, not a turn later: in a
+    // A window that opened for a parked writer is used in this turn, not the next: in a
     // window-bound transfer every WINDOW_UPDATE round trip includes that delay. So is the
     // output of a connection with at most one stream: there is nothing to coalesce it with,
-    // and an answer written in the read that asked saves the turn (S3: 22.5 -> 19 us from the
-    // request's read to the response's write; p50 0.093-0.096 -> 0.088-0.090 ms).
-    if (this.connection.outboundDataLength >= FLUSH_NOW_AT || (this.#windowOpened && this.#scheduler.waiting > 0) || this.#router.size <= 1) this.#flush();
+    // and an answer written in the turn that asked saves one (S3: 22.5 -> 19 us from the
+    // request's read to the response's write; p50 0.093-0.096 -> 0.088-0.090 ms). Both after
+    // the handlers' next tick (#flushAfterHandlers).
+    const windowOpened = this.#control.takeWindowOpened();
+    if (this.connection.outboundDataLength >= FLUSH_NOW_AT) this.#flush();
+    else if ((windowOpened && this.#scheduler.waiting > 0) || this.#router.size <= 1) this.#flushAfterHandlers();
     else this.#scheduleFlush();
-    this.#windowOpened = false;
-    if (this.#outputBuffered() >= this.readableHighWaterMark) this.#heldInput = callback;
-    else if ((this.#inputWork += performance.now() - started) >= INPUT_TURN_MS) {
-      // The next chunk waits a turn, so other connections are served in between; meanwhile
-      // the transport buffers up to writableHighWaterMark, then stops reading.
-      this.#inputWork = 0;
-      setImmediate(callback);
-    } else callback();
+    this.#link.inputDone(callback, started);
   }
 
   /** The transport wants output: releases held input and waiting writers (Duplex internals). */
   override _read(): void {
     // Called before the reader takes what it asked for, so readableLength may still be over
     // the mark: the reader asking is the signal.
-    this.#releaseInput();
+    this.#link.releaseInput();
     this.#scheduler.outputDrained();
   }
 
@@ -583,67 +409,12 @@ export class H2Duplex extends Duplex {
    * Anything else, or a duplex already being read, is piped as usual.
    */
   override pipe<T extends NodeJS.WritableStream>(destination: T, options?: { end?: boolean | undefined }): T {
-    if (this.#noDelay) setNoDelay(destination);
-    if (this.#transport !== null || this.readableFlowing !== null || this.#outputEnded || !isTransportTarget(destination)) {
-      return super.pipe(destination, options);
-    }
-    // Output pushed before the pipe (the duplex was piped a turn or more after it was made)
-    // goes first, as pipe() would have sent it.
-    const earlier = this.readableLength > 0 ? (this.read() as Buffer | null) : null;
-    const transport = new TransportWriter(
-      destination,
-      options?.end !== false,
-      () => {
-        this.#outputDrained();
-      },
-      () => {
-        this.#leaveTransport(transport);
-      },
-    );
-    this.#transport = transport;
-    destination.emit('pipe', this);
-    if (earlier !== null) transport.write([earlier]);
-    // Flowing with nothing in it, so that the end of the output still emits 'end'.
-    this.resume();
-    return destination;
+    return this.#link.attach(destination, options?.end !== false) ? destination : super.pipe(destination, options);
   }
 
   /** Stops writing to `destination` (or any), as `unpipe()` does; later output is buffered for a reader. */
   override unpipe(destination?: NodeJS.WritableStream): this {
-    const transport = this.#transport;
-    if (transport !== null && (destination === undefined || (destination as unknown) === transport.dest)) {
-      this.#leaveTransport(transport);
-      transport.dest.emit('unpipe', this);
-      if (destination !== undefined) return this;
-    }
-    return super.unpipe(destination as never);
-  }
-
-  #leaveTransport(transport: TransportWriter): void {
-    transport.detach();
-    if (this.#transport !== transport) return;
-    this.#transport = null;
-    // Output from now on waits in the readable side for whoever reads next.
-    if (this.listenerCount('data') === 0) this.pause();
-  }
-
-  /** Octets of output not yet taken by the transport (or by a reader of the readable side). */
-  #outputBuffered(): number {
-    return this.#transport === null ? this.readableLength : this.#transport.buffered + this.readableLength;
-  }
-
-  /** The output buffer went down: release held input and the writers waiting for room. */
-  #outputDrained(): void {
-    if (this.#outputBuffered() < this.readableHighWaterMark) this.#releaseInput();
-    this.#scheduler.outputDrained();
-  }
-
-  #releaseInput(): void {
-    const held = this.#heldInput;
-    if (held !== null) {
-      this.#heldInput = null;
-      held();
-    }
+    return this.#link.detach(destination) ? this : super.unpipe(destination as never);
   }
 
   /** The transport ended (EOF): streams that have not finished never will. */
@@ -663,9 +434,7 @@ export class H2Duplex extends Duplex {
     this.#flushHandle = null;
     this.#failAll(new ConnectionClosedError(error === null ? 'The connection was destroyed' : `The connection failed: ${error.message}`, ErrorCodes.INTERNAL_ERROR, { cause: error ?? undefined }));
     this.#deadlines.stop();
-    this.#sessionTimeout.stop();
-    this.#outputEnded = true;
-    if (this.#transport !== null) this.#leaveTransport(this.#transport);
+    this.#link.destroyed();
     this.#end.ended();
     callback(error);
   }
@@ -673,7 +442,7 @@ export class H2Duplex extends Duplex {
   // ------------------------------------------------------------------ byte flow
 
   #scheduleFlush(): void {
-    if (this.#flushHandle === null && !this.#outputEnded) {
+    if (this.#flushHandle === null && !this.#link.ended) {
       this.#flushHandle = setImmediate(() => {
         this.#flushHandle = null;
         this.#flush();
@@ -681,7 +450,22 @@ export class H2Duplex extends Duplex {
     }
   }
 
-  /** Hands parked writes to the core (the scheduler's send phase), then pushes what the core queued. */
+  /**
+   * A flush once the handlers that just ran have had their next tick: node:http2's pushStream()
+   * calls back on it, and a pushed response's HEADERS must go before the parent's last DATA, as
+   * nghttp2 orders them (node's push client closes its session when the parent ends, and then
+   * refuses the push). Still in this turn of the event loop, so the answer keeps its latency.
+   */
+  #flushAfterHandlers(): void {
+    if (this.#flushTicking) return;
+    this.#flushTicking = true;
+    process.nextTick(() => {
+      this.#flushTicking = false;
+      this.#flush();
+    });
+  }
+
+  /** Hands parked writes to the core (the scheduler's send phase), then what the core queued to the TransportLink. */
   #flush(): void {
     // Called directly (from _write, an abort, a close): the flush already scheduled for this
     // turn has nothing left to do. Left pending, it ran an empty flush on every round trip of
@@ -690,36 +474,25 @@ export class H2Duplex extends Duplex {
       clearImmediate(this.#flushHandle);
       this.#flushHandle = null;
     }
-    if (this.#outputEnded) return;
+    if (this.#link.ended) return;
     this.#scheduler.run();
-    // Slabs (and lent payloads) as they are: joining them would copy every octet again.
-    const chunks = this.connection.dataToSendChunks();
-    if (chunks.length > 0) this.#sessionTimeout.touch();
-    for (const chunk of chunks) {
-      this.#bytesSent += chunk.length;
-      this.#trace?.sent(chunk);
-    }
-    const transport = this.#transport;
-    if (transport !== null) transport.write(chunks);
-    else for (const chunk of chunks) this.push(chunk);
+    this.#link.write(this.connection.dataToSendChunks());
     this.#scheduler.afterFlush();
     this.#end.maybeFinishDraining();
   }
 
   #endOutput(): void {
-    if (this.#outputEnded) return;
-    this.#outputEnded = true;
+    if (this.#link.ended) return;
     if (this.#flushHandle !== null) clearImmediate(this.#flushHandle);
     this.#flushHandle = null;
     this.#deadlines.unwatch();
-    this.push(null);
-    this.#transport?.end();
+    this.#link.end();
     this.#end.ended();
   }
 
   /** A tick of the deadlines: act on a connection limit that passed, reset idle streams, release memory. */
   #onTick(now: number): void {
-    if (this.destroyed || this.#outputEnded) return;
+    if (this.destroyed || this.#link.ended) return;
     const connection = this.connection;
     const deadlines = this.#deadlines;
     const quiet = this.#router.size === 0 && this.#scheduler.opensWaiting === 0 && !this.#end.closeStarted;
@@ -730,7 +503,7 @@ export class H2Duplex extends Duplex {
       return;
     }
     const streamIdle = deadlines.limits.streamIdle;
-    if (streamIdle !== null) this.#resetIdleStreams(now, streamIdle);
+    if (streamIdle !== null && this.#router.resetIdle(now, streamIdle)) this.#flush();
     // A quiet connection gives back its output slab (most of an idle connection's memory).
     if (now - deadlines.lastInputAt >= QUIET_RELEASE_MS && this.#flushHandle === null) connection.releaseBuffers();
     if (expired === 'idle') {
@@ -739,19 +512,10 @@ export class H2Duplex extends Duplex {
     }
   }
 
-  /** streamIdleTimeout: streams with nothing sent or received for `ms` get 'timeout', then RST_STREAM(CANCEL). */
-  #resetIdleStreams(now: number, ms: number): void {
-    let idle: H2Stream[] | null = null;
-    for (const stream of this.#router.values()) if (streamInbox.idleFor(stream, now) >= ms) (idle ??= []).push(stream);
-    if (idle === null) return;
-    for (const stream of idle) streamInbox.idleTimeout(stream, ms);
-    this.#flush();
-  }
-
   /** Every stream and waiter fails with `error` (the connection is gone or going). */
   #failAll(error: ConnectionClosedError): void {
     this.#scheduler.failOpens(() => error);
-    for (const stream of this.#router.takeAll()) streamInbox.fail(stream, error);
+    this.#router.failAll(error);
     this.#deadlines.failWaiters(error);
   }
 
@@ -762,54 +526,10 @@ export class H2Duplex extends Duplex {
     // counts them: maxPendingResetStreams).
     this.#router.beginRead(events);
     for (const ev of events) {
-      if (!this.#router.deliver(ev)) {
-        if (ev instanceof WindowUpdated) this.#onWindow();
-        else if (ev instanceof RemoteSettingsChanged) this.#onSettingsChanged();
-        else if (ev instanceof SettingsAcknowledged) this.#onSettingsAcked(ev);
-        else if (ev instanceof PingAckReceived) this.#onPingAck(ev);
-        else if (ev instanceof PingReceived) this.emit('ping', ev.pingData);
-        else if (ev instanceof ConnectionTerminated) this.#onGoAway(ev);
-      }
+      if (!this.#router.deliver(ev)) this.#control.deliver(ev);
       this.emit(ev.eventName, ev);
       this.emit('event', ev);
     }
-  }
-
-  /**
-   * Window opened on a stream or on all of them (stream 0, SETTINGS): retry parked writes.
-   * Only from #dispatch in _write, which then flushes at once: no flush is scheduled here.
-   */
-  #onWindow(): void {
-    this.#windowOpened = true;
-    this.#scheduler.windowOpened();
-  }
-
-  /** The peer's SETTINGS may open windows (INITIAL_WINDOW_SIZE) and stream slots. */
-  #onSettingsChanged(): void {
-    this.#onWindow();
-    if (this.#scheduler.opensWaiting > 0) this.#scheduler.startOpens();
-    if (this.listenerCount('remoteSettings') > 0) this.emit('remoteSettings', this.remoteSettings);
-  }
-
-  #onSettingsAcked(ev: SettingsAcknowledged): void {
-    this.#deadlines.settingsAcked(ev.changedSettings);
-    if (this.listenerCount('localSettings') > 0) this.emit('localSettings', this.localSettings);
-  }
-
-  #onPingAck(ev: PingAckReceived): void {
-    const key = ev.pingData.toString('hex');
-    // The fence of our graceful close: the read that carried the ACK flushes, and the flush
-    // ends a drained connection.
-    if (this.#end.fenceAcked(key)) return;
-    const rtt = this.#deadlines.pingAcked(key);
-    if (rtt !== null) this.#lastRtt = rtt;
-  }
-
-  #onGoAway(ev: ConnectionTerminated): void {
-    this.#end.peerGoaway(ev);
-    this.emit('goaway', ev.errorCode, ev.lastStreamId, ev.additionalData);
-    // Queued requests never reached the peer: they fail as retryable.
-    this.#scheduler.failOpens(() => new StreamResetError(0, ErrorCodes.REFUSED_STREAM, true));
   }
 
   // ------------------------------------------------------------------ streams
@@ -840,7 +560,7 @@ export class H2Duplex extends Duplex {
         return duplex.destroyed;
       },
       get outputEnded() {
-        return duplex.#outputEnded;
+        return duplex.#link.ended;
       },
       get openStreams() {
         return duplex.#router.size;
@@ -874,21 +594,19 @@ export class H2Duplex extends Duplex {
         if (this.#scheduler.opensWaiting > 0) this.#scheduler.startOpens();
         if (this.connection.draining) this.#scheduleFlush();
       },
-      address: () => ({ remoteAddress: this.#remoteAddress, remotePort: this.#remotePort }),
+      address: () => ({ remoteAddress: this.#link.remoteAddress, remotePort: this.#link.remotePort }),
     };
   }
 
   #schedulerHost() {
     return {
-      outputRoom: () => this.readableHighWaterMark - this.#outputBuffered(),
+      outputRoom: () => this.readableHighWaterMark - this.#link.buffered,
       scheduleFlush: () => {
         this.#scheduleFlush();
       },
-      zeroCopy: () => this.#transport?.lendsPayloads === true,
+      zeroCopy: () => this.#link.lendsPayloads,
       afterSent: (callback: () => void) => {
-        const transport = this.#transport;
-        if (transport === null) callback();
-        else transport.releaseAt(transport.queued + this.connection.outboundDataLength, callback);
+        this.#link.afterSent(this.connection.outboundDataLength, callback);
       },
       connectionFailed: (error: DenialOfServiceError) => {
         // Not from inside the send loop that asked: the teardown flushes and ends our output.

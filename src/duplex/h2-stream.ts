@@ -14,42 +14,36 @@
  * it); `close(code)` sends RST_STREAM; `destroy()` before the stream finished sends
  * RST_STREAM(CANCEL), or INTERNAL_ERROR when destroyed with an error.
  *
- * The connection talks to its streams through two shared objects made inside the class (so
- * they reach private state without a per-stream cost or a public method): {@link streamInbox}
- * (what the connection tells a stream: DATA, END_STREAM, resets, its end) and
- * {@link sendPort} (what the scheduler asks of a stream as it sends).
+ * Rooms of its own: HeaderSections (header-sections.ts: respond(), 1xx, trailers and their
+ * rules), StreamActivity (stream-activity.ts: setTimeout and streamIdleTimeout's count),
+ * pushStream() (server-push.ts), respondWithFile/FD (file-response.ts).
+ *
+ * The connection and those rooms talk to a stream through shared objects made inside the
+ * class (so they reach private state without a per-stream cost or a public method):
+ * {@link streamInbox} (what the connection tells a stream: DATA, END_STREAM, resets, its end),
+ * {@link sendPort} (what the scheduler asks of a stream as it sends) and `sectionsPort` (how
+ * HeaderSections sends).
  */
 import { Duplex } from 'readable-stream';
-import { ErrorCodes, errorCodeName } from '../error-codes.js';
-import { checkOptionKeys, ConnectionClosedError, type H2Error, OutOfRangeError, StreamClosedError, StreamResetError, UsageCodes, UsageError } from '../errors.js';
-import { ConnectionState, type HeaderInput, type InformationalResponseReceived, type ResponseReceived, type TrailersReceived } from '../core/index.js';
+import { ErrorCodes } from '../error-codes.js';
+import { ConnectionClosedError, type H2Error, StreamClosedError, StreamResetError } from '../errors.js';
+import { ConnectionState, type InformationalResponseReceived, type ResponseReceived, type TrailersReceived } from '../core/index.js';
 import type { PathLike } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import type { H2Duplex } from './h2-duplex.js';
 import { type FdResponseOptions, type FileResponseOptions, respondWithFD, respondWithFile } from './file-response.js';
-import { type HeadersInput, type IncomingHeaders, type OutgoingHeaders, sentHeaderObject, toHeaderList } from './node-headers.js';
+import { HeaderSections, type SectionsPort, type SendHeadersAdapterOptions } from './header-sections.js';
+import type { HeadersInput, IncomingHeaders, OutgoingHeaders } from './node-headers.js';
 import type { SendPort } from './send-scheduler.js';
+import { pushStream } from './server-push.js';
+import { StreamActivity } from './stream-activity.js';
 import type { StreamHost, StreamInbox, StreamRole } from './stream-host.js';
 
 export type { StreamRole } from './stream-host.js';
+export type { SendHeadersAdapterOptions } from './header-sections.js';
 
-/** Every key of {@link SendHeadersAdapterOptions}: a typo is named, not ignored. */
-const RESPOND_OPTION_KEYS: ReadonlySet<string> = new Set(['endStream', 'waitForTrailers']);
-/** node:http2's pushStream() options; the RFC 7540 priority ones are accepted and not sent (RFC 9113 §5.3.2 deprecates them). */
-const PUSH_OPTION_KEYS: ReadonlySet<string> = new Set(['exclusive', 'parent', 'weight']);
 /** The HEADERS frame type, as 'frameError' names it (RFC 9113 §6.2). */
 const HEADERS_FRAME = 0x1;
-
-/** Options of {@link H2Stream.respond} and `H2Duplex.request`. */
-export interface SendHeadersAdapterOptions {
-  /** Send END_STREAM with the headers: no body follows (the writable side is ended). */
-  endStream?: boolean;
-  /**
-   * Do not end the stream after the last DATA: emit `'wantTrailers'` and wait for
-   * `sendTrailers()` (node:http2's option).
-   */
-  waitForTrailers?: boolean;
-}
 
 /** `pushStream()`'s callback, as node:http2 calls it. */
 export type PushStreamCallback = (error: Error | null, pushStream: H2Stream, headers: OutgoingHeaders) => void;
@@ -81,6 +75,8 @@ export interface H2StreamEvents {
 export let streamInbox: StreamInbox<H2Stream>;
 /** What the send scheduler asks of a stream (assigned in H2Stream's static block, which runs when the class is defined: declared first). */
 export let sendPort: SendPort<H2Stream>;
+/** How a stream's HeaderSections send (assigned in H2Stream's static block). */
+let sectionsPort: SectionsPort<H2Stream>;
 
 /** One HTTP/2 stream as a Duplex: the readable side is the peer's DATA, the writable side ours; backpressure is flow control. */
 export class H2Stream extends Duplex {
@@ -94,36 +90,27 @@ export class H2Stream extends Duplex {
   /** DATA octets pushed to the readable side, and how many of them the peer got back as window. */
   #pushed = 0;
   #acked = 0;
-  /** The final (non-1xx) response headers were sent (server side). */
-  #responded = false;
   /** END_STREAM went out (on DATA, trailers or HEADERS). */
   #endSent = false;
   /** END_STREAM came in. */
   #remoteEnded = false;
-  #trailers: HeaderInput[] | null = null;
   /** The core stream is closed or reset: nothing more may be sent or acknowledged on it. */
   #closedInCore = false;
-  #timeoutMs = 0;
   /** `_final` of a queued request, run once it has a stream. */
   #deferredFinal: ((error?: Error | null) => void) | null = null;
-  #timer: NodeJS.Timeout | null = null;
-  /** Counts what moved on the stream (frames either way, writes); streamIdleTimeout watches it. */
-  #activity = 0;
-  #activitySeen = -1;
-  #quietSince = 0;
-  /** The `:status: 200` was sent for a body written before respond(), not by respond(). */
-  #autoResponded = false;
-  /** After the last DATA, 'wantTrailers' instead of END_STREAM (node's `waitForTrailers`). */
-  #waitForTrailers = false;
-  /** 'wantTrailers' was emitted: sendTrailers() sends them at once. */
-  #wantTrailers = false;
-  #sentHeaders: OutgoingHeaders | undefined;
-  #sentInfoHeaders: OutgoingHeaders[] | undefined;
-  #sentTrailers: OutgoingHeaders | undefined;
+  /**
+   * What moves on the stream, for setTimeout and streamIdleTimeout; made by the first of them
+   * to ask (until then nobody reads it, so there is nothing to count).
+   */
+  #activity: StreamActivity | null = null;
+  /** The headers we send: the response (or request), 1xx, trailers; made by the first (#sectionsOf). */
+  #sections: HeaderSections<H2Stream> | null = null;
   /** The request (server) or response (client) headers, once received. */
   #received: IncomingHeaders | null = null;
   #endAfterHeaders = false;
   #aborted = false;
+  /** The consumer asked for the body (read(), for await, pipe): an unread one is not dumped at the end. */
+  #didRead = false;
 
   /** @internal Created by H2Duplex (request, incoming request, push). */
   constructor(host: StreamHost<H2Stream>, id: number, role: StreamRole, highWaterMark: number, localEnded = false) {
@@ -132,7 +119,10 @@ export class H2Stream extends Duplex {
     this.#id = id;
     this.role = role;
     // The server never sends a body on a pushed request, nor the client on a pushed response.
-    if (role === 'pushed-out') this.push(null);
+    if (role === 'pushed-out') {
+      this.push(null);
+      this.#remoteEnded = true;
+    }
     if (role === 'pushed-in' || localEnded) {
       this.#endSent = true;
       this.end();
@@ -196,9 +186,8 @@ export class H2Stream extends Duplex {
    * the stream is not closed by it.
    */
   setTimeout(ms: number, callback?: () => void): this {
-    this.#timeoutMs = ms;
     if (callback !== undefined) this.once('timeout', callback);
-    this.#touch();
+    (this.#activity ??= new StreamActivity(this)).setTimeout(ms);
     return this;
   }
 
@@ -227,31 +216,7 @@ export class H2Stream extends Duplex {
    * headers node refuses (docs/errors.md).
    */
   respond(headers?: HeadersInput, options: SendHeadersAdapterOptions = {}): void {
-    this.#checkCanRespond('respond()');
-    checkOptionKeys('respond()', options, RESPOND_OPTION_KEYS);
-    let list = toHeaderList(headers, 'respond()');
-    let status = statusOf(list);
-    if (status === null) {
-      list = [[':status', '200'], ...list];
-      status = '200';
-    }
-    if (status.startsWith('1')) {
-      this.#sendInformational(headers, list);
-      return;
-    }
-    const bodiless = status === '204' || status === '205' || status === '304' || this.headRequest;
-    const waitForTrailers = options.waitForTrailers === true;
-    const ends = options.endStream === true || bodiless;
-    const endStream = ends && !waitForTrailers;
-    if (!this.#sendHeaders(list, endStream)) return;
-    this.#responded = true;
-    this.#sentHeaders = sentHeaderObject(headers, list);
-    this.#waitForTrailers = waitForTrailers;
-    if (endStream) {
-      this.#endSent = true;
-      this.#maybeDone();
-    }
-    if (ends) this.end();
+    this.#sectionsOf().respond(headers, options);
   }
 
   /**
@@ -261,33 +226,27 @@ export class H2Stream extends Duplex {
    * `:status` that is not 1xx, or 101 (RFC 9113 §8.6 forbids Switching Protocols).
    */
   additionalHeaders(headers: HeadersInput): void {
-    this.#checkCanRespond('additionalHeaders()');
-    const list = toHeaderList(headers, 'additionalHeaders()');
-    const status = statusOf(list);
-    if (status === null || !/^1[0-9][0-9]$/.test(status) || status === '101') {
-      throw new OutOfRangeError(`additionalHeaders() on stream ${this.id}: :status must be an informational 1xx other than 101, not ${String(status)}; the final response goes with respond()`);
-    }
-    this.#sendInformational(headers, list);
+    this.#sectionsOf().additionalHeaders(headers);
   }
 
   /** The response headers were sent (server), or the request's (client). */
   get headersSent(): boolean {
-    return this.role === 'request' ? this.#id !== 0 : this.role === 'pushed-in' || this.#responded;
+    return this.role === 'request' ? this.#id !== 0 : this.role === 'pushed-in' || this.#sections?.finalSent === true;
   }
 
   /** The headers we sent: the response (server) or the request (client), as given. */
   get sentHeaders(): OutgoingHeaders | undefined {
-    return this.#sentHeaders;
+    return this.#sections?.final;
   }
 
   /** The 1xx headers we sent, in order. */
   get sentInfoHeaders(): OutgoingHeaders[] | undefined {
-    return this.#sentInfoHeaders;
+    return this.#sections?.informational;
   }
 
   /** The trailers we sent. */
   get sentTrailers(): OutgoingHeaders | undefined {
-    return this.#sentTrailers;
+    return this.#sections?.trailers;
   }
 
   /** The connection this stream belongs to (node's `stream.session`). */
@@ -300,9 +259,17 @@ export class H2Stream extends Duplex {
     return this.#id === 0;
   }
 
-  /** The peer reset the stream before our side ended ('aborted' was emitted). */
+  /**
+   * The stream closed before our side started ending: reset either way, destroyed, or its
+   * connection gone ('aborted' was emitted), as node:http2's `aborted`.
+   */
   get aborted(): boolean {
     return this.#aborted;
+  }
+
+  /** Server: `pushStream()` may be called: the client allows push and this stream is open (node's `pushAllowed`). */
+  get pushAllowed(): boolean {
+    return this.role === 'response' && !this.destroyed && !this.#closedInCore && this.#host.connection.remoteSettings.enablePush === 1;
   }
 
   /** Server: the request is a HEAD (its response carries no body). */
@@ -350,13 +317,7 @@ export class H2Stream extends Duplex {
    *   push (SETTINGS_ENABLE_PUSH 0) or on a pushed stream.
    */
   pushStream(requestHeaders: HeadersInput, options?: { exclusive?: boolean; parent?: number; weight?: number } | PushStreamCallback, callback?: PushStreamCallback): H2Stream {
-    if (this.#host.connection.config.clientSide) failClientPush();
-    const done = typeof options === 'function' ? options : callback;
-    checkOptionKeys('pushStream()', typeof options === 'object' ? options : {}, PUSH_OPTION_KEYS);
-    const list = withPushDefaults(toHeaderList(requestHeaders, 'pushStream()'), this.#received);
-    const pushed = pushFrom(this, this.#host, list);
-    if (done !== undefined) process.nextTick(done, null, pushed, sentHeaderObject(requestHeaders, list));
-    return pushed;
+    return pushStream(this.#host, this.#id, this.#received, requestHeaders, options, callback);
   }
 
   /**
@@ -366,61 +327,7 @@ export class H2Stream extends Duplex {
    * writable side was ended (`end()`) without `waitForTrailers`: trailers are the last frame.
    */
   sendTrailers(headers: HeadersInput): void {
-    if (this.#wantTrailers) {
-      this.#wantTrailers = false;
-      const list = toHeaderList(headers, 'sendTrailers()');
-      if (!this.#sendHeaders(list, true)) return;
-      this.#sentTrailers = sentHeaderObject(headers, list);
-      this.#endSent = true;
-      this.#maybeDone();
-      return;
-    }
-    if (this.#trailers !== null || this.writableEnded) {
-      throw new UsageError(`sendTrailers() on stream ${this.id}: ${this.#trailers !== null ? 'trailers were already given' : 'end() was already called'}; trailers end the stream, so give them once instead of end(), or respond with { waitForTrailers: true }`, UsageCodes.TRAILERS_SENT);
-    }
-    this.#trailers = toHeaderList(headers, 'sendTrailers()');
-    this.#sentTrailers = sentHeaderObject(headers, this.#trailers);
-    this.end();
-  }
-
-  /** Why this stream cannot take response headers now, thrown; nothing when it can. */
-  #checkCanRespond(what: string): void {
-    if (this.role === 'request' || this.role === 'pushed-in') {
-      throw new UsageError(`${what} is for servers, and stream ${this.id} is ${this.role === 'request' ? 'a request this client sent' : 'a push this client received'}: read its response with the 'response' event`, UsageCodes.WRONG_SIDE);
-    }
-    if (this.#responded) {
-      const how = this.#autoResponded ? 'a write or end() before respond() sent `:status: 200`' : 'respond() was already called';
-      throw new UsageError(`${what} on stream ${this.id}: the response headers were sent (${how}); call respond() once, before writing the body, and send trailers with sendTrailers()`, UsageCodes.HEADERS_SENT);
-    }
-    if (this.#closedInCore || this.destroyed) {
-      const why = this.rstCode !== undefined ? `reset with ${errorCodeName(this.rstCode)}` : 'destroyed';
-      throw new UsageError(`${what} on stream ${this.id}, which is closed (${why}): check stream.destroyed, or listen for 'close', before responding`, UsageCodes.STREAM_CLOSED);
-    }
-  }
-
-  #sendInformational(headers: HeadersInput | undefined, list: HeaderInput[]): void {
-    if (this.#sendHeaders(list, false)) (this.#sentInfoHeaders ??= []).push(sentHeaderObject(headers, list));
-  }
-
-  /**
-   * HEADERS on this stream. False when the stream or the connection ended in the read that
-   * brought the request (a reset, an error GOAWAY): the events that say so are being
-   * delivered, and 'frameError' says the frame was not sent (as node:http2 does).
-   */
-  #sendHeaders(list: HeaderInput[], endStream: boolean): boolean {
-    const connection = this.#host.connection;
-    try {
-      connection.sendHeaders(this.id, list, { endStream });
-    } catch (err) {
-      if (err instanceof StreamClosedError || (connection.state === ConnectionState.CLOSED && !connection.draining)) {
-        this.emit('frameError', HEADERS_FRAME, ErrorCodes.STREAM_CLOSED, this.id);
-        return false;
-      }
-      throw err;
-    }
-    this.#touch();
-    this.#host.scheduleFlush();
-    return true;
+    this.#sectionsOf().sendTrailers(headers);
   }
 
   /** RST_STREAM with `errorCode` (default CANCEL), then destroy the stream; `callback` runs on 'close'. */
@@ -438,6 +345,7 @@ export class H2Stream extends Duplex {
    * the chunk out of its buffer, and then not again until the next push.
    */
   override read(size?: number): unknown {
+    if (size !== 0) this.#didRead = true;
     const chunk: unknown = super.read(size);
     this.#acknowledgeConsumed();
     return chunk;
@@ -454,7 +362,7 @@ export class H2Stream extends Duplex {
       callback(new StreamResetError(this.id, ErrorCodes.STREAM_CLOSED, false));
       return;
     }
-    this.#touch();
+    this.#activity?.touch();
     // A queued request has no stream yet: the scheduler holds the write until it starts.
     this.#host.scheduler.park(this, chunk, callback);
   }
@@ -469,21 +377,18 @@ export class H2Stream extends Duplex {
       callback();
       return;
     }
-    if (this.#waitForTrailers && this.#trailers === null) {
+    const sections = this.#sectionsOf();
+    if (sections.awaitsTrailers) {
       // node's waitForTrailers: the body is sent; the user's sendTrailers() ends the stream.
-      this.#autoRespond();
-      this.#waitForTrailers = false;
-      this.#wantTrailers = true;
-      callback();
-      process.nextTick(() => {
-        if (this.#wantTrailers && !this.destroyed) this.emit('wantTrailers');
-      });
+      sections.bodyEndedAwaitingTrailers(callback);
       return;
     }
     try {
-      this.#autoRespond();
+      sections.autoRespond();
       const connection = this.#host.connection;
-      if (this.#trailers !== null) connection.sendHeaders(this.id, this.#trailers, { endStream: true });
+      const trailers = sections.pendingTrailers;
+      // Empty trailers end the stream with an empty DATA frame, as node:http2 does.
+      if (trailers !== null && trailers.length > 0) connection.sendHeaders(this.id, trailers, { endStream: true });
       else connection.endStream(this.id);
       this.#endSent = true;
       this.#host.scheduleFlush();
@@ -496,7 +401,8 @@ export class H2Stream extends Duplex {
 
   /** Resets the stream unless it finished (Duplex internals). */
   override _destroy(error: Error | null, callback: (error: Error | null) => void): void {
-    if (this.#timer !== null) clearTimeout(this.#timer);
+    this.#activity?.stop();
+    this.#abortIfOpen();
     // Destroyed before both sides finished: tell the peer (ordering: reset before forget,
     // so the core still knows the stream).
     if (this.#id !== 0 && !this.#closedInCore && !(this.#endSent && this.readableEnded)) {
@@ -522,7 +428,7 @@ export class H2Stream extends Duplex {
         stream.#onData(data, flowControlledLength);
       },
       end(stream) {
-        stream.#touch();
+        stream.#activity?.touch();
         stream.#remoteEnded = true;
         stream.push(null);
         stream.#maybeDone();
@@ -546,43 +452,68 @@ export class H2Stream extends Duplex {
         stream.#endAfterHeaders = ended;
       },
       requestSent(stream, headers, waitForTrailers) {
-        stream.#sentHeaders = headers;
-        stream.#waitForTrailers = waitForTrailers;
+        stream.#sectionsOf().requestSent(headers, waitForTrailers);
       },
       idleFor(stream, now) {
-        if (stream.#activity !== stream.#activitySeen) {
-          stream.#activitySeen = stream.#activity;
-          stream.#quietSince = now;
-        }
-        return now - stream.#quietSince;
+        // Made at the first check, which starts the quiet at `now` whatever moved before.
+        return (stream.#activity ??= new StreamActivity(stream)).idleFor(now);
       },
       idleTimeout(stream, ms) {
         stream.emit('timeout');
-        if (stream.destroyed || stream.#activity !== stream.#activitySeen) return;
+        if (stream.destroyed || stream.#activity?.stillIdle !== true) return;
         stream.#resetInCore(ErrorCodes.CANCEL);
         stream.#destroyFromPeer(new StreamResetError(stream.id, ErrorCodes.CANCEL, false, { code: 'ERR_H2_STREAM_IDLE_TIMEOUT', cause: new Error(`nothing sent or received for ${ms} ms (streamIdleTimeout)`) }));
       },
     };
     sendPort = {
       beforeData(stream) {
-        stream.#autoRespond();
+        stream.#sectionsOf().autoRespond();
       },
       isLastWrite(stream, octets) {
-        return stream.writableEnded && stream.#trailers === null && !stream.#waitForTrailers && stream.writableLength === octets;
+        return stream.writableEnded && (stream.#sections === null || stream.#sections.endsWithData) && stream.writableLength === octets;
       },
       sent(stream, octets, ended) {
-        if (octets > 0) stream.#activity++;
+        if (octets > 0) stream.#activity?.sent();
         if (ended) {
           stream.#endSent = true;
           stream.#maybeDone();
         }
       },
     };
+    sectionsPort = {
+      send(stream, list, endStream) {
+        const connection = stream.#host.connection;
+        try {
+          // Empty trailers (sendTrailers({}) after 'wantTrailers') end the stream with an empty DATA frame, as node:http2 does.
+          if (list.length === 0 && endStream) connection.endStream(stream.id);
+          else connection.sendHeaders(stream.id, list, { endStream });
+        } catch (err) {
+          // The stream or the connection ended in the read that brought the request (a reset,
+          // an error GOAWAY): the events that say so are being delivered; as node:http2 does,
+          // 'frameError' says this frame was not sent.
+          if (err instanceof StreamClosedError || (connection.state === ConnectionState.CLOSED && !connection.draining)) {
+            stream.emit('frameError', HEADERS_FRAME, ErrorCodes.STREAM_CLOSED, stream.id);
+            return false;
+          }
+          throw err;
+        }
+        stream.#activity?.touch();
+        stream.#host.scheduleFlush();
+        return true;
+      },
+      ended(stream) {
+        stream.#endSent = true;
+        stream.#maybeDone();
+      },
+      closed(stream) {
+        return stream.#closedInCore;
+      },
+    };
   }
 
   /** DATA arrived: push it; padding (never readable) is acknowledged at once. */
   #onData(data: Buffer, flowControlledLength: number): void {
-    this.#touch();
+    this.#activity?.touch();
     const padding = flowControlledLength - data.length;
     if (padding > 0) {
       this.#pushed += padding;
@@ -598,10 +529,7 @@ export class H2Stream extends Duplex {
     this.#closedInCore = true;
     this.rstCode = errorCode;
     this.emit('reset', errorCode, remote);
-    if (remote && !this.#endSent) {
-      this.#aborted = true;
-      this.emit('aborted');
-    }
+    this.#abortIfOpen();
     if (errorCode === (ErrorCodes.NO_ERROR as number) && remote) {
       // RFC 9113 §8.1: NO_ERROR means "stop sending"; what was received stays readable.
       this.#host.scheduler.drop(this);
@@ -615,14 +543,12 @@ export class H2Stream extends Duplex {
 
   // ---------------------------------------------------------------- helpers
 
-  /** A server writing a body before respond() gets `:status: 200` first (as node:http does). */
-  #autoRespond(): void {
-    if (this.role === 'response' || this.role === 'pushed-out') {
-      if (!this.#responded) {
-        this.respond({ ':status': 200 });
-        this.#autoResponded = true;
-      }
-    }
+  /**
+   * The stream's HeaderSections, made when it first sends headers (a stream that is reset or
+   * never answered costs no more than its fields).
+   */
+  #sectionsOf(): HeaderSections<H2Stream> {
+    return (this.#sections ??= new HeaderSections(this, sectionsPort));
   }
 
   /**
@@ -640,7 +566,21 @@ export class H2Stream extends Duplex {
    * duplex stops routing to it even if the consumer never reads the (empty) body to its end.
    */
   #maybeDone(): void {
-    if (this.#endSent && this.#remoteEnded) this.#host.forget(this);
+    if (!this.#endSent || !this.#remoteEnded) return;
+    this.#host.forget(this);
+    // node:http2's rule for a server stream whose body nobody asked for: dump it, so the
+    // stream ends and closes ('close' fires, as a handler that only responds expects).
+    if ((this.role === 'response' || this.role === 'pushed-out') && !this.#didRead && this.readableFlowing === null) this.resume();
+  }
+
+  /**
+   * The stream closed (reset either way, destroyed, its connection gone) before our side
+   * started ending: 'aborted', once, as node:http2's closeStream() emits it.
+   */
+  #abortIfOpen(): void {
+    if (this.#aborted || this.writableEnded) return;
+    this.#aborted = true;
+    this.emit('aborted');
   }
 
   /** What the consumer took out of the buffer since last time goes back to the peer as window. */
@@ -671,56 +611,4 @@ export class H2Stream extends Duplex {
       // Already closed in the core (both END_STREAMs crossed): nothing to reset.
     }
   }
-
-  #touch(): void {
-    this.#activity++;
-    if (this.#timeoutMs <= 0) {
-      if (this.#timer !== null) clearTimeout(this.#timer);
-      this.#timer = null;
-      return;
-    }
-    if (this.#timer !== null) {
-      this.#timer.refresh();
-      return;
-    }
-    this.#timer = setTimeout(() => {
-      this.#timer = null;
-      this.emit('timeout');
-    }, this.#timeoutMs);
-    this.#timer.unref();
-  }
-}
-
-/** The `:status` of a header list, or null. */
-function statusOf(headers: readonly HeaderInput[]): string | null {
-  for (const [name, value] of headers) {
-    const n = typeof name === 'string' ? name : Buffer.from(name).toString('latin1');
-    if (n === ':status') return typeof value === 'string' ? value : Buffer.from(value).toString('latin1');
-  }
-  return null;
-}
-
-/** A push's request headers with node's defaults: `:method` GET, and `:scheme`/`:authority` of the request it is pushed on. */
-function withPushDefaults(list: HeaderInput[], request: IncomingHeaders | null): HeaderInput[] {
-  const has = new Set<string>();
-  for (const [n] of list) has.add(typeof n === 'string' ? n : Buffer.from(n).toString('latin1'));
-  const defaults: HeaderInput[] = [];
-  if (!has.has(':method')) defaults.push([':method', 'GET']);
-  const scheme = request?.[':scheme'];
-  const authority = request?.[':authority'];
-  if (!has.has(':scheme') && scheme !== undefined) defaults.push([':scheme', scheme]);
-  if (!has.has(':authority') && authority !== undefined) defaults.push([':authority', authority]);
-  return defaults.length === 0 ? list : defaults.concat(list);
-}
-
-function failClientPush(): never {
-  throw new UsageError("pushStream() is for servers: a client receives pushes with the session's 'stream' event", UsageCodes.WRONG_SIDE);
-}
-
-function pushFrom(parent: H2Stream, host: StreamHost<H2Stream>, requestHeaders: Iterable<HeaderInput>): H2Stream {
-  const connection = host.connection;
-  const promisedId = connection.getNextAvailableStreamId();
-  connection.pushStream(parent.id, promisedId, requestHeaders);
-  host.scheduleFlush();
-  return host.adopt(promisedId, 'pushed-out');
 }

@@ -1,10 +1,11 @@
 /**
  * node:http2's shapes for what a session says and takes, beside the core's: settings by name
  * (`{ initialWindowSize: 65535 }`) as well as by code, the `localSettings`/`remoteSettings`
- * objects, and a request's default pseudo-headers and `endStream` (node's `request()`).
+ * objects, `session.state`, a request's default pseudo-headers and `endStream` (node's
+ * `request()`), and the session's `setTimeout`.
  */
 import { InvalidArgumentError } from '../errors.js';
-import { type HeaderInput, SettingCodes, type Settings, type SettingsInput } from '../core/index.js';
+import { type H2Connection, type HeaderInput, SettingCodes, type Settings, type SettingsInput } from '../core/index.js';
 
 /** HTTP/2 settings by node:http2's names (`http2.getDefaultSettings()`'s shape). */
 export interface NodeSettings {
@@ -75,6 +76,21 @@ export function toNodeSettings(settings: Settings): SettingsInForce {
     maxHeaderSize: maxHeaderListSize,
     enableConnectProtocol: settings.enableConnectProtocol === 1,
   };
+}
+
+/**
+ * node's `session.state`: the windows either way (node's `localWindowSize` is what the peer may
+ * still send us), the output queued in the core and the `outputBuffered` octets after it, and
+ * the next stream id a client would open (0 on a server, or when none is left).
+ */
+export function sessionState(connection: H2Connection, outputBuffered: number): { localWindowSize: number; remoteWindowSize: number; outboundQueueSize: number; nextStreamID: number } {
+  let nextStreamID = 0;
+  try {
+    nextStreamID = connection.config.clientSide ? connection.getNextAvailableStreamId() : 0;
+  } catch {
+    // Ids exhausted or the connection closed.
+  }
+  return { localWindowSize: connection.inboundFlowControlWindow, remoteWindowSize: connection.outboundFlowControlWindow, outboundQueueSize: connection.outboundDataLength + outputBuffered, nextStreamID };
 }
 
 /** node's `kNoPayloadMethods`: a request with one of these ends with its headers unless told otherwise. */
