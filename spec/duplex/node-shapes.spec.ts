@@ -54,7 +54,11 @@ describe("the adapter in node:http2's shapes", function () {
     it("joins repeats as node:http2 does: set-cookie an array, cookie with '; ', others with ', ', single-value fields keep the first", function () {
       const pairs: Array<[string, string]> = [[':status', '200'], ['set-cookie', 'a=1'], ['set-cookie', 'b=2'], ['cookie', 'x=1'], ['cookie', 'y=2'], ['accept', 'a'], ['accept', 'b'], ['content-type', 'text/plain'], ['content-type', 'text/html']];
       const obj = toHeaderObject(pairs);
-      expect(Object.getPrototypeOf(obj)).to.equal(null);
+      // No inherited members, as node's null-prototype objects: a peer's `constructor` or `__proto__` field is an own property.
+      for (const inherited of ['constructor', 'toString', 'hasOwnProperty']) expect(inherited in obj, inherited).to.equal(false);
+      const odd = toHeaderObject([['__proto__', 'p'], ['constructor', 'c']]);
+      expect(Object.keys(odd)).to.deep.equal(['__proto__', 'constructor']);
+      expect(odd['constructor']).to.equal('c');
       expect(Object.fromEntries(Object.entries(obj))).to.deep.equal({ ':status': 200, 'set-cookie': ['a=1', 'b=2'], cookie: 'x=1; y=2', accept: 'a, b', 'content-type': 'text/plain' });
       expect(obj[sensitiveHeaders]).to.deep.equal([]);
       expect(toRawHeaders(pairs).slice(0, 4)).to.deep.equal([':status', '200', 'set-cookie', 'a=1']);

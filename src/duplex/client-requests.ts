@@ -10,7 +10,7 @@ import type { H2Connection, HeaderInput } from '../core/index.js';
 import type { ConnectionEnd } from './connection-end.js';
 import { type H2Stream, streamInbox } from './h2-stream.js';
 import type { SendHeadersAdapterOptions } from './header-sections.js';
-import { type HeadersInput, sentHeaderObject, toHeaderList } from './node-headers.js';
+import { type HeadersInput, sentHeaders, toHeaderList } from './node-headers.js';
 import { endsWithHeaders, withRequestDefaults } from './node-session.js';
 import type { PendingOpen, SendScheduler } from './send-scheduler.js';
 import type { StreamRouter } from './stream-router.js';
@@ -77,7 +77,7 @@ export class ClientRequests {
     const { list, method } = withRequestDefaults(toHeaderList(headers, 'request()'), host.authority);
     const endStream = options.endStream ?? endsWithHeaders(method);
     const stream = this.#start(list, endStream);
-    streamInbox.requestSent(stream, sentHeaderObject(headers, list), options.waitForTrailers === true);
+    streamInbox.requestSent(stream, sentHeaders(headers, list), options.waitForTrailers === true);
     if (options.signal !== undefined) abortWith(stream, options.signal);
     return stream;
   }

@@ -21,7 +21,7 @@
 import { errorCodeName } from '../error-codes.js';
 import { checkOptionKeys, OutOfRangeError, UsageCodes, UsageError } from '../errors.js';
 import type { HeaderInput } from '../core/index.js';
-import { type HeadersInput, type OutgoingHeaders, sentHeaderObject, toHeaderList } from './node-headers.js';
+import { type HeadersInput, type OutgoingHeaders, type SentHeaders, sentHeaderObject, sentHeaders, toHeaderList } from './node-headers.js';
 import type { StreamRole } from './stream-host.js';
 
 /** Options of {@link H2Stream.respond} and `H2Duplex.request`. */
@@ -77,9 +77,9 @@ export class HeaderSections<S extends SectionsStream> {
   readonly #stream: S;
   readonly #port: SectionsPort<S>;
   /** The final headers as given (the response, or the request); set once they went out. */
-  #final: OutgoingHeaders | undefined;
-  #informational: OutgoingHeaders[] | undefined;
-  #trailers: OutgoingHeaders | undefined;
+  #final: SentHeaders | undefined;
+  #informational: SentHeaders[] | undefined;
+  #trailers: SentHeaders | undefined;
   /** Trailers given before the body ended: `_final` sends them, with END_STREAM. */
   #pendingTrailers: HeaderInput[] | null = null;
   /** The final response was the `:status: 200` sent for a body written before respond(). */
@@ -96,17 +96,17 @@ export class HeaderSections<S extends SectionsStream> {
 
   /** The final headers, as given (node's `sentHeaders`). */
   get final(): OutgoingHeaders | undefined {
-    return this.#final;
+    return this.#final === undefined ? undefined : sentHeaderObject(this.#final);
   }
 
   /** The 1xx headers, in order (node's `sentInfoHeaders`). */
   get informational(): OutgoingHeaders[] | undefined {
-    return this.#informational;
+    return this.#informational?.map(sentHeaderObject);
   }
 
   /** The trailers, as given (node's `sentTrailers`). */
   get trailers(): OutgoingHeaders | undefined {
-    return this.#trailers;
+    return this.#trailers === undefined ? undefined : sentHeaderObject(this.#trailers);
   }
 
   /** The final headers went out. */
@@ -133,7 +133,7 @@ export class HeaderSections<S extends SectionsStream> {
   }
 
   /** Client: the request's headers went out (`H2Duplex.request()`). */
-  requestSent(headers: OutgoingHeaders, waitForTrailers: boolean): void {
+  requestSent(headers: SentHeaders, waitForTrailers: boolean): void {
     this.#final = headers;
     this.#waitForTrailers = waitForTrailers;
   }
@@ -159,7 +159,7 @@ export class HeaderSections<S extends SectionsStream> {
     const ends = options.endStream === true || bodiless;
     const endStream = ends && !waitForTrailers;
     if (!this.#port.send(stream, list, endStream)) return;
-    this.#final = sentHeaderObject(headers, list);
+    this.#final = sentHeaders(headers, list);
     this.#waitForTrailers = waitForTrailers;
     if (endStream) this.#port.ended(stream);
     if (ends) stream.end();
@@ -192,7 +192,7 @@ export class HeaderSections<S extends SectionsStream> {
       this.#wantTrailers = false;
       const list = toHeaderList(headers, 'sendTrailers()');
       if (!this.#port.send(stream, list, true)) return;
-      this.#trailers = sentHeaderObject(headers, list);
+      this.#trailers = sentHeaders(headers, list);
       this.#port.ended(stream);
       return;
     }
@@ -200,7 +200,7 @@ export class HeaderSections<S extends SectionsStream> {
       throw new UsageError(`sendTrailers() on stream ${stream.id}: ${this.#pendingTrailers !== null ? 'trailers were already given' : 'end() was already called'}; trailers end the stream, so give them once instead of end(), or respond with { waitForTrailers: true }`, UsageCodes.TRAILERS_SENT);
     }
     this.#pendingTrailers = toHeaderList(headers, 'sendTrailers()');
-    this.#trailers = sentHeaderObject(headers, this.#pendingTrailers);
+    this.#trailers = sentHeaders(headers, this.#pendingTrailers);
     stream.end();
   }
 
@@ -220,7 +220,7 @@ export class HeaderSections<S extends SectionsStream> {
   }
 
   #sendInformational(headers: HeadersInput | undefined, list: HeaderInput[]): void {
-    if (this.#port.send(this.#stream, list, false)) (this.#informational ??= []).push(sentHeaderObject(headers, list));
+    if (this.#port.send(this.#stream, list, false)) (this.#informational ??= []).push(sentHeaders(headers, list));
   }
 
   /** Why the stream cannot take response headers now, thrown; nothing when it can. */

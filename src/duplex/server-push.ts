@@ -7,7 +7,7 @@
  */
 import { checkOptionKeys, UsageCodes, UsageError } from '../errors.js';
 import type { HeaderInput } from '../core/index.js';
-import { type HeadersInput, type IncomingHeaders, type OutgoingHeaders, sentHeaderObject, toHeaderList } from './node-headers.js';
+import { type HeadersInput, type IncomingHeaders, type OutgoingHeaders, sentHeaderObject, sentHeaders, toHeaderList } from './node-headers.js';
 import type { StreamHost } from './stream-host.js';
 
 /** node:http2's pushStream() options; the RFC 7540 priority ones are accepted and not sent (RFC 9113 §5.3.2 deprecates them). */
@@ -43,6 +43,6 @@ export function pushStream<S>(host: StreamHost<S>, parentId: number, request: In
   connection.pushStream(parentId, promisedId, list);
   host.scheduleFlush();
   const pushed = host.adopt(promisedId, 'pushed-out');
-  if (done !== undefined) process.nextTick(done, null, pushed, sentHeaderObject(requestHeaders, list));
+  if (done !== undefined) process.nextTick(done, null, pushed, sentHeaderObject(sentHeaders(requestHeaders, list)));
   return pushed;
 }

@@ -6,7 +6,7 @@
  */
 import type { H2Connection } from '../core/index.js';
 import type { H2Error } from '../errors.js';
-import type { IncomingHeaders, OutgoingHeaders } from './node-headers.js';
+import type { IncomingHeaders, SentHeaders } from './node-headers.js';
 import type { SendScheduler } from './send-scheduler.js';
 
 /** Which side opened the stream and what it may do. */
@@ -44,7 +44,7 @@ export interface StreamInbox<S> {
   /** The request (server) or response (client) headers arrived; `ended`: with END_STREAM. */
   received(stream: S, headers: IncomingHeaders, ended: boolean): void;
   /** Client: the request's headers as given, and whether it waits for trailers. */
-  requestSent(stream: S, headers: OutgoingHeaders, waitForTrailers: boolean): void;
+  requestSent(stream: S, headers: SentHeaders, waitForTrailers: boolean): void;
   /** Milliseconds nothing has moved on the stream as of `now` (streamIdleTimeout). */
   idleFor(stream: S, now: number): number;
   /** streamIdleTimeout passed: 'timeout', then RST_STREAM(CANCEL). */
