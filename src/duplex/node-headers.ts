@@ -86,6 +86,12 @@ const HeaderObject = function HeaderObject() {
   // Properties are added by toHeaderObject.
 } as unknown as new () => IncomingHeaders;
 HeaderObject.prototype = Object.create(null) as object;
+// console.log() shows one as node shows its own, `[Object: null prototype] { … }`.
+Object.defineProperty(HeaderObject.prototype, Symbol.for('nodejs.util.inspect.custom'), {
+  value(this: object): object {
+    return Object.assign(Object.create(null) as object, this);
+  },
+});
 
 /** `[sensitiveHeaders]` of a received block with no never-indexed field. */
 const NO_SENSITIVE = Object.freeze([]) as unknown as string[];
