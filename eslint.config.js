@@ -42,6 +42,12 @@ export default defineConfig(
     rules: { 'no-restricted-imports': ['error', { patterns: [{ group: ['./frame/*', './hpack/*'], message: 'the layers are exported from their own entry points, not from the root.' }] }] },
   },
   {
+    // Plain-JS benchmark anchors (bench/anchors/*.mjs, run by `node` as they are): no tsconfig
+    // covers them, so they get the rules that need no type information.
+    files: ['**/*.mjs'],
+    extends: [tseslint.configs.disableTypeChecked],
+  },
+  {
     // Specs use chai's property assertions (`.to.be.true`) and build odd input on purpose.
     files: ['spec/**', 'bench/**', 'examples/**'],
     rules: {

@@ -13,8 +13,14 @@
  *   POST (any path)  drains the body, 200 with its length as decimal text
  *   anything else    404
  * Exits on SIGTERM through process.exit, so `node --cpu-prof` writes its profile.
+ *
+ * bench/bench-tls-server.ts imports onStream and settings, so the TLS scenarios measure this
+ * handler; it takes the same arguments (read here from process.argv). Imported, this module
+ * does not listen.
  */
+import { realpathSync } from 'node:fs';
 import net from 'node:net';
+import { fileURLToPath } from 'node:url';
 import { writeBytes } from '../examples/server.js';
 import { H2Duplex, type H2Stream, type IncomingHeaders, SettingCodes } from '../src/index.js';
 
@@ -24,13 +30,15 @@ const chunkArg = argv.find((a) => a.startsWith('--chunk='));
 const chunkSize = Math.min(1 << 20, Math.max(1 << 14, Number(chunkArg?.slice('--chunk='.length) ?? 256 * 1024)));
 const PAYLOAD = Buffer.alloc(chunkSize, 0x61);
 const maxStreamsArg = argv.find((a) => a.startsWith('--max-streams='));
-const settings = {
+/** The SETTINGS the bench servers advertise. */
+export const settings = {
   [SettingCodes.INITIAL_WINDOW_SIZE]: 256 * 1024,
   ...(maxStreamsArg === undefined ? {} : { [SettingCodes.MAX_CONCURRENT_STREAMS]: Number(maxStreamsArg.slice('--max-streams='.length)) }),
 };
 const OK_HEADERS: Array<[string, string]> = [[':status', '200'], ['content-length', '2']];
 
-function onStream(stream: H2Stream, headers: IncomingHeaders): void {
+/** The routes above, for the `'stream'` event of an H2Duplex or of createSecureServer(). */
+export function onStream(stream: H2Stream, headers: IncomingHeaders): void {
   stream.on('error', () => {
     /* the client went away */
   });
@@ -74,7 +82,8 @@ const server = net.createServer((socket) => {
   h2.on('error', () => socket.destroy());
   h2.on('stream', onStream);
 });
-server.listen(port, '127.0.0.1');
+const main = process.argv[1];
+if (main !== undefined && realpathSync(main) === fileURLToPath(import.meta.url)) server.listen(port, '127.0.0.1');
 process.on('SIGTERM', () => process.exit(0));
 process.on('SIGTERM', () => process.exit(0));
 process.on('SIGINT', () => process.exit(0));

@@ -163,6 +163,9 @@ if (!argv.includes('--no-write')) {
   const file = join(REPO_ROOT, 'BENCHMARKS.md');
   const previous = existsSync(file) ? readFileSync(file, 'utf8') : '# Benchmarks\n';
   const at = previous.indexOf(MEMORY_SECTION);
-  writeFileSync(file, `${(at >= 0 ? previous.slice(0, at) : `${previous.trimEnd()}\n\n`)}${section}`);
+  // The sections after ours (the client benchmarks') are kept.
+  const next = at >= 0 ? previous.indexOf('\n## ', at + MEMORY_SECTION.length) : -1;
+  const after = next >= 0 ? `\n${previous.slice(next + 1)}` : '';
+  writeFileSync(file, `${(at >= 0 ? previous.slice(0, at) : `${previous.trimEnd()}\n\n`)}${section}${after}`);
 }
 console.log(`ratio ours ÷ node (lower is better): idle connection live ${ratio(ours.connection.live, node.connection.live)}, RSS ${ratio(ours.connection.rss, node.connection.rss)} (marginal: RSS ${ratio(ours.marginal.rss, node.marginal.rss)}); open stream live ${ratio(ours.stream.live, node.stream.live)}, RSS ${ratio(ours.stream.rss, node.stream.rss)}`);
