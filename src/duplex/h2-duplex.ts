@@ -69,7 +69,8 @@ export class H2Duplex extends Duplex {
   readonly #end: ConnectionEnd;
   /** Stream 0's messages: our PING and SETTINGS, and what the peer's control frames mean. */
   readonly #control: ConnectionControl;
-  readonly #requests: ClientRequests;
+  /** `request()`'s machinery, made by the first request (a server never needs it). */
+  #requests: ClientRequests | null = null;
   readonly #maxStreams: number;
   #streamsSeen = 0;
   readonly #maxSessionMemory: number;
@@ -108,14 +109,6 @@ export class H2Duplex extends Duplex {
         this.#scheduleFlush();
       },
       events: this,
-    });
-    this.#requests = new ClientRequests({
-      connection: this.connection,
-      end: this.#end,
-      scheduler: this.#scheduler,
-      router: this.#router,
-      authority: resolved.authority,
-      makeQueued: (endStream) => new H2Stream(this.#host, 0, 'request', this.#streamHwm, endStream),
     });
     // The source piped into us is usually the socket: remember its address for H2Stream.
     this.on('pipe', (source: Duplex) => {
@@ -233,6 +226,14 @@ export class H2Duplex extends Duplex {
    * ProtocolError for headers the core refuses, or when stream ids are exhausted.
    */
   request(headers?: HeadersInput, options: RequestOptions = {}): H2Stream {
+    this.#requests ??= new ClientRequests({
+      connection: this.connection,
+      end: this.#end,
+      scheduler: this.#scheduler,
+      router: this.#router,
+      authority: this.#authority,
+      makeQueued: (endStream) => new H2Stream(this.#host, 0, 'request', this.#streamHwm, endStream),
+    });
     return this.#requests.open(headers, options);
   }
 
@@ -286,7 +287,7 @@ export class H2Duplex extends Duplex {
   /** Emits 'timeout' after `ms` without input or output on the connection (0 disables), as node:http2's session. */
   setTimeout(ms: number, callback?: () => void): this {
     if (callback !== undefined) this.once('timeout', callback);
-    this.#link.timeout.set(ms);
+    this.#link.setTimeout(ms);
     return this;
   }
 

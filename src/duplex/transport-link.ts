@@ -53,8 +53,8 @@ export class TransportLink {
   /** The send scheduler, whose writes waiting for output room may go on when it drains. */
   readonly #writers: { outputDrained(): void };
   readonly #trace: FrameTrace | null;
-  /** node's session `setTimeout`: 'timeout' after its milliseconds with no bytes either way. */
-  readonly timeout: ActivityTimer;
+  /** node's session `setTimeout`: 'timeout' after its milliseconds with no bytes either way; made by the first setTimeout() (an idle connection carries nothing it does not use). */
+  #timeout: ActivityTimer | null = null;
   #source: Source | null = null;
   #remoteAddress: string | undefined;
   #remotePort: number | undefined;
@@ -73,7 +73,12 @@ export class TransportLink {
     this.#noDelay = options.noDelay;
     this.#trace = options.trace;
     this.#writers = options.writers;
-    this.timeout = new ActivityTimer(() => duplex.emit('timeout'));
+  }
+
+  /** node's session `setTimeout(ms)`: 'timeout' after `ms` without bytes either way (0 disables). */
+  setTimeout(ms: number): void {
+    const duplex = this.#duplex;
+    (this.#timeout ??= new ActivityTimer(() => duplex.emit('timeout'))).set(ms);
   }
 
   // ---------------------------------------------------------------- in
@@ -130,7 +135,7 @@ export class TransportLink {
 
   /** Input arrived: counted, traced, and activity for the session timeout. */
   received(chunk: Buffer): void {
-    this.timeout.touch();
+    this.#timeout?.touch();
     this.#bytesReceived += chunk.length;
     this.#trace?.received(chunk);
   }
@@ -222,7 +227,7 @@ export class TransportLink {
 
   /** One flush's output, as the core's slabs and lent payloads (joining them would copy every octet again). */
   write(chunks: readonly Buffer[]): void {
-    if (chunks.length > 0) this.timeout.touch();
+    if (chunks.length > 0) this.#timeout?.touch();
     for (const chunk of chunks) {
       this.#bytesSent += chunk.length;
       this.#trace?.sent(chunk);
@@ -247,7 +252,7 @@ export class TransportLink {
   /** The duplex is destroyed: no more output, the session timeout stops, the transport is let go. */
   destroyed(): void {
     this.#ended = true;
-    this.timeout.stop();
+    this.#timeout?.stop();
     if (this.#writer !== null) this.#leave(this.#writer);
   }
 
