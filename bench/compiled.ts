@@ -35,3 +35,19 @@ export function compileBenchClients(): { node: string; ours: string } {
   const build = join(REPO_ROOT, '.bench-build', 'bench', 'clients');
   return { node: join(build, 'node-http2.js'), ours: join(build, 'h2duplex.js') };
 }
+
+/**
+ * Compiles examples/proxy.ts (and what it imports) the same way, for the proxy benchmarks
+ * (bench/proxy.bench.ts); returns the entry point, run as `UPSTREAM=… PORT=… node proxy.js`.
+ */
+export function compileBenchProxy(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'h2duplex-proxy-tsc-'));
+  const config = join(dir, 'tsconfig.json');
+  writeFileSync(config, JSON.stringify({ extends: join(REPO_ROOT, 'tsconfig.bench.json'), compilerOptions: { typeRoots: [join(REPO_ROOT, 'node_modules', '@types')] }, include: [], files: [join(REPO_ROOT, 'examples', 'proxy.ts')] }));
+  try {
+    execFileSync(process.execPath, [join(REPO_ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', config], { stdio: 'inherit' });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  return join(REPO_ROOT, '.bench-build', 'examples', 'proxy.js');
+}
