@@ -249,6 +249,16 @@ describe("the adapter in node:http2's shapes", function () {
       open.respond({ ':status': 204 });
     });
 
+    it("opens at most 100 streams before the peer's SETTINGS arrive, as nghttp2 does: a first burst of 150 is not refused by a server allowing 100", async function () {
+      const { client, server } = createPair({ client: { authority: 'http://x' }, server: { settings: { maxConcurrentStreams: 100 } } });
+      server.on('stream', (stream) => {
+        stream.respond();
+        stream.end('ok');
+      });
+      const bodies = await Promise.all(Array.from({ length: 150 }, () => collect(client.request())));
+      expect(bodies.filter((b) => b.toString() === 'ok')).to.have.length(150);
+    });
+
     it('setTimeout() on the session emits timeout after quiet, and the request signal aborts a stream', async function () {
       const { client } = pair();
       const timedOut = next(client.setTimeout(20), 'timeout');

@@ -20,6 +20,10 @@
 import { type H2Connection, type HeaderInput, MIN_LENT_PAYLOAD } from '../core/index.js';
 import { DenialOfServiceError } from '../errors.js';
 
+
+/** Our streams allowed before the peer's first SETTINGS arrive: RFC 9113 §6.5.2's recommended minimum, nghttp2's assumption. */
+const STREAMS_BEFORE_SETTINGS = 100;
+
 /** What the scheduler asks of a stream, through one shared object (no per-stream cost). */
 export interface SendPort<S> {
   /** Before DATA: a server that has not responded sends `:status: 200` first. May throw. */
@@ -195,8 +199,19 @@ export class SendScheduler<S extends Schedulable> {
 
   /** A slot under the peer's SETTINGS_MAX_CONCURRENT_STREAMS is free, and no request waits before this one. */
   canOpen(): boolean {
+    return this.#opens.length === 0 && this.#connection.openOutboundStreams < this.#maxOpen();
+  }
+
+  /**
+   * The peer's SETTINGS_MAX_CONCURRENT_STREAMS; until its first SETTINGS arrive, at most
+   * {@link STREAMS_BEFORE_SETTINGS}: the initial value is unlimited (RFC 9113 §6.5.2), but a
+   * burst of requests sent before the peer's limit is known would be refused above it, as
+   * nghttp2 (and so node:http2) assumes 100 until then.
+   */
+  #maxOpen(): number {
     const connection = this.#connection;
-    return this.#opens.length === 0 && connection.openOutboundStreams < connection.remoteSettings.maxConcurrentStreams;
+    const max = connection.remoteSettings.maxConcurrentStreams;
+    return connection.remoteSettingsReceived ? max : Math.min(max, STREAMS_BEFORE_SETTINGS);
   }
 
   /** HEADERS for a new request now; returns its stream id. @throws what the core throws (invalid headers, no ids left). */
@@ -221,7 +236,7 @@ export class SendScheduler<S extends Schedulable> {
   /** Starts waiting requests while the peer allows more streams (a stream closed, SETTINGS raised the limit). */
   startOpens(): void {
     const connection = this.#connection;
-    while (this.#opens.length > 0 && connection.openOutboundStreams < connection.remoteSettings.maxConcurrentStreams && !connection.draining) {
+    while (this.#opens.length > 0 && connection.openOutboundStreams < this.#maxOpen() && !connection.draining) {
       const next = this.#opens.shift();
       if (next === undefined || next.cancelled) continue;
       let id: number;
