@@ -10,9 +10,10 @@
  *
  * Then the client side, C1-C4 (bench/client.bench.ts: our connect() and node:http2's client, one
  * program, against nghttpd), and the proxy, P1-P3 (bench/proxy.bench.ts: examples/proxy.ts and
- * node:http2's idiomatic one between h2load and nghttpd), each in its BENCHMARKS.md section.
+ * node:http2's idiomatic one between h2load and nghttpd), and SOAK (bench/soak.bench.ts: 60 s of
+ * mixed responses, req/s and peak RSS of each server), each in its BENCHMARKS.md section.
  *
- * Options: -s S1,S2,S3,S4,S4d,S5,S1t,S4t,C1,C2,C3,C4,P1,P2,P3 (default: all), -r N (repeats, default 3), --quick (scaled
+ * Options: -s S1,S2,S3,S4,S4d,S5,S1t,S4t,C1,C2,C3,C4,P1,P2,P3,SOAK (default: all), -r N (repeats, default 3), --quick (scaled
  * down: -r 1, --scale 0.1, 256 MiB bulk; a few minutes), --scale F, --bulk PATH, --no-pin,
  * --gate PCT (quiet gate, % of a core; -1: off), --warmup N (small GETs before measuring),
  * --tls-prof DIR (our TLS server under `node --cpu-prof`, profile into DIR), --no-write (do not
@@ -26,6 +27,7 @@ import { hasOpenssl } from '../examples/self-signed.js';
 import { MEMORY_SECTION } from './memory-section.js';
 import { CLIENT_SCENARIOS, clientTable, type ClientRow, type ClientScenario, runClientBench, writeClientSection } from './client.bench.js';
 import { hasCommand } from '../spec/helpers/tools.js';
+import { runSoakBench, SOAK_SCENARIOS, soakTable, writeSoakSection, type SoakResult } from './soak.bench.js';
 import { PROXY_SCENARIOS, proxyTable, type ProxyRow, type ProxyScenario, runProxyBench, writeProxySection } from './proxy.bench.js';
 import { runTlsBench, TLS_SCENARIOS, TLS_SECTION, tlsDetails, tlsSection, tlsTable, type TlsResult } from './tls.bench.js';
 import { tmpdir } from 'node:os';
@@ -40,11 +42,12 @@ const get = (flag: string, fallback: string): string => {
   const i = argv.indexOf(flag);
   return i >= 0 ? (argv[i + 1] ?? fallback) : fallback;
 };
-const scenarios = get('-s', 'S1,S2,S3,S4,S4d,S5,S1t,S4t,C1,C2,C3,C4,P1,P2,P3');
+const scenarios = get('-s', 'S1,S2,S3,S4,S4d,S5,S1t,S4t,C1,C2,C3,C4,P1,P2,P3,SOAK');
 const tlsScenarios = scenarios.split(',').filter((s) => TLS_SCENARIOS.includes(s));
 const clientScenarios = scenarios.split(',').filter((s): s is ClientScenario => (CLIENT_SCENARIOS as readonly string[]).includes(s));
 const proxyScenarios = scenarios.split(',').filter((s): s is ProxyScenario => (PROXY_SCENARIOS as readonly string[]).includes(s));
-const h2cScenarios = scenarios.split(',').filter((s) => !TLS_SCENARIOS.includes(s) && !(CLIENT_SCENARIOS as readonly string[]).includes(s) && !(PROXY_SCENARIOS as readonly string[]).includes(s));
+const runSoak = scenarios.split(',').some((s) => SOAK_SCENARIOS.includes(s));
+const h2cScenarios = scenarios.split(',').filter((s) => !TLS_SCENARIOS.includes(s) && !(CLIENT_SCENARIOS as readonly string[]).includes(s) && !(PROXY_SCENARIOS as readonly string[]).includes(s) && !SOAK_SCENARIOS.includes(s));
 const runH2c = h2cScenarios.length > 0;
 const repeats = get('-r', quick ? '1' : '3');
 const scale = get('--scale', quick ? '0.1' : '1');
@@ -145,6 +148,12 @@ if (proxyScenarios.length > 0) {
     console.log(`\n# proxy: examples/proxy.ts vs an idiomatic node:http2 proxy, h2load → proxy → nghttpd (ratio > 1: we are better)\n${proxyTable(proxyRows).join('\n')}`);
   }
 }
+// The soak (memory under load: 60 s of mixed responses, peak RSS of each server), last.
+let soak: SoakResult | null = null;
+if (runSoak) {
+  soak = await runSoakBench({ quick, pin: pin.length === 0, gate: Number(gate) });
+  console.log(`\n# soak (memory under load), ${soak.duration} s per server: h2duplex vs node:http2 (${soak.pinNote})\n${soakTable(soak.rows).join('\n')}`);
+}
 console.log(`# raw output: ${out}`);
 
 if (!argv.includes('--no-write')) {
@@ -174,6 +183,7 @@ if (!argv.includes('--no-write')) {
   ];
   writeFileSync(file, parts.filter((p) => p !== '').map((p) => `${p.trimEnd()}\n`).join('\n'));
   // Its own section, replaced in place (after the memory section); other sections stay.
+  if (soak !== null) writeSoakSection(soak.rows, `Latest \`npm run bench${argv.length > 0 ? ` -- ${argv.join(' ')}` : ''}\`: ${new Date().toISOString()} on Node ${process.version}, ${soak.duration} s per server, ${soak.pinNote}.`);
   if (proxyRows !== null) writeProxySection(proxyRows, `Latest \`npm run bench${argv.length > 0 ? ` -- ${argv.join(' ')}` : ''}\`: ${new Date().toISOString()} on Node ${process.version}, ${repeats} repeat(s).`);
   if (clientRows !== null) writeClientSection(clientRows, `Latest \`npm run bench${argv.length > 0 ? ` -- ${argv.join(' ')}` : ''}\`: ${new Date().toISOString()} on Node ${process.version}, ${repeats} repeat(s), scale ${scale}.`);
 }
