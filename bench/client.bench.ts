@@ -26,7 +26,7 @@
  * `runClientBench(options)` does the same from code and returns the rows; the CLI also writes
  * them to BENCHMARKS.md's "Client" section (other sections are kept).
  */
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -36,6 +36,7 @@ import { REPO_ROOT } from '../spec/helpers/shared.js';
 import { commandPath, freePort, hasCommand, waitForPort } from '../spec/helpers/tools.js';
 import type { ClientResult } from './clients/program.js';
 import { compileBenchClients } from './compiled.js';
+import { busyTicks, CLK_TCK, fmt, median, nghttpdVersion, pinned, processTicks, quietGate, sleep, stopChild } from './measure.js';
 
 /** The scenarios; C3 gives two rows (its two windows), C4 two (req/s and MB/s uploaded). */
 export type ClientScenario = 'C1' | 'C2' | 'C3' | 'C4';
@@ -149,59 +150,6 @@ function plans(scenarios: readonly ClientScenario[], scale: number, bulkBytes: n
   return out;
 }
 
-// ------------------------------------------------------------------ /proc readings
-
-const CLK_TCK = ((): number => {
-  try {
-    return Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
-  } catch {
-    return 100;
-  }
-})();
-
-/** utime + stime of a process (all threads), in clock ticks; 0 once it is gone. */
-function procTicks(pid: number | undefined): number {
-  if (pid === undefined) return 0;
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return Number(fields[11]) + Number(fields[12]);
-  } catch {
-    return 0;
-  }
-}
-
-/** Machine-wide busy ticks (user + nice + system + irq + softirq), as run-h2load.sh counts them. */
-function busyTicks(): number {
-  const line = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0] ?? '';
-  const [, u, n, sy, , , irq, sirq] = line.trim().split(/\s+/).map(Number);
-  return (u ?? 0) + (n ?? 0) + (sy ?? 0) + (irq ?? 0) + (sirq ?? 0);
-}
-
-const sleep = (ms: number, unref = false): Promise<void> =>
-  new Promise((r) => {
-    const t = setTimeout(r, ms);
-    if (unref) t.unref();
-  });
-
-/** Waits until everything but `serverPid` used <= `gate` % of one core over `sampleMs` (at most `waitS`). */
-async function quietGate(gate: number, waitS: number, sampleMs: number, serverPid: number | undefined, log: (l: string) => void): Promise<void> {
-  if (gate < 0) return;
-  const start = Date.now();
-  for (;;) {
-    const b0 = busyTicks();
-    const s0 = procTicks(serverPid);
-    await sleep(sampleMs);
-    const pct = ((busyTicks() - b0 - (procTicks(serverPid) - s0)) * 100 * 1000) / CLK_TCK / sampleMs;
-    if (pct <= gate) return;
-    if (Date.now() - start >= waitS * 1000) {
-      log(`# machine still busy (${pct.toFixed(0)}% of a core) after ${waitS}s; running anyway`);
-      return;
-    }
-    await sleep(2000);
-  }
-}
-
 // ------------------------------------------------------------------ docroot and nghttpd
 
 /** `/` = "ok" (index.html), `/bytes/N` for the sizes asked; files of 'a' kept for the next run. */
@@ -221,20 +169,6 @@ function makeDocroot(dir: string, sizes: number[]): void {
   }
 }
 
-function pinned(cpu: number, pin: boolean, command: string, args: string[]): [string, string[]] {
-  return pin ? ['taskset', ['-c', String(cpu), command, ...args]] : [command, args];
-}
-
-/** Ends a child we started (by its pid), waiting at most `ms` before SIGKILL. */
-async function stop(child: ChildProcess, ms = 5000): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((r) => child.once('exit', () => r()));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), ms);
-  await exited;
-  clearTimeout(timer);
-}
-
 // ------------------------------------------------------------------ one client run
 
 async function runClient(file: string, nodeArgs: string[], plan: Plan, port: number, pin: boolean, serverPid: number | undefined): Promise<Omit<Run, 'noisy'>> {
@@ -251,27 +185,27 @@ async function runClient(file: string, nodeArgs: string[], plan: Plan, port: num
   const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
   const timeout = setTimeout(() => child.kill('SIGKILL'), 300_000);
   const fail = async (what: string): Promise<Omit<Run, 'noisy'>> => {
-    await stop(child);
+    await stopChild(child);
     clearTimeout(timeout);
     return { result: null, error: `${what}${stderr.trim() === '' ? '' : `: ${stderr.trim().split('\n').slice(-3).join(' | ')}`}`, clientCpu: NaN, serverCpu: NaN, other: 0 };
   };
   try {
     const ready = await lines.next();
     if (ready.done === true) return await fail('the client exited before it was ready');
-    const c0 = procTicks(child.pid);
-    const s0 = procTicks(serverPid);
+    const c0 = processTicks(child.pid);
+    const s0 = processTicks(serverPid);
     const b0 = busyTicks();
     const t0 = process.hrtime.bigint();
     child.stdin.write('go\n');
     const done = await lines.next();
     const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
-    const c1 = procTicks(child.pid);
-    const s1 = procTicks(serverPid);
+    const c1 = processTicks(child.pid);
+    const s1 = processTicks(serverPid);
     const b1 = busyTicks();
     if (done.done === true) return await fail('the client exited during the run');
     child.stdin.end('exit\n');
     await Promise.race([exited, sleep(10_000, true)]);
-    await stop(child);
+    await stopChild(child);
     clearTimeout(timeout);
     const result = JSON.parse(done.value) as ClientResult;
     const pct = (ticks: number): number => (ticks / CLK_TCK / seconds) * 100;
@@ -296,13 +230,6 @@ function cpuPerUnit(plan: Plan, run: Run): number {
   if (r === null || r.ok === 0) return NaN;
   const cpuUs = (run.clientCpu / 100) * (r.wallMs * 1000);
   return plan.scenario === 'C3' ? cpuUs / (r.received / MIB) : cpuUs / r.ok;
-}
-
-function median(values: number[]): number {
-  const v = values.filter((x) => Number.isFinite(x)).sort((a, b) => a - b);
-  if (v.length === 0) return NaN;
-  const mid = v.length >> 1;
-  return v.length % 2 === 1 ? (v[mid] ?? NaN) : ((v[mid - 1] ?? NaN) + (v[mid] ?? NaN)) / 2;
 }
 
 function failures(plan: Plan, run: Run): number {
@@ -357,7 +284,7 @@ export async function runClientBench(options: ClientBenchOptions = {}): Promise<
           const list = runs.get(key) ?? [];
           runs.set(key, list);
           for (let attempt = 0; ; attempt++) {
-            await quietGate(gate, gateWait, gateSampleMs, server.pid, log);
+            await quietGate({ gate, waitS: gateWait, sampleMs: gateSampleMs, ours: () => processTicks(server.pid), log });
             const r = await runClient(files[impl], nodeArgs[impl], plan, port, pin, server.pid);
             const noisy = gate >= 0 && r.other > gate;
             const metric = plan.scenario === 'C3' ? 'MB/s' : 'req/s';
@@ -383,7 +310,7 @@ export async function runClientBench(options: ClientBenchOptions = {}): Promise<
       }
     }
   } finally {
-    await stop(server);
+    await stopChild(server);
   }
 
   const rows: ClientRow[] = [];
@@ -428,7 +355,6 @@ export async function runClientBench(options: ClientBenchOptions = {}): Promise<
 
 // ------------------------------------------------------------------ output
 
-const fmt = (n: number, digits = 0): string => (Number.isFinite(n) ? n.toFixed(digits) : 'n/a');
 
 /** The rows as a markdown table (what BENCHMARKS.md gets). */
 export function clientTable(rows: readonly ClientRow[]): string[] {
@@ -578,14 +504,6 @@ async function cli(argv: string[]): Promise<void> {
       rows,
       `Latest \`npx tsx bench/client.bench.ts${argv.length > 0 ? ` ${argv.join(' ')}` : ''}\`: ${new Date().toISOString()} on Node ${process.version}, ${r} repeat(s), nghttpd ${nghttpdVersion()}.`,
     );
-  }
-}
-
-function nghttpdVersion(): string {
-  try {
-    return execFileSync(commandPath('nghttpd'), ['--version'], { encoding: 'utf8' }).trim().replace(/^nghttpd\s+/, '');
-  } catch {
-    return '(version unknown)';
   }
 }
 

@@ -24,7 +24,7 @@
  * frames are printed when it exits. `runProxyBench(options)` does the same from code and returns
  * the rows; the CLI also writes them to BENCHMARKS.md's "Proxy" section (other sections kept).
  */
-import { type ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, statSync, truncateSync, writeFileSync, closeSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -33,6 +33,7 @@ import { REPO_ROOT } from '../spec/helpers/shared.js';
 import { commandPath, freePort, hasCommand, waitForPort } from '../spec/helpers/tools.js';
 import { summariseProfiles } from './client.bench.js';
 import { compileBenchProxy } from './compiled.js';
+import { busyTicks, CLK_TCK, fmt, h2loadSeconds, median, nghttpdVersion, pinned, processTicks, quietGate, stopChild } from './measure.js';
 
 export type ProxyScenario = 'P1' | 'P2' | 'P3';
 export const PROXY_SCENARIOS: readonly ProxyScenario[] = ['P1', 'P2', 'P3'];
@@ -141,46 +142,6 @@ function plans(scenarios: readonly ProxyScenario[], scale: number, bulkBytes: nu
 
 // ------------------------------------------------------------------ /proc readings
 
-const CLK_TCK = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
-
-/** utime + stime of a process (all threads), in clock ticks; 0 once it is gone. */
-function procTicks(pid: number | undefined): number {
-  if (pid === undefined) return 0;
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return Number(fields[11]) + Number(fields[12]);
-  } catch {
-    return 0;
-  }
-}
-
-/** Machine-wide busy ticks (user + nice + system + irq + softirq), as run-h2load.sh counts them. */
-function busyTicks(): number {
-  const [, u, n, sy, , , irq, sirq] = (readFileSync('/proc/stat', 'utf8').split('\n', 1)[0] ?? '').trim().split(/\s+/).map(Number);
-  return (u ?? 0) + (n ?? 0) + (sy ?? 0) + (irq ?? 0) + (sirq ?? 0);
-}
-
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
-/** Waits until everything but `ours` (pids) used ≤ `gate` % of one core over `sampleMs` (at most `waitS`). */
-async function quietGate(gate: number, waitS: number, sampleMs: number, ours: () => number, log: (l: string) => void): Promise<void> {
-  if (gate < 0) return;
-  const start = Date.now();
-  for (;;) {
-    const b0 = busyTicks();
-    const o0 = ours();
-    await sleep(sampleMs);
-    const pct = ((busyTicks() - b0 - (ours() - o0)) * 100 * 1000) / CLK_TCK / sampleMs;
-    if (pct <= gate) return;
-    if (Date.now() - start >= waitS * 1000) {
-      log(`# proxy: machine still busy (${pct.toFixed(0)}% of a core) after ${waitS}s; running anyway`);
-      return;
-    }
-    await sleep(2000);
-  }
-}
-
 // ------------------------------------------------------------------ processes
 
 /**
@@ -199,19 +160,6 @@ function ensureDocroot(dir: string, bulkBytes: number): void {
   }
 }
 
-function pinned(cpu: number, pin: boolean, command: string, args: string[]): [string, string[]] {
-  return pin ? ['taskset', ['-c', String(cpu), command, ...args]] : [command, args];
-}
-
-async function stop(child: ChildProcess, ms = 5000): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((r) => child.once('exit', () => r()));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), ms);
-  await exited;
-  clearTimeout(timer);
-}
-
 async function startProxy(impl: Impl, command: string, args: string[], env: NodeJS.ProcessEnv, port: number, out: string): Promise<Proxy> {
   const logFd = openSync(join(out, `proxy.${impl}.log`), 'w');
   const child = spawn(command, args, { stdio: ['ignore', logFd, logFd], env, cwd: REPO_ROOT });
@@ -222,22 +170,6 @@ async function startProxy(impl: Impl, command: string, args: string[], env: Node
   return { impl, port, child };
 }
 
-/** h2load's "finished in" as seconds. */
-function seconds(text: string): number {
-  const m = /finished in ([0-9.]+)(us|ms|s)/.exec(text);
-  if (m === null) return NaN;
-  const v = Number(m[1]);
-  return m[2] === 'us' ? v / 1e6 : m[2] === 'ms' ? v / 1e3 : v;
-}
-
-function median(values: number[]): number {
-  const v = values.filter((x) => Number.isFinite(x)).sort((a, b) => a - b);
-  if (v.length === 0) return NaN;
-  const mid = v.length >> 1;
-  return v.length % 2 === 1 ? (v[mid] ?? NaN) : ((v[mid - 1] ?? NaN) + (v[mid] ?? NaN)) / 2;
-}
-
-const fmt = (n: number, digits = 0): string => (Number.isFinite(n) ? n.toFixed(digits) : 'n/a');
 
 // ------------------------------------------------------------------ the benchmark
 
@@ -274,7 +206,7 @@ export async function runProxyBench(options: ProxyBenchOptions = {}): Promise<Pr
   const proxies: Proxy[] = [];
   const runs = new Map<string, Run[]>();
   const notes: string[] = [];
-  const ourTicks = (): number => procTicks(nghttpd.pid) + proxies.reduce((sum, p) => sum + procTicks(p.child.pid), 0);
+  const ourTicks = (): number => processTicks(nghttpd.pid) + proxies.reduce((sum, p) => sum + processTicks(p.child.pid), 0);
   try {
     await waitForPort(serverPort);
     const nodePort = await freePort();
@@ -324,17 +256,17 @@ export async function runProxyBench(options: ProxyBenchOptions = {}): Promise<Pr
           const list = runs.get(key) ?? [];
           runs.set(key, list);
           for (let attempt = 0; ; attempt++) {
-            await quietGate(gate, gateWait, gateSampleMs, ourTicks, log);
-            const p0 = procTicks(proxy.child.pid);
-            const s0 = procTicks(nghttpd.pid);
+            await quietGate({ gate, waitS: gateWait, sampleMs: gateSampleMs, ours: ourTicks, log, label: 'proxy: ' });
+            const p0 = processTicks(proxy.child.pid);
+            const s0 = processTicks(nghttpd.pid);
             const all0 = ourTicks();
             const b0 = busyTicks();
             const { status, text, clientCpu } = h2load(proxy, plan.args, plan.path);
-            const proxyTicks = procTicks(proxy.child.pid) - p0;
-            const serverTicks = procTicks(nghttpd.pid) - s0;
+            const proxyTicks = processTicks(proxy.child.pid) - p0;
+            const serverTicks = processTicks(nghttpd.pid) - s0;
             const allTicks = ourTicks() - all0;
             const busy = busyTicks() - b0;
-            const wall = seconds(text);
+            const wall = h2loadSeconds(text);
             const succeeded = Number(/(\d+) succeeded/.exec(text)?.[1] ?? 0);
             const total = Number(/traffic: .*?\((\d+)\) total/.exec(text)?.[1] ?? NaN);
             const outcome = status !== 0 ? `h2load-exit-${String(status)}` : succeeded < plan.requests ? 'requests-failed' : 'ok';
@@ -370,8 +302,8 @@ export async function runProxyBench(options: ProxyBenchOptions = {}): Promise<Pr
       }
     }
   } finally {
-    for (const p of proxies) await stop(p.child);
-    await stop(nghttpd);
+    for (const p of proxies) await stopChild(p.child);
+    await stopChild(nghttpd);
   }
   if (options.cpuProf !== undefined) for (const line of summariseProfiles(options.cpuProf)) log(line);
 
@@ -452,14 +384,6 @@ export function writeProxySection(rows: readonly ProxyRow[], description: string
 }
 
 // ------------------------------------------------------------------ CLI
-
-function nghttpdVersion(): string {
-  try {
-    return execFileSync(commandPath('nghttpd'), ['--version'], { encoding: 'utf8' }).trim().replace(/^nghttpd\s+/, '');
-  } catch {
-    return '(version unknown)';
-  }
-}
 
 async function cli(argv: string[]): Promise<void> {
   const get = (flag: string): string | undefined => {

@@ -20,7 +20,7 @@
  * from code; the CLI writes BENCHMARKS.md's "Soak" section ({@link writeSoakSection}, other
  * sections kept). Needs h2load (Debian nghttp2-client) and ../shared.
  */
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -28,6 +28,7 @@ import { pathToFileURL } from 'node:url';
 import { REPO_ROOT, SHARED_DIR } from '../spec/helpers/shared.js';
 import { freePort, hasCommand, waitForPort } from '../spec/helpers/tools.js';
 import { compileBenchServer } from './compiled.js';
+import { busyTicks, CLK_TCK, fmt, h2loadSeconds, processTicks, quietGate, sleep, stopChild } from './measure.js';
 
 /** The scenario name `npm run bench -- -s SOAK` takes. */
 export const SOAK_SCENARIOS: readonly string[] = ['SOAK'];
@@ -88,22 +89,7 @@ export interface SoakResult {
 
 type Label = 'ours' | 'node';
 const NAME: Record<Label, SoakRow['server']> = { ours: 'h2duplex', node: 'node:http2' };
-const CLK_TCK = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
 const MIB = 1024 * 1024;
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-const fmt = (n: number, digits = 0): string => (Number.isFinite(n) ? n.toFixed(digits) : 'n/a');
-
-/** utime + stime of a process, in clock ticks; 0 once it is gone. */
-function procTicks(pid: number | undefined): number {
-  if (pid === undefined) return 0;
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return Number(fields[11]) + Number(fields[12]);
-  } catch {
-    return 0;
-  }
-}
 
 /** A field of /proc/PID/status in kB (VmRSS, VmHWM), as MiB; NaN once the process is gone. */
 function procStatusMiB(pid: number | undefined, field: 'VmRSS' | 'VmHWM'): number {
@@ -113,46 +99,6 @@ function procStatusMiB(pid: number | undefined, field: 'VmRSS' | 'VmHWM'): numbe
   } catch {
     return NaN;
   }
-}
-
-/** Machine-wide busy ticks (user + nice + system + irq + softirq), as run-h2load.sh counts them. */
-function busyTicks(): number {
-  const [, u, n, sy, , , irq, sirq] = (readFileSync('/proc/stat', 'utf8').split('\n', 1)[0] ?? '').trim().split(/\s+/).map(Number);
-  return (u ?? 0) + (n ?? 0) + (sy ?? 0) + (irq ?? 0) + (sirq ?? 0);
-}
-
-async function quietGate(gate: number, waitS: number, server: number | undefined, log: (l: string) => void): Promise<void> {
-  if (gate < 0) return;
-  const start = Date.now();
-  for (;;) {
-    const b0 = busyTicks();
-    const s0 = procTicks(server);
-    await sleep(1000);
-    const pct = ((busyTicks() - b0 - (procTicks(server) - s0)) * 100) / CLK_TCK;
-    if (pct <= gate) return;
-    if (Date.now() - start >= waitS * 1000) {
-      log(`# soak: machine still busy (${pct.toFixed(0)}% of a core) after ${waitS}s; running anyway`);
-      return;
-    }
-    await sleep(2000);
-  }
-}
-
-async function stop(child: ChildProcess, ms = 5000): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((r) => child.once('exit', () => r()));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), ms);
-  await exited;
-  clearTimeout(timer);
-}
-
-/** h2load's "finished in" as seconds. */
-function seconds(text: string): number {
-  const m = /finished in ([0-9.]+)(us|ms|s)/.exec(text);
-  if (m === null) return NaN;
-  const v = Number(m[1]);
-  return m[2] === 'us' ? v / 1e6 : m[2] === 'ms' ? v / 1e3 : v;
 }
 
 /** Runs `command` without blocking this process (the RSS sampler keeps ticking); resolves with its output. */
@@ -201,7 +147,7 @@ export async function runSoakBench(options: SoakBenchOptions = {}): Promise<Soak
       const pid = child.pid;
       const uris = join(out, `uris.${label}.txt`);
       writeFileSync(uris, SOAK_SIZES.map((n, i) => (i === 0 ? `http://127.0.0.1:${port}/bytes/${n}` : `/bytes/${n}`)).join('\n') + '\n');
-      await quietGate(gate, gateWait, pid, log);
+      await quietGate({ gate, waitS: gateWait, sampleMs: 1000, ours: () => processTicks(pid), log, label: 'soak: ' });
 
       const file = join(out, `h2load.${label}${extraNodeArgs.length > 0 ? '.snapshot' : ''}.txt`);
       const h2loadArgs = ['-D', String(duration), '-c', String(connections), '-m', String(streams), '-i', uris];
@@ -214,16 +160,16 @@ export async function runSoakBench(options: SoakBenchOptions = {}): Promise<Soak
         if (Number.isFinite(rss) && rss > peak) peak = rss;
         onTick?.((Date.now() - started) / 1000, pid ?? 0);
       }, 200);
-      const t0 = procTicks(pid);
+      const t0 = processTicks(pid);
       const b0 = busyTicks();
       const r = await runAsync('timeout', ['-k', '5', String(duration + 120), cc, ...ca]).finally(() => clearInterval(sampler));
-      const ticks = procTicks(pid) - t0;
+      const ticks = processTicks(pid) - t0;
       const busy = busyTicks() - b0;
       const hwm = procStatusMiB(pid, 'VmHWM');
       writeFileSync(file, r.stdout + r.stderr);
       const [user, sys, elapsed] = (timed && existsSync(`${file}.time`) ? (readFileSync(`${file}.time`, 'utf8').trim().split('\n').pop() ?? '').split(' ') : []).map(Number);
       const clientSeconds = (user ?? NaN) + (sys ?? NaN);
-      const wall = seconds(r.stdout);
+      const wall = h2loadSeconds(r.stdout);
       const succeeded = Number(/(\d+) succeeded/.exec(r.stdout)?.[1] ?? 0);
       const failed = Number(/(\d+) failed/.exec(r.stdout)?.[1] ?? NaN);
       const other = Math.max(0, ((busy - ticks) / CLK_TCK - (Number.isFinite(clientSeconds) ? clientSeconds : 0)) / wall) * 100;
@@ -245,7 +191,7 @@ export async function runSoakBench(options: SoakBenchOptions = {}): Promise<Soak
     } finally {
       // A heap snapshot in progress keeps the server busy: wait for the file to stop growing first.
       if (extraNodeArgs.length > 0 && options.snapshot !== undefined) await snapshotWritten(options.snapshot);
-      await stop(child, 30_000);
+      await stopChild(child, 30_000);
     }
   };
 

@@ -25,6 +25,7 @@ import { join } from 'node:path';
 import { selfSignedCertificate } from '../examples/self-signed.js';
 import { REPO_ROOT } from '../spec/helpers/shared.js';
 import { freePort, hasCommand, waitForPort } from '../spec/helpers/tools.js';
+import { busyTicks, CLK_TCK, fmt, h2loadSeconds, median, processTicks, quietGate, stopChild } from './measure.js';
 
 /** The TLS scenario names, as `-s` takes them. */
 export const TLS_SCENARIOS: readonly string[] = ['S1t', 'S4t'];
@@ -112,43 +113,8 @@ interface Server {
   child: ChildProcess;
 }
 
-const CLK_TCK = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** utime + stime of a process (all threads), in clock ticks; 0 once it is gone. */
-function processTicks(pid: number | undefined): number {
-  try {
-    const stat = readFileSync(`/proc/${String(pid)}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(') ') + 2).split(' ');
-    return Number(fields[11]) + Number(fields[12]);
-  } catch {
-    return 0;
-  }
-}
-
-/** Busy clock ticks of the whole machine (user, nice, system, irq, softirq). */
-function busyTicks(): number {
-  const [, user, nice, system, , , irq, softirq] = (readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '').trim().split(/\s+/).map(Number);
-  return (user ?? 0) + (nice ?? 0) + (system ?? 0) + (irq ?? 0) + (softirq ?? 0);
-}
 
 const serverTicks = (servers: Server[]) => servers.reduce((sum, s) => sum + processTicks(s.child.pid), 0);
-
-/** Waits until everything but our servers used ≤ `gate` % of one core over 1 s (at most 90 s, as run-h2load.sh). */
-async function quietGate(servers: Server[], gate: number): Promise<void> {
-  for (let waited = 0; ; waited += 3) {
-    const b0 = busyTicks();
-    const t0 = serverTicks(servers);
-    await sleep(1000);
-    const pct = ((busyTicks() - b0 - (serverTicks(servers) - t0)) * 100) / CLK_TCK;
-    if (pct <= gate) return;
-    if (waited >= 90) {
-      console.error(`# tls: machine still busy (${pct.toFixed(0)}% of a core) after ${waited}s; running anyway`);
-      return;
-    }
-    await sleep(2000);
-  }
-}
 
 /** h2load's arguments and URL path for a scenario. */
 function scenarioArgs(scenario: string, options: TlsBenchOptions): { args: string[]; path: string; requests: number } {
@@ -161,14 +127,6 @@ function scenarioArgs(scenario: string, options: TlsBenchOptions): { args: strin
   throw new Error(`tls: unknown scenario ${scenario} (known: ${TLS_SCENARIOS.join(', ')})`);
 }
 
-/** h2load's "finished in" as seconds. */
-function seconds(text: string): number {
-  const m = /finished in ([0-9.]+)(us|ms|s)/.exec(text);
-  if (m === null) return NaN;
-  const v = Number(m[1]);
-  return m[2] === 'us' ? v / 1e6 : m[2] === 'ms' ? v / 1e3 : v;
-}
-
 async function startServer(label: Label, command: string[], out: string): Promise<Server> {
   const port = await freePort();
   const [program, ...args] = command;
@@ -179,23 +137,6 @@ async function startServer(label: Label, command: string[], out: string): Promis
   return { label, port, child };
 }
 
-async function stopServer(server: Server): Promise<void> {
-  if (server.child.exitCode !== null || server.child.signalCode !== null) return;
-  const gone = new Promise((resolve) => server.child.once('exit', resolve));
-  server.child.kill('SIGTERM');
-  const timer = setTimeout(() => server.child.kill('SIGKILL'), 5000);
-  await gone;
-  clearTimeout(timer);
-}
-
-const fmt = (n: number, digits: number): string => (Number.isFinite(n) ? n.toFixed(digits) : 'n/a');
-
-function median(values: number[]): number {
-  const sorted = values.filter(Number.isFinite).sort((a, b) => a - b);
-  if (sorted.length === 0) return NaN;
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-}
 
 /** Runs the scenarios against both servers; prints one line per run and returns the medians. */
 export async function runTlsBench(options: TlsBenchOptions): Promise<TlsResult> {
@@ -242,7 +183,7 @@ export async function runTlsBench(options: TlsBenchOptions): Promise<TlsResult> 
       const ticks = processTicks(server.child.pid) - t0;
       const allTicks = serverTicks(servers) - all0;
       const busy = busyTicks() - b0;
-      const wall = seconds(text);
+      const wall = h2loadSeconds(text);
       const succeeded = Number(/(\d+) succeeded/.exec(text)?.[1] ?? 0);
       const total = Number(/traffic: .*?\((\d+)\) total/.exec(text)?.[1] ?? NaN);
       const protocol = /Application protocol: (\S+)/.exec(text)?.[1] ?? 'none';
@@ -273,7 +214,7 @@ export async function runTlsBench(options: TlsBenchOptions): Promise<TlsResult> 
       for (const scenario of options.scenarios) {
         for (const server of order) {
           for (let attempt = 0; ; attempt++) {
-            if (options.gate >= 0) await quietGate(servers, options.gate);
+            if (options.gate >= 0) await quietGate({ gate: options.gate, waitS: 90, sampleMs: 1000, ours: () => serverTicks(servers), log: (line) => { console.error(line); }, label: 'tls: ' });
             const run = measure(server, scenario, round, attempt);
             const retry = run.noise === 'noisy' && attempt < 2;
             if (retry) run.noise = 'retried';
@@ -312,7 +253,7 @@ export async function runTlsBench(options: TlsBenchOptions): Promise<TlsResult> 
     const rows = options.scenarios.map((scenario): TlsRow => ({ scenario, metric: scenario === 'S4t' ? 'MB/s' : 'req/s', ours: summary('h2duplex', scenario), node: summary('node-http2', scenario) }));
     return { rows, tls, pinNote };
   } finally {
-    for (const s of servers) await stopServer(s);
+    for (const s of servers) await stopChild(s.child);
   }
 }
 
