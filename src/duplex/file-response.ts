@@ -19,7 +19,7 @@ import { ErrorCodes } from '../error-codes.js';
 import { checkOptionKeys, describeValue, InvalidArgumentError, OutOfRangeError, UsageCodes, UsageError } from '../errors.js';
 import { isNeverIndexed } from '../core/index.js';
 import type { H2Stream } from './h2-stream.js';
-import { type HeadersInput, type OutgoingHeaders, sensitiveHeaders, toHeaderList } from './node-headers.js';
+import { headerText, type HeadersInput, type OutgoingHeaders, sensitiveHeaders, toHeaderList } from './node-headers.js';
 
 /** The byte range statCheck may change (node's `statOptions`). */
 export interface StatOptions {
@@ -360,8 +360,8 @@ function headerObject(headers: HeadersInput | null | undefined, where: string): 
   }
   const never: string[] = [];
   for (const pair of toHeaderList(headers, where)) {
-    const name = text(pair[0]).toLowerCase();
-    const value = text(pair[1]);
+    const name = headerText(pair[0]).toLowerCase();
+    const value = headerText(pair[1]);
     if (isNeverIndexed(pair)) never.push(name);
     const existing = copy[name];
     // Only strings and arrays of them are put here.
@@ -373,6 +373,3 @@ function headerObject(headers: HeadersInput | null | undefined, where: string): 
   return copy;
 }
 
-function text(v: string | Uint8Array): string {
-  return typeof v === 'string' ? v : Buffer.from(v).toString('latin1');
-}

@@ -21,7 +21,7 @@
 import { errorCodeName } from '../error-codes.js';
 import { checkOptionKeys, OutOfRangeError, UsageCodes, UsageError } from '../errors.js';
 import type { HeaderInput } from '../core/index.js';
-import { type HeadersInput, type OutgoingHeaders, type SentHeaders, sentHeaderObject, sentHeaders, toHeaderList } from './node-headers.js';
+import { headerText, type HeadersInput, type OutgoingHeaders, type SentHeaders, sentHeaderObject, sentHeaders, toHeaderList } from './node-headers.js';
 import type { StreamRole } from './stream-host.js';
 
 /** Options of {@link H2Stream.respond} and `H2Duplex.request`. */
@@ -67,8 +67,7 @@ export interface SectionsStream {
 /** The `:status` of a header list, or null. */
 function statusOf(headers: readonly HeaderInput[]): string | null {
   for (const [name, value] of headers) {
-    const n = typeof name === 'string' ? name : Buffer.from(name).toString('latin1');
-    if (n === ':status') return typeof value === 'string' ? value : Buffer.from(value).toString('latin1');
+    if (headerText(name) === ':status') return headerText(value);
   }
   return null;
 }

@@ -154,8 +154,9 @@ function sensitiveNames(list: unknown, where: string): Set<string> | null {
   return new Set((list as unknown[]).map((n) => String(n).toLowerCase()));
 }
 
-function text(v: string | Buffer): string {
-  return typeof v === 'string' ? v : v.toString('latin1');
+/** A header name or value as text: a string as it is, octets as latin1 (one character per octet, lossless). */
+export function headerText(v: string | Uint8Array): string {
+  return typeof v === 'string' ? v : Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('latin1');
 }
 
 /**
@@ -168,8 +169,8 @@ export function toHeaderObject(pairs: EventHeaders): IncomingHeaders {
   const obj = new HeaderObject();
   let sensitive: string[] | null = null;
   for (const pair of pairs as ReadonlyArray<readonly [string | Buffer, string | Buffer]>) {
-    const name = text(pair[0]);
-    const value = text(pair[1]);
+    const name = headerText(pair[0]);
+    const value = headerText(pair[1]);
     if (isNeverIndexed(pair)) (sensitive ??= []).push(name);
     const existing = obj[name];
     if (existing === undefined) {
@@ -188,7 +189,7 @@ export function toHeaderObject(pairs: EventHeaders): IncomingHeaders {
 /** Received pairs as node's flat `rawHeaders`: `[name, value, name, value, …]`, every field as it came. */
 export function toRawHeaders(pairs: EventHeaders): string[] {
   const raw: string[] = [];
-  for (const pair of pairs as ReadonlyArray<readonly [string | Buffer, string | Buffer]>) raw.push(text(pair[0]), text(pair[1]));
+  for (const pair of pairs as ReadonlyArray<readonly [string | Buffer, string | Buffer]>) raw.push(headerText(pair[0]), headerText(pair[1]));
   return raw;
 }
 
@@ -210,8 +211,8 @@ export function sentHeaderObject(sent: SentHeaders): OutgoingHeaders {
   const list = sent as readonly HeaderInput[];
   const obj = new HeaderObject() as Record<string, string | string[]>;
   for (const [n, v] of list) {
-    const name = typeof n === 'string' ? n : Buffer.from(n).toString('latin1');
-    const value = typeof v === 'string' ? v : Buffer.from(v).toString('latin1');
+    const name = headerText(n);
+    const value = headerText(v);
     const existing = obj[name];
     obj[name] = existing === undefined ? value : Array.isArray(existing) ? [...existing, value] : [existing, value];
   }

@@ -6,6 +6,7 @@
  */
 import { InvalidArgumentError } from '../errors.js';
 import { type H2Connection, type HeaderInput, SettingCodes, type Settings, type SettingsInput } from '../core/index.js';
+import { headerText } from './node-headers.js';
 
 /** HTTP/2 settings by node:http2's names (`http2.getDefaultSettings()`'s shape). */
 export interface NodeSettings {
@@ -96,9 +97,6 @@ export function sessionState(connection: H2Connection, outputBuffered: number): 
 /** node's `kNoPayloadMethods`: a request with one of these ends with its headers unless told otherwise. */
 const NO_PAYLOAD_METHODS: ReadonlySet<string> = new Set(['DELETE', 'GET', 'HEAD']);
 
-function text(v: string | Uint8Array): string {
-  return typeof v === 'string' ? v : Buffer.from(v).toString('latin1');
-}
 
 /**
  * A request's headers with node's defaults for what they leave out: `:method` GET, and for
@@ -112,9 +110,9 @@ export function withRequestDefaults(list: HeaderInput[], authority: URL | null):
   let hasPath = false;
   let hasProtocol = false;
   for (const [n, v] of list) {
-    const name = text(n);
+    const name = headerText(n);
     if (name.charCodeAt(0) !== 0x3a) continue;
-    if (name === ':method') method = text(v);
+    if (name === ':method') method = headerText(v);
     else if (name === ':scheme') hasScheme = true;
     else if (name === ':authority') hasAuthority = true;
     else if (name === ':path') hasPath = true;

@@ -7,7 +7,7 @@
  */
 import { checkOptionKeys, UsageCodes, UsageError } from '../errors.js';
 import type { HeaderInput } from '../core/index.js';
-import { type HeadersInput, type IncomingHeaders, type OutgoingHeaders, sentHeaderObject, sentHeaders, toHeaderList } from './node-headers.js';
+import { headerText, type HeadersInput, type IncomingHeaders, type OutgoingHeaders, sentHeaderObject, sentHeaders, toHeaderList } from './node-headers.js';
 import type { StreamHost } from './stream-host.js';
 
 /** node:http2's pushStream() options; the RFC 7540 priority ones are accepted and not sent (RFC 9113 §5.3.2 deprecates them). */
@@ -19,7 +19,7 @@ type PushCallback<S> = (error: Error | null, pushStream: S, headers: OutgoingHea
 /** A push's request headers with node's defaults: `:method` GET, and `:scheme`/`:authority` of the request it is pushed on. */
 function withPushDefaults(list: HeaderInput[], request: IncomingHeaders | null): HeaderInput[] {
   const has = new Set<string>();
-  for (const [n] of list) has.add(typeof n === 'string' ? n : Buffer.from(n).toString('latin1'));
+  for (const [n] of list) has.add(headerText(n));
   const defaults: HeaderInput[] = [];
   if (!has.has(':method')) defaults.push([':method', 'GET']);
   const scheme = request?.[':scheme'];

@@ -6,15 +6,11 @@
  */
 import { InvalidArgumentError } from '../errors.js';
 import { type Event, type H2Connection, RequestReceived, StreamEnded } from '../core/index.js';
+import { headerText } from './node-headers.js';
 import type { H2DuplexOptions } from './options.js';
 
 /** The `upgrade` option: `true` on a client; on a server, the client's HTTP2-Settings value and its request. */
 export type UpgradeOption = NonNullable<H2DuplexOptions['upgrade']>;
-
-/** A header name or value as the latin1 string events carry. */
-function latin1(octets: string | Uint8Array): string {
-  return typeof octets === 'string' ? octets : Buffer.from(octets.buffer, octets.byteOffset, octets.byteLength).toString('latin1');
-}
 
 /**
  * Client: starts the upgraded connection; returns the HTTP2-Settings value for the HTTP/1.1
@@ -35,7 +31,7 @@ export function startClientUpgrade(connection: H2Connection, upgrade: UpgradeOpt
 export function startServerUpgrade(connection: H2Connection, upgrade: UpgradeOption): Event[] {
   if (upgrade === true) throw new InvalidArgumentError('H2Duplex: a server upgrade needs the request: `upgrade: { settings, request }`', 'ERR_H2_INVALID_OPTION');
   connection.initiateUpgradeConnection(upgrade.settings);
-  const headers = upgrade.request.map(([name, value]): [string, string] => [latin1(name), latin1(value)]);
+  const headers = upgrade.request.map(([name, value]): [string, string] => [headerText(name), headerText(value)]);
   const ended = new StreamEnded(1);
   return [new RequestReceived(1, headers, ended, null), ended];
 }
