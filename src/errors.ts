@@ -307,7 +307,8 @@ export const UsageCodes = {
  * The codes of {@link InvalidArgumentError}: `ERR_H2_INVALID_OPTION` for options,
  * `ERR_H2_INVALID_ARG` for other arguments, and node:http2's refusals of a header object
  * (`ERR_H2_INVALID_HEADER`: a value of the wrong type; `ERR_H2_INVALID_PSEUDOHEADER`,
- * `ERR_H2_INVALID_CONNECTION_HEADER`, `ERR_H2_HEADER_SINGLE_VALUE`).
+ * `ERR_H2_INVALID_CONNECTION_HEADER`, `ERR_H2_HEADER_SINGLE_VALUE`), and of an ORIGIN frame's
+ * origins (`ERR_H2_INVALID_ORIGIN`, `ERR_H2_ORIGIN_LENGTH`, as node:http2's `origin()`).
  */
 export type InvalidArgumentCode =
   | 'ERR_H2_INVALID_OPTION'
@@ -315,7 +316,9 @@ export type InvalidArgumentCode =
   | 'ERR_H2_INVALID_HEADER'
   | 'ERR_H2_INVALID_PSEUDOHEADER'
   | 'ERR_H2_INVALID_CONNECTION_HEADER'
-  | 'ERR_H2_HEADER_SINGLE_VALUE';
+  | 'ERR_H2_HEADER_SINGLE_VALUE'
+  | 'ERR_H2_INVALID_ORIGIN'
+  | 'ERR_H2_ORIGIN_LENGTH';
 
 /**
  * An argument or option of the wrong type or an unknown option key (a `TypeError`, as Node's

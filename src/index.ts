@@ -85,7 +85,12 @@ export {
   PriorityUpdated,
   ConnectionTerminated,
   AlternativeServiceAvailable,
+  PriorityUpdateReceived,
+  OriginReceived,
   UnknownFrameReceived,
+  type ExtensiblePriority,
+  parsePriorityField,
+  serializePriority,
 } from './core/index.js';
 
 // The Node stream adapter.

@@ -24,6 +24,8 @@ import {
   TrailersReceived,
   UnknownFrameReceived,
   WindowUpdated,
+  PriorityUpdateReceived,
+  OriginReceived,
 } from '../../src/index.js';
 
 /**
@@ -33,6 +35,8 @@ import {
 const CLASSES: { [K in CoreEventName]: { prototype: CoreEventMap[K] & { readonly eventName: K } } } = {
   StreamEnded,
   PriorityUpdated,
+  PriorityUpdateReceived,
+  OriginReceived,
   RequestReceived,
   ResponseReceived,
   TrailersReceived,

@@ -85,6 +85,8 @@ describe('types: H2Duplex and H2Stream events, createPair', function () {
     expectTypeOf<keyof CoreEventMap>().toEqualTypeOf<
       | 'StreamEnded'
       | 'PriorityUpdated'
+      | 'PriorityUpdateReceived'
+      | 'OriginReceived'
       | 'RequestReceived'
       | 'ResponseReceived'
       | 'TrailersReceived'

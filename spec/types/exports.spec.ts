@@ -64,7 +64,11 @@ const ROOT_VALUES = [
   'PriorityUpdated',
   'ConnectionTerminated',
   'AlternativeServiceAvailable',
+  'PriorityUpdateReceived',
+  'OriginReceived',
   'UnknownFrameReceived',
+  'parsePriorityField',
+  'serializePriority',
   // the Node stream adapter
   'H2Duplex',
   'H2Stream',
@@ -108,6 +112,8 @@ const FRAME_VALUES = [
   'WindowUpdateFrame',
   'ContinuationFrame',
   'AltSvcFrame',
+  'OriginFrame',
+  'PriorityUpdateFrame',
   'UnknownFrame',
 ] as const;
 

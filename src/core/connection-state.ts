@@ -44,6 +44,11 @@ export enum ConnectionInput {
   RECV_PRIORITY = 17,
   SEND_ALTERNATIVE_SERVICE = 18,
   RECV_ALTERNATIVE_SERVICE = 19,
+  /** RFC 9218 §7.1 (not in h2). */
+  SEND_PRIORITY_UPDATE = 20,
+  RECV_PRIORITY_UPDATE = 21,
+  /** RFC 8336 (not in h2): only a server sends ORIGIN; receiving one changes no state. */
+  SEND_ORIGIN = 22,
 }
 
 const C = ConnectionState;
@@ -53,16 +58,20 @@ const I = ConnectionInput;
 const OPEN_COMMON = [
   I.SEND_HEADERS, I.SEND_DATA, I.SEND_WINDOW_UPDATE, I.SEND_PING, I.SEND_SETTINGS, I.SEND_PRIORITY, I.SEND_RST_STREAM,
   I.RECV_HEADERS, I.RECV_DATA, I.RECV_WINDOW_UPDATE, I.RECV_PING, I.RECV_SETTINGS, I.RECV_RST_STREAM, I.RECV_PRIORITY,
+  I.SEND_PRIORITY_UPDATE, I.RECV_PRIORITY_UPDATE,
 ];
 
 const ROWS: Array<readonly [ConnectionState, ConnectionInput, ConnectionState]> = [
   // ---- idle ----
-  ...[I.SEND_SETTINGS, I.RECV_SETTINGS, I.SEND_WINDOW_UPDATE, I.RECV_WINDOW_UPDATE, I.SEND_PING, I.RECV_PING, I.SEND_PRIORITY, I.RECV_PRIORITY].map(
-    (i) => [C.IDLE, i, C.IDLE] as const,
-  ),
+  ...[
+    I.SEND_SETTINGS, I.RECV_SETTINGS, I.SEND_WINDOW_UPDATE, I.RECV_WINDOW_UPDATE, I.SEND_PING, I.RECV_PING, I.SEND_PRIORITY, I.RECV_PRIORITY,
+    // RFC 9218 §7.1: a client may prioritize a stream before opening it.
+    I.SEND_PRIORITY_UPDATE, I.RECV_PRIORITY_UPDATE,
+  ].map((i) => [C.IDLE, i, C.IDLE] as const),
   [C.IDLE, I.SEND_HEADERS, C.CLIENT_OPEN],
   [C.IDLE, I.RECV_HEADERS, C.SERVER_OPEN],
   [C.IDLE, I.SEND_ALTERNATIVE_SERVICE, C.SERVER_OPEN],
+  [C.IDLE, I.SEND_ORIGIN, C.SERVER_OPEN],
   [C.IDLE, I.RECV_ALTERNATIVE_SERVICE, C.CLIENT_OPEN],
   [C.IDLE, I.SEND_GOAWAY, C.CLOSED],
   [C.IDLE, I.RECV_GOAWAY, C.CLOSED],
@@ -71,7 +80,7 @@ const ROWS: Array<readonly [ConnectionState, ConnectionInput, ConnectionState]> 
   [C.CLIENT_OPEN, I.SEND_GOAWAY, C.CLOSED],
   [C.CLIENT_OPEN, I.RECV_GOAWAY, C.CLOSED],
   // ---- server open ----
-  ...[...OPEN_COMMON, I.SEND_PUSH_PROMISE, I.SEND_ALTERNATIVE_SERVICE, I.RECV_ALTERNATIVE_SERVICE].map((i) => [C.SERVER_OPEN, i, C.SERVER_OPEN] as const),
+  ...[...OPEN_COMMON, I.SEND_PUSH_PROMISE, I.SEND_ALTERNATIVE_SERVICE, I.RECV_ALTERNATIVE_SERVICE, I.SEND_ORIGIN].map((i) => [C.SERVER_OPEN, i, C.SERVER_OPEN] as const),
   [C.SERVER_OPEN, I.SEND_GOAWAY, C.CLOSED],
   [C.SERVER_OPEN, I.RECV_GOAWAY, C.CLOSED],
   // ---- closed ----
@@ -79,7 +88,7 @@ const ROWS: Array<readonly [ConnectionState, ConnectionInput, ConnectionState]> 
   [C.CLOSED, I.RECV_GOAWAY, C.CLOSED],
 ];
 
-const INPUT_COUNT = 20;
+const INPUT_COUNT = 23;
 const TRANSITIONS = new Map<number, ConnectionState>(ROWS.map(([s, i, n]) => [s * INPUT_COUNT + i, n]));
 
 /**
@@ -89,14 +98,19 @@ const TRANSITIONS = new Map<number, ConnectionState>(ROWS.map(([s, i, n]) => [s 
 function invalidInputMessage(input: ConnectionInput, state: ConnectionState, drainingIn: ConnectionState | null): string {
   let message = `Invalid input ConnectionInputs.${ConnectionInput[input]} in state ConnectionState.${ConnectionState[state]}`;
   if (drainingIn !== null) message += ` (draining after a graceful GOAWAY, as ConnectionState.${ConnectionState[drainingIn]})`;
-  const hint = input <= ConnectionInput.SEND_PRIORITY || input === ConnectionInput.SEND_ALTERNATIVE_SERVICE ? sendHint(input, drainingIn ?? state) : null;
+  const hint = isSendInput(input) ? sendHint(input, drainingIn ?? state) : null;
   return hint === null ? message : `${message}: ${hint}`;
+}
+
+/** An action of ours (not a frame received). */
+function isSendInput(input: ConnectionInput): boolean {
+  return input <= ConnectionInput.SEND_PRIORITY || input === ConnectionInput.SEND_ALTERNATIVE_SERVICE || input === ConnectionInput.SEND_PRIORITY_UPDATE || input === ConnectionInput.SEND_ORIGIN;
 }
 
 /** Why a state refuses something we tried to send. */
 function sendHint(input: ConnectionInput, state: ConnectionState): string | null {
   if (state === ConnectionState.CLOSED) return 'the connection is closed (a GOAWAY with an error code, a connection error, or an earlier invalid action)';
-  if (input === ConnectionInput.SEND_PUSH_PROMISE || input === ConnectionInput.SEND_ALTERNATIVE_SERVICE) {
+  if (input === ConnectionInput.SEND_PUSH_PROMISE || input === ConnectionInput.SEND_ALTERNATIVE_SERVICE || input === ConnectionInput.SEND_ORIGIN) {
     return state === ConnectionState.CLIENT_OPEN ? 'only a server sends it' : 'no stream is open yet';
   }
   return state === ConnectionState.IDLE ? 'no stream is open yet' : null;

@@ -30,6 +30,7 @@ import { HeaderBlocks } from './header-blocks.js';
 import { type HeaderInput, toOctetString, toOutboundFields } from './headers/normalize.js';
 import { DEFAULT_MAX_CONCURRENT_STREAMS, DEFAULT_MAX_HEADER_LIST_SIZE, HIGHEST_ALLOWED_STREAM_ID, SMALL_DATA_FRAME_OCTETS } from './limits.js';
 import { OutputBuffer } from './output.js';
+import { originFrame, priorityUpdateFrame } from './extension-frames.js';
 import { type AltSvcOptions, ALTSVC_KEYS, CLOSE_CONNECTION_KEYS, type CloseConnectionOptions, checkSendDataOptions, PRIORITIZE_KEYS, type PrioritizeOptions, priorityFields, type SendDataOptions, type SendHeadersOptions, SEND_HEADERS_KEYS } from './send-options.js';
 import { SettingCodes, Settings, type SettingsInput, settingsEntries, MAX_WINDOW_SIZE } from './settings.js';
 import type { OutboundFrame, Stream } from './stream.js';
@@ -247,6 +248,8 @@ export class H2Connection {
     if (priorityWeight !== undefined || priorityDependsOn !== undefined || priorityExclusive !== undefined) {
       if (!this.config.clientSide) throw new RFC1122Error('Servers SHOULD NOT prioritize streams.');
       priority = priorityFields(streamId, priorityWeight, priorityDependsOn, priorityExclusive);
+      // RFC 9218 §2.1: a peer that sent SETTINGS_NO_RFC7540_PRIORITIES=1 gets no RFC 7540 signals (nghttp2 drops them too).
+      if (this.remoteSettings.noRfc7540Priorities === 1) priority = null;
     }
     this.#stateMachine.processInput(ConnectionInput.SEND_HEADERS);
     if (this.config.validateOutboundHeaders && this.remoteSettings.enableConnectProtocol !== 1 && fields.some((f) => f.name === ':protocol')) {
@@ -471,13 +474,45 @@ export class H2Connection {
     }
   }
 
-  /** PRIORITY (client only; RFC 9113 deprecates priorities but the frame is still valid). h2: `prioritize`. */
+  /**
+   * PRIORITY (client only; RFC 9113 deprecates priorities but the frame is still valid). h2:
+   * `prioritize`. Sends nothing to a peer that sent SETTINGS_NO_RFC7540_PRIORITIES=1 (RFC 9218
+   * §2.1; nghttp2 does the same); use {@link sendPriorityUpdate} then.
+   */
   prioritize(streamId: number, options: PrioritizeOptions = {}): void {
     checkOptionKeys('prioritize', options, PRIORITIZE_KEYS);
     if (!this.config.clientSide) throw new RFC1122Error('Servers SHOULD NOT prioritize streams.');
     this.#stateMachine.processInput(ConnectionInput.SEND_PRIORITY);
     const p = priorityFields(streamId, options.weight, options.dependsOn, options.exclusive);
+    if (this.remoteSettings.noRfc7540Priorities === 1) return;
     this.#output.send([new PriorityFrame(streamId, p.dependsOn, p.weight, p.exclusive)]);
+  }
+
+  /**
+   * Extension (not in h2): PRIORITY_UPDATE (RFC 9218 §7.1, client only), a new `priority`
+   * field value (e.g. `u=0, i`; see `serializePriority`) for a request stream, open or not
+   * yet opened, or for a pushed stream.
+   * @throws UsageError (`ERR_H2_WRONG_SIDE`) on a server; InvalidArgumentError for a bad stream
+   *   id or field value; ProtocolError on a closed connection.
+   */
+  sendPriorityUpdate(streamId: number, fieldValue: string | Uint8Array): void {
+    const frame = priorityUpdateFrame(this.config.clientSide, streamId, fieldValue);
+    this.#stateMachine.processInput(ConnectionInput.SEND_PRIORITY_UPDATE);
+    this.#output.send([frame]);
+  }
+
+  /**
+   * Extension (not in h2): ORIGIN (RFC 8336, server only), the origins this connection is
+   * authoritative for, as ASCII serializations (`https://example.com`). Usually sent right
+   * after the connection starts.
+   * @throws UsageError (`ERR_H2_WRONG_SIDE`) on a client; InvalidArgumentError
+   *   (`ERR_H2_INVALID_ORIGIN`, `ERR_H2_ORIGIN_LENGTH`) for origins that are not ASCII strings
+   *   or do not fit one frame; ProtocolError on a closed connection.
+   */
+  sendOrigin(origins: Iterable<string>): void {
+    const frame = originFrame(this.config.clientSide, origins);
+    this.#stateMachine.processInput(ConnectionInput.SEND_ORIGIN);
+    this.#output.send([frame]);
   }
 
   /** Removes and returns queued output (all, or the first `amount` octets). h2: `data_to_send`. */

@@ -265,6 +265,50 @@ export class AlternativeServiceAvailable extends Event {
   }
 }
 
+/**
+ * Server: a PRIORITY_UPDATE frame (RFC 9218 §7.1) for an open, half-closed or idle stream
+ * (frames for closed streams are dropped). Not in h2, whose `PriorityUpdated` is the RFC 7540
+ * PRIORITY frame's event. `urgency` and `incremental` are the field value read as RFC 9218 §4
+ * says (invalid members ignored); for an idle stream they apply when it opens, over its
+ * `priority` header.
+ */
+export class PriorityUpdateReceived extends Event {
+  override get eventName(): 'PriorityUpdateReceived' {
+    return 'PriorityUpdateReceived';
+  }
+
+  constructor(
+    /** The stream whose priority changes (the frame's Prioritized Stream ID). */
+    readonly streamId: number,
+    /** The Priority Field Value as sent (ASCII). */
+    readonly fieldValue: string,
+    /** `u`: 0 (most urgent) to 7; 3 when absent or invalid. */
+    readonly urgency: number,
+    /** `i`: the response may be interleaved with others of its urgency; false when absent. */
+    readonly incremental: boolean,
+  ) {
+    super();
+  }
+}
+
+/**
+ * Client: an ORIGIN frame (RFC 8336) on stream 0: the origins the server says it is
+ * authoritative for. Not in h2. Servers ignore ORIGIN, and clients ignore it on other streams
+ * or when its entries are malformed (RFC 8336 §2.1): no event then.
+ */
+export class OriginReceived extends Event {
+  override get eventName(): 'OriginReceived' {
+    return 'OriginReceived';
+  }
+
+  constructor(
+    /** The ASCII-serialized origins, in the order sent. */
+    readonly origins: string[],
+  ) {
+    super();
+  }
+}
+
 /** A frame of a type we do not implement. h2: `UnknownFrameReceived`. */
 export class UnknownFrameReceived extends Event {
   override get eventName(): 'UnknownFrameReceived' {
@@ -300,6 +344,8 @@ export interface CoreEventMap {
   PushedStreamReceived: PushedStreamReceived;
   ConnectionTerminated: ConnectionTerminated;
   AlternativeServiceAvailable: AlternativeServiceAvailable;
+  PriorityUpdateReceived: PriorityUpdateReceived;
+  OriginReceived: OriginReceived;
   UnknownFrameReceived: UnknownFrameReceived;
 }
 

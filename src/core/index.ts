@@ -13,3 +13,4 @@ export * from './events.js';
 export { checkHeaderIterable, type HeaderInput, neverIndexed, isNeverIndexed } from './headers/normalize.js';
 export { encodeHttp2Settings, decodeHttp2Settings } from './upgrade.js';
 export { MIN_LENT_PAYLOAD } from '../frame/writer.js';
+export { type ExtensiblePriority, DEFAULT_PRIORITY, parsePriorityField, serializePriority, resolvePriority } from './extensible-priority.js';

@@ -15,6 +15,8 @@ export enum SettingCodes {
   MAX_FRAME_SIZE = 0x5,
   MAX_HEADER_LIST_SIZE = 0x6,
   ENABLE_CONNECT_PROTOCOL = 0x8,
+  /** RFC 9218 §2.1: 1 = the sender uses no RFC 7540 priority signals (it uses RFC 9218's). */
+  NO_RFC7540_PRIORITIES = 0x9,
 }
 
 /** RFC 9113 §6.9.1: the largest flow-control window. */
@@ -53,6 +55,7 @@ export function validateSetting(setting: number, value: number, receivedByClient
     case SettingCodes.MAX_FRAME_SIZE:
       return value < MIN_MAX_FRAME_SIZE || value > MAX_MAX_FRAME_SIZE ? ErrorCodes.PROTOCOL_ERROR : ErrorCodes.NO_ERROR;
     case SettingCodes.ENABLE_CONNECT_PROTOCOL:
+    case SettingCodes.NO_RFC7540_PRIORITIES:
       return value !== 0 && value !== 1 ? ErrorCodes.PROTOCOL_ERROR : ErrorCodes.NO_ERROR;
     default:
       return ErrorCodes.NO_ERROR;
@@ -236,5 +239,13 @@ export class Settings implements Iterable<[number, number]> {
   /** Queues a new SETTINGS_ENABLE_CONNECT_PROTOCOL. */
   set enableConnectProtocol(v: number) {
     this.set(SettingCodes.ENABLE_CONNECT_PROTOCOL, v);
+  }
+  /** SETTINGS_NO_RFC7540_PRIORITIES in force (RFC 9218 §2.1); 0 when never sent. */
+  get noRfc7540Priorities(): number {
+    return this.get(SettingCodes.NO_RFC7540_PRIORITIES) ?? 0;
+  }
+  /** Queues a new SETTINGS_NO_RFC7540_PRIORITIES. */
+  set noRfc7540Priorities(v: number) {
+    this.set(SettingCodes.NO_RFC7540_PRIORITIES, v);
   }
 }

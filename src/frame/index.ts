@@ -1,5 +1,6 @@
 /**
- * The frame layer: bytes <-> frame objects (RFC 9113 §4, §6; RFC 7838 §4 for ALTSVC). Published
+ * The frame layer: bytes <-> frame objects (RFC 9113 §4, §6; RFC 7838 §4 for ALTSVC; RFC 8336
+ * §2 for ORIGIN; RFC 9218 §7.1 for PRIORITY_UPDATE). Published
  * as the subpath `h2duplex/frame`; the errors it throws (`ProtocolError` and its subclasses, each
  * with the RFC 9113 §7 `errorCode`) are exported from the package root.
  *
@@ -13,8 +14,10 @@ export { DataFrame } from './data.js';
 export { GoAwayFrame } from './goaway.js';
 export { FRAME_HEADER_LENGTH, readFrameHeader, type FrameHeader } from './header.js';
 export { HeadersFrame } from './headers.js';
+export { OriginFrame } from './origin.js';
 export { PingFrame } from './ping.js';
 export { PriorityFrame, type PriorityFields } from './priority.js';
+export { PriorityUpdateFrame } from './priority-update.js';
 export { PushPromiseFrame } from './push-promise.js';
 export { RstStreamFrame } from './rst-stream.js';
 export { SettingsFrame } from './settings.js';

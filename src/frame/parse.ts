@@ -1,6 +1,7 @@
 /**
  * Frame dispatch: the `Frame` union, type and flag constants, and {@link parseFrame}, the one
- * place that maps a frame header's type to a frame class (RFC 9113 §6, RFC 7838 §4).
+ * place that maps a frame header's type to a frame class (RFC 9113 §6, RFC 7838 §4, RFC 8336
+ * §2, RFC 9218 §7.1).
  */
 import { AltSvcFrame } from './altsvc.js';
 import { ContinuationFrame } from './continuation.js';
@@ -8,8 +9,10 @@ import { DataFrame } from './data.js';
 import { GoAwayFrame } from './goaway.js';
 import type { FrameHeader } from './header.js';
 import { HeadersFrame } from './headers.js';
+import { OriginFrame } from './origin.js';
 import { PingFrame } from './ping.js';
 import { PriorityFrame } from './priority.js';
+import { PriorityUpdateFrame } from './priority-update.js';
 import { PushPromiseFrame } from './push-promise.js';
 import { RstStreamFrame } from './rst-stream.js';
 import { SettingsFrame } from './settings.js';
@@ -17,7 +20,7 @@ import { UnknownFrame } from './unknown.js';
 import { WindowUpdateFrame } from './window-update.js';
 import type { FrameWriter } from './writer.js';
 
-/** Frame type codes (RFC 9113 §6, RFC 7838 §4). */
+/** Frame type codes (RFC 9113 §6, RFC 7838 §4, RFC 8336 §2, RFC 9218 §7.1). */
 export const FrameType = {
   DATA: 0x0,
   HEADERS: 0x1,
@@ -30,6 +33,8 @@ export const FrameType = {
   WINDOW_UPDATE: 0x8,
   CONTINUATION: 0x9,
   ALTSVC: 0xa,
+  ORIGIN: 0xc,
+  PRIORITY_UPDATE: 0x10,
 } as const;
 
 /** Flag bits; a bit's meaning depends on the frame type (RFC 9113 §6). */
@@ -54,6 +59,8 @@ export type Frame =
   | WindowUpdateFrame
   | ContinuationFrame
   | AltSvcFrame
+  | OriginFrame
+  | PriorityUpdateFrame
   | UnknownFrame;
 
 type FrameParser = (header: FrameHeader, payload: Buffer) => Frame;
@@ -73,13 +80,25 @@ const PARSERS: ReadonlyArray<FrameParser> = [
   (h, p) => AltSvcFrame.parse(h, p),
 ];
 
+/** Extension frames whose type codes are past the table above. */
+function parseExtension(header: FrameHeader, payload: Buffer): Frame {
+  switch (header.type) {
+    case OriginFrame.TYPE:
+      return OriginFrame.parse(header, payload);
+    case PriorityUpdateFrame.TYPE:
+      return PriorityUpdateFrame.parse(header, payload);
+    default:
+      return UnknownFrame.parse(header, payload);
+  }
+}
+
 /**
  * Builds the frame object for one complete frame. Unknown types become {@link UnknownFrame}.
  * @throws ProtocolError (or a subclass) carrying the RFC code and scope of the problem.
  */
 export function parseFrame(header: FrameHeader, payload: Buffer): Frame {
   const parse = PARSERS[header.type];
-  return parse === undefined ? UnknownFrame.parse(header, payload) : parse(header, payload);
+  return parse === undefined ? parseExtension(header, payload) : parse(header, payload);
 }
 
 /** Serializes one frame into a fresh Buffer (tests and one-off use; the connection uses a shared writer). */
