@@ -38,6 +38,7 @@ function setup(listeners: { stream?: number; push?: number } = {}) {
     admitted: () => {
       admitted++;
     },
+    scheduler: streamHost.scheduler,
   };
   router = new StreamRouter(host);
   /** The client's bytes so far, read by the server and routed. */

@@ -3,7 +3,7 @@
  * read with the `structured-headers` library (RFC 8941/9651 Structured Field Values) rather
  * than by hand. Used for the `priority` request header and for PRIORITY_UPDATE frames alike.
  */
-import { parseDictionary } from 'structured-headers';
+import { type Dictionary, parseDictionary } from 'structured-headers';
 import { describeValue, InvalidArgumentError, OutOfRangeError } from '../errors.js';
 
 /** The two RFC 9218 parameters, resolved to their values. */
@@ -29,32 +29,31 @@ export const DEFAULT_PRIORITY: ExtensiblePriority = Object.freeze({ urgency: DEF
  */
 export function parsePriorityField(value: string | Uint8Array): ExtensiblePriority {
   const text = typeof value === 'string' ? value : Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('latin1');
-  let dictionary: ReturnType<typeof parseDictionary>;
+  let dictionary: Dictionary;
   try {
     dictionary = parseDictionary(text);
   } catch {
     return DEFAULT_PRIORITY;
   }
-  const u = dictionary.get('u')?.[0];
-  const i = dictionary.get('i')?.[0];
+  // Read as unknown: a bare item's type names DOM types (BufferSource) this project does not load.
+  const u: unknown = dictionary.get('u')?.[0];
+  const i: unknown = dictionary.get('i')?.[0];
   const urgency = typeof u === 'number' && Number.isInteger(u) && u >= 0 && u <= MAX_URGENCY ? u : DEFAULT_URGENCY;
   const incremental = typeof i === 'boolean' ? i : false;
   return urgency === DEFAULT_URGENCY && !incremental ? DEFAULT_PRIORITY : { urgency, incremental };
 }
 
 /**
- * The `priority` field value for a priority (RFC 9218 §4), defaults left out as §4 advises:
- * `u=1, i`, `i`, `u=5`, or the empty string for the defaults.
+ * The `priority` field value for a priority (RFC 9218 §4): `u=1, i`, `u=5`, `u=3`. The urgency
+ * is always written (a receiver that treats an unsignalled stream apart from an explicit
+ * `u=3` sees that one was given); `i` only when true, as §4.2 allows.
  * @throws OutOfRangeError for an urgency that is not an integer 0..7; InvalidArgumentError for
  *   an `incremental` that is not a boolean.
  */
 export function serializePriority(priority: Partial<ExtensiblePriority>): string {
   checkPriority(priority);
   const urgency = priority.urgency ?? DEFAULT_URGENCY;
-  const members: string[] = [];
-  if (urgency !== DEFAULT_URGENCY) members.push(`u=${urgency}`);
-  if (priority.incremental === true) members.push('i');
-  return members.join(', ');
+  return priority.incremental === true ? `u=${urgency}, i` : `u=${urgency}`;
 }
 
 /**
@@ -62,7 +61,7 @@ export function serializePriority(priority: Partial<ExtensiblePriority>): string
  * @throws OutOfRangeError, InvalidArgumentError as {@link serializePriority} does.
  */
 export function checkPriority(priority: Partial<ExtensiblePriority>): void {
-  if (typeof priority !== 'object' || priority === null) throw new InvalidArgumentError(`a priority is an object { urgency?, incremental? }, not ${describeValue(priority)}`);
+  if (typeof priority !== 'object' || (priority as unknown) === null) throw new InvalidArgumentError(`a priority is an object { urgency?, incremental? }, not ${describeValue(priority)}`);
   const { urgency, incremental } = priority;
   if (urgency !== undefined && (!Number.isInteger(urgency) || urgency < 0 || urgency > MAX_URGENCY)) {
     throw new OutOfRangeError(`priority urgency must be an integer 0..7 (RFC 9218 §4.1), not ${describeValue(urgency)}`);

@@ -40,12 +40,12 @@ export function priorityUpdateFrame(clientSide: boolean, streamId: number, field
  */
 export function originFrame(clientSide: boolean, origins: Iterable<string>): OriginFrame {
   if (clientSide) throw new UsageError('sendOrigin(): only a server sends ORIGIN (RFC 8336 §2)', UsageCodes.WRONG_SIDE);
-  if (typeof origins !== 'object' || origins === null || !(Symbol.iterator in origins)) {
+  if (typeof origins !== 'object' || (origins as unknown) === null || !(Symbol.iterator in origins)) {
     throw new InvalidArgumentError(`sendOrigin(): origins must be an array of strings, not ${describeValue(origins)}`);
   }
   const list: string[] = [];
   for (const origin of origins as Iterable<unknown>) {
-    // eslint-disable-next-line no-control-regex -- RFC 6454 §6.2: the ASCII serialization
+    // RFC 6454 §6.2: the ASCII serialization (visible ASCII, no spaces).
     if (typeof origin !== 'string' || origin.length === 0 || !/^[\x21-\x7e]+$/.test(origin)) {
       throw new InvalidArgumentError(`sendOrigin(): each origin must be a non-empty ASCII serialization such as "https://example.com", not ${describeValue(origin)}`, 'ERR_H2_INVALID_ORIGIN');
     }

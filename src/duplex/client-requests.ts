@@ -5,8 +5,8 @@
  * the send scheduler's queue ({@link QueuedRequest}: the stream exists at once with id 0, and
  * is routed once its HEADERS go out).
  */
-import { checkOptionKeys, toH2Error, UsageCodes, UsageError } from '../errors.js';
-import type { H2Connection, HeaderInput } from '../core/index.js';
+import { checkOptionKeys, InvalidArgumentError, toH2Error, UsageCodes, UsageError } from '../errors.js';
+import { type ExtensiblePriority, type H2Connection, type HeaderInput, resolvePriority, serializePriority } from '../core/index.js';
 import type { ConnectionEnd } from './connection-end.js';
 import { type H2Stream, streamInbox } from './h2-stream.js';
 import type { SendHeadersAdapterOptions } from './header-sections.js';
@@ -16,7 +16,7 @@ import type { PendingOpen, SendScheduler } from './send-scheduler.js';
 import type { StreamRouter } from './stream-router.js';
 
 /** Every key of {@link RequestOptions}: a typo is named, not ignored. */
-const REQUEST_OPTION_KEYS: ReadonlySet<string> = new Set(['endStream', 'waitForTrailers', 'signal', 'exclusive', 'parent', 'weight', 'silent']);
+const REQUEST_OPTION_KEYS: ReadonlySet<string> = new Set(['endStream', 'waitForTrailers', 'signal', 'exclusive', 'parent', 'weight', 'silent', 'priority']);
 
 /**
  * Options of {@link H2Duplex.request}: node:http2's. `exclusive`, `parent`, `weight` (RFC 7540
@@ -25,6 +25,11 @@ const REQUEST_OPTION_KEYS: ReadonlySet<string> = new Set(['endStream', 'waitForT
 export interface RequestOptions extends SendHeadersAdapterOptions {
   /** Aborting it destroys the stream with an AbortError (RST_STREAM CANCEL). */
   signal?: AbortSignal;
+  /**
+   * RFC 9218: sent as the request's `priority` header (`u=0, i`); our own DATA on the stream
+   * (the request body) is scheduled by it too. Change it later with `stream.setPriority()`.
+   */
+  priority?: Partial<ExtensiblePriority>;
   exclusive?: boolean;
   parent?: number;
   weight?: number;
@@ -75,8 +80,10 @@ export class ClientRequests {
     if (unavailable !== null) throw unavailable;
     checkOptionKeys('request()', options, REQUEST_OPTION_KEYS);
     const { list, method } = withRequestDefaults(toHeaderList(headers, 'request()'), host.authority);
+    const priority = options.priority === undefined ? null : withPriorityHeader(list, options.priority);
     const endStream = options.endStream ?? endsWithHeaders(method);
     const stream = this.#start(list, endStream);
+    if (priority !== null) host.scheduler.setPriority(stream, priority);
     streamInbox.requestSent(stream, sentHeaders(headers, list), options.waitForTrailers === true);
     if (options.signal !== undefined) abortWith(stream, options.signal);
     return stream;
@@ -87,9 +94,23 @@ export class ClientRequests {
     const { scheduler, router } = this.#host;
     if (scheduler.canOpen()) return router.adopt(scheduler.open(list, endStream), 'request', endStream);
     const stream = this.#host.makeQueued(endStream);
-    scheduler.queueOpen(new QueuedRequest(stream, list, endStream, router));
+    scheduler.queueOpen(new QueuedRequest(stream, list, endStream, router, scheduler));
     return stream;
   }
+}
+
+/**
+ * Adds the `priority` header for the request option (RFC 9218 §5) to `list`.
+ * @throws OutOfRangeError / InvalidArgumentError for a bad priority, and InvalidArgumentError
+ *   (`ERR_H2_INVALID_OPTION`) when the headers carry a `priority` field as well.
+ */
+function withPriorityHeader(list: HeaderInput[], option: Partial<ExtensiblePriority>): ExtensiblePriority {
+  const priority = resolvePriority(option);
+  if (list.some(([name]) => name === 'priority')) {
+    throw new InvalidArgumentError("request(): give the priority as the 'priority' option or as the priority header, not both", 'ERR_H2_INVALID_OPTION');
+  }
+  list.push(['priority', serializePriority(priority)]);
+  return priority;
 }
 
 /** A request waiting for a stream slot: its H2Stream (id 0 until then) gets the id the scheduler opens. */
@@ -97,14 +118,27 @@ export class QueuedRequest implements PendingOpen {
   readonly #stream: H2Stream;
   readonly #router: StreamRouter;
 
+  readonly #scheduler: SendScheduler<H2Stream>;
+  readonly #headers: HeaderInput[];
+
   constructor(
     stream: H2Stream,
-    readonly headers: HeaderInput[],
+    headers: HeaderInput[],
     readonly endStream: boolean,
     router: StreamRouter,
+    scheduler: SendScheduler<H2Stream>,
   ) {
     this.#stream = stream;
+    this.#headers = headers;
     this.#router = router;
+    this.#scheduler = scheduler;
+  }
+
+  /** The request's headers; a priority set while it waited (`stream.setPriority()`) goes in its `priority` header. */
+  get headers(): HeaderInput[] {
+    if (!this.#scheduler.hasPriority(this.#stream)) return this.#headers;
+    const value = serializePriority(this.#scheduler.priorityOf(this.#stream));
+    return [...this.#headers.filter(([name]) => name !== 'priority'), ['priority', value]];
   }
 
   /** The request was given up (its stream destroyed) while it waited. */

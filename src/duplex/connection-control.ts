@@ -17,6 +17,7 @@ import {
   ConnectionTerminated,
   type Event,
   type H2Connection,
+  OriginReceived,
   PingAckReceived,
   PingReceived,
   RemoteSettingsChanged,
@@ -25,7 +26,7 @@ import {
 } from '../core/index.js';
 import type { ConnectionEnd } from './connection-end.js';
 import type { Deadlines } from './deadlines.js';
-import { type SettingsArgument, type SettingsInForce, toNodeSettings, toSettingsInput } from './node-session.js';
+import { type OriginInput, type SettingsArgument, type SettingsInForce, toNodeSettings, toOrigins, toSettingsInput } from './node-session.js';
 import type { Schedulable, SendScheduler } from './send-scheduler.js';
 
 /** node:http2's `ping()` callback. */
@@ -42,8 +43,8 @@ export interface ControlHost {
   readonly scheduler: Pick<SendScheduler<Schedulable>, 'windowOpened' | 'opensWaiting' | 'startOpens' | 'failOpens'>;
   /** Queue a flush of the core's output (coalesced: one per turn of the event loop). */
   scheduleFlush(): void;
-  /** The duplex, which emits node:http2's session events ('ping', 'goaway', 'localSettings', 'remoteSettings'). */
-  readonly events: { emit(event: string, ...args: unknown[]): boolean; listenerCount(event: string): number };
+  /** The duplex, which emits node:http2's session events ('ping', 'goaway', 'localSettings', 'remoteSettings', 'origin'). */
+  readonly events: { emit(event: string, ...args: unknown[]): boolean; listenerCount(event: string): number; readonly encrypted?: boolean | undefined };
 }
 
 export class ConnectionControl {
@@ -52,6 +53,8 @@ export class ConnectionControl {
   #lastRtt: number | null = null;
   /** A WINDOW_UPDATE (or SETTINGS) in the input being dispatched may have opened a window. */
   #windowOpened = false;
+  /** Client over TLS: origins the server named in ORIGIN frames (RFC 8336), for `originSet`. */
+  #origins: Set<string> | null = null;
 
   constructor(host: ControlHost) {
     this.#host = host;
@@ -142,6 +145,26 @@ export class ConnectionControl {
     this.#host.scheduleFlush();
   }
 
+  /**
+   * Server: ORIGIN (RFC 8336) with node:http2's reading of the origins (see `toOrigins`).
+   * @throws what the connection's state makes of it (a closed connection), UsageError
+   *   `ERR_H2_WRONG_SIDE` on a client, InvalidArgumentError `ERR_H2_INVALID_ORIGIN` /
+   *   `ERR_H2_ORIGIN_LENGTH`.
+   */
+  origin(origins: readonly OriginInput[]): void {
+    const host = this.#host;
+    const unavailable = host.end.unavailable('origin()', false);
+    if (unavailable !== null) throw unavailable;
+    if (origins.length === 0) return;
+    host.connection.sendOrigin(toOrigins(origins));
+    host.scheduleFlush();
+  }
+
+  /** Origins received in ORIGIN frames (client over TLS), in the order first named. */
+  get receivedOrigins(): readonly string[] {
+    return this.#origins === null ? [] : [...this.#origins];
+  }
+
   /** Acts on `ev` if it is a connection control message; false for any other event. */
   deliver(ev: Event): boolean {
     if (ev instanceof WindowUpdated) this.#onWindow();
@@ -150,6 +173,7 @@ export class ConnectionControl {
     else if (ev instanceof PingAckReceived) this.#onPingAck(ev);
     else if (ev instanceof PingReceived) this.#host.events.emit('ping', ev.pingData);
     else if (ev instanceof ConnectionTerminated) this.#onGoAway(ev);
+    else if (ev instanceof OriginReceived) this.#onOrigin(ev);
     else return false;
     return true;
   }
@@ -190,6 +214,18 @@ export class ConnectionControl {
     this.#host.events.emit('goaway', ev.errorCode, ev.lastStreamId, ev.additionalData);
     // Queued requests never reached the peer: they fail as retryable.
     this.#host.scheduler.failOpens(() => new StreamResetError(0, ErrorCodes.REFUSED_STREAM, true));
+  }
+
+  /**
+   * ORIGIN, as node:http2 takes it: only over TLS, where the origin set means something (RFC
+   * 8336 §2.3: a client still checks the certificate); the origins join `originSet` and the
+   * session emits 'origin'. Over cleartext the core's OriginReceived event is all there is.
+   */
+  #onOrigin(ev: OriginReceived): void {
+    if (this.#host.events.encrypted !== true) return;
+    const set = (this.#origins ??= new Set());
+    for (const origin of ev.origins) set.add(origin);
+    this.#host.events.emit('origin', ev.origins);
   }
 
   #localSettings(): SettingsInForce {

@@ -27,7 +27,7 @@ import { Deadlines } from './deadlines.js';
 import type { H2DuplexEvents, H2DuplexStats } from './event-map.js';
 import { H2Stream, sendPort } from './h2-stream.js';
 import type { HeadersInput } from './node-headers.js';
-import { sessionState, type SettingsArgument, type SettingsInForce, toNodeSettings } from './node-session.js';
+import { type OriginInput, sessionState, type SettingsArgument, type SettingsInForce, toNodeSettings, withFirstSettings } from './node-session.js';
 import { type H2DuplexOptions, resolveDuplexOptions } from './options.js';
 import { SendScheduler } from './send-scheduler.js';
 import type { StreamHost, StreamRole } from './stream-host.js';
@@ -115,11 +115,12 @@ export class H2Duplex extends Duplex {
       this.#link.piped(source);
     });
     const connection = this.connection;
+    const settings = withFirstSettings(connection, resolved.settings);
     const upgrade = options.upgrade;
     if (upgrade === undefined) connection.initiateConnection();
     else this.#startUpgraded(upgrade);
-    const settings = resolved.settings;
     if (Object.keys(settings).length > 0 || (settings instanceof Map && settings.size > 0)) connection.updateSettings(settings);
+    if (resolved.origins !== null) this.#control.origin(resolved.origins);
     const window = resolved.connectionWindowSize;
     if (window > 65535) connection.incrementFlowControlWindow(window - 65535);
     // Timers last: a constructor that throws above (bad settings, a bad HTTP2-Settings value)
@@ -341,9 +342,26 @@ export class H2Duplex extends Duplex {
     return sessionState(this.connection, this.#link.buffered);
   }
 
-  /** Client over TLS: the origins this connection may serve (node's `session.originSet`); undefined otherwise. */
+  /**
+   * Client over TLS: the origins this connection may serve (node's `session.originSet`): the
+   * one connected to, then those the server named in ORIGIN frames; undefined otherwise.
+   */
   get originSet(): string[] | undefined {
-    return this.encrypted === true && this.#authority !== null ? [this.#authority.origin] : undefined;
+    if (this.encrypted !== true || this.#authority === null) return undefined;
+    return [...new Set([this.#authority.origin, ...this.#control.receivedOrigins])];
+  }
+
+  /**
+   * Server: tell the client which origins this connection is authoritative for (an ORIGIN
+   * frame, RFC 8336), as node:http2's `session.origin()`: strings are parsed as URLs and
+   * reduced to their origin, URLs and objects give their `origin`. A node:http2 client acts on
+   * it over TLS only (its 'origin' event, its `originSet`).
+   * @throws UsageError `ERR_H2_WRONG_SIDE` on a client, `ERR_H2_CONNECTION_CLOSED` after the
+   *   connection ended; InvalidArgumentError `ERR_H2_INVALID_ORIGIN` (not a URL, or an opaque
+   *   origin) or `ERR_H2_ORIGIN_LENGTH` (more than one frame holds).
+   */
+  origin(...origins: OriginInput[]): void {
+    this.#control.origin(origins);
   }
 
   /** Keep the process alive for this connection's transport (node's `session.ref()`). */
@@ -541,6 +559,7 @@ export class H2Duplex extends Duplex {
       makeStream: (id, role, localEnded) => new H2Stream(this.#host, id, role, this.#streamHwm, localEnded),
       listenerCount: (event) => this.listenerCount(event),
       emit: (event, ...args) => this.emit(event, ...args),
+      scheduler: this.#scheduler,
       admitted: () => {
         // A lifetime cap, then a graceful close (this stream still completes).
         if (this.#maxStreams > 0 && ++this.#streamsSeen >= this.#maxStreams) {
@@ -592,6 +611,7 @@ export class H2Duplex extends Duplex {
       adopt: (id: number, role: StreamRole) => this.#router.adopt(id, role),
       forget: (stream: H2Stream) => {
         this.#router.forget(stream);
+        this.#scheduler.forget(stream);
         if (this.#scheduler.opensWaiting > 0) this.#scheduler.startOpens();
         if (this.connection.draining) this.#scheduleFlush();
       },

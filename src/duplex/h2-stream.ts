@@ -27,7 +27,8 @@
 import { Duplex } from 'readable-stream';
 import { ErrorCodes } from '../error-codes.js';
 import { ConnectionClosedError, type H2Error, StreamClosedError, StreamResetError } from '../errors.js';
-import { ConnectionState, type InformationalResponseReceived, type ResponseReceived, type TrailersReceived } from '../core/index.js';
+import { ConnectionState, type ExtensiblePriority, type InformationalResponseReceived, resolvePriority, type ResponseReceived, type TrailersReceived } from '../core/index.js';
+import { updatePriority } from './stream-priority.js';
 import type { PathLike } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import type { H2Duplex } from './h2-duplex.js';
@@ -306,6 +307,36 @@ export class H2Stream extends Duplex {
       // The core forgot the stream (both sides ended): no window.
     }
     return { localWindowSize, localClose: Number(this.#endSent), remoteClose: Number(this.#remoteEnded) };
+  }
+
+  /**
+   * The RFC 9218 priority our DATA on this stream is scheduled by: `urgency` 0 (first) to 7,
+   * and `incremental` (shares the connection round robin with others of its urgency, rather
+   * than one at a time in stream-id order). From the request's `priority` header and the
+   * client's PRIORITY_UPDATEs on a server, from `request(…, { priority })` on a client; RFC
+   * 9218's defaults (3, false) when nothing was said. Setting it overrides what the peer said
+   * (nghttp2's `nghttp2_session_change_extpri_stream_priority`) and sends nothing; a client
+   * tells the server with {@link setPriority}.
+   * @throws OutOfRangeError / InvalidArgumentError (set) for an urgency outside 0..7 or an
+   *   `incremental` that is not a boolean.
+   */
+  get priority(): ExtensiblePriority {
+    return this.#host.scheduler.priorityOf(this);
+  }
+
+  set priority(priority: Partial<ExtensiblePriority>) {
+    this.#host.scheduler.setPriority(this, resolvePriority(priority));
+  }
+
+  /**
+   * Client: change this request's priority (RFC 9218): a PRIORITY_UPDATE frame, or, while the
+   * request waits for a stream slot, its `priority` header. Our own DATA follows it too.
+   * @throws UsageError `ERR_H2_WRONG_SIDE` on a server (set {@link priority} instead),
+   *   `ERR_H2_STREAM_CLOSED` on a closed stream; OutOfRangeError / InvalidArgumentError for a
+   *   bad priority.
+   */
+  setPriority(priority: Partial<ExtensiblePriority>): void {
+    updatePriority(this.#host, this, this.#closedInCore, priority);
   }
 
   /**

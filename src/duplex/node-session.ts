@@ -4,7 +4,7 @@
  * objects, `session.state`, a request's default pseudo-headers and `endStream` (node's
  * `request()`), and the session's `setTimeout`.
  */
-import { InvalidArgumentError } from '../errors.js';
+import { describeValue, InvalidArgumentError } from '../errors.js';
 import { type H2Connection, type HeaderInput, SettingCodes, type Settings, type SettingsInput } from '../core/index.js';
 import { headerText } from './node-headers.js';
 
@@ -19,6 +19,11 @@ export interface NodeSettings {
   /** node's alias of `maxHeaderListSize`. */
   maxHeaderSize?: number;
   enableConnectProtocol?: boolean;
+  /**
+   * RFC 9218 §2.1 SETTINGS_NO_RFC7540_PRIORITIES (not a node:http2 name): true tells the peer
+   * we use RFC 9218 priorities, not RFC 7540's. Only in the first SETTINGS.
+   */
+  noRfc7540Priorities?: boolean;
   /** Settings by code, for those without a name (node's `customSettings`). */
   customSettings?: Record<number, number>;
 }
@@ -35,6 +40,7 @@ const CODES_BY_NAME: Readonly<Record<string, SettingCodes>> = {
   maxHeaderListSize: SettingCodes.MAX_HEADER_LIST_SIZE,
   maxHeaderSize: SettingCodes.MAX_HEADER_LIST_SIZE,
   enableConnectProtocol: SettingCodes.ENABLE_CONNECT_PROTOCOL,
+  noRfc7540Priorities: SettingCodes.NO_RFC7540_PRIORITIES,
 };
 
 /**
@@ -61,8 +67,26 @@ export function toSettingsInput(settings: SettingsArgument): SettingsInput {
   return out;
 }
 
+/**
+ * Moves what must be in the first SETTINGS frame out of `settings` and into the connection's
+ * initial settings, which `initiateConnection()` sends: SETTINGS_NO_RFC7540_PRIORITIES may not
+ * change after the first frame (RFC 9218 §2.1; nghttp2 answers a later one with
+ * PROTOCOL_ERROR). Returns the rest, sent as a second SETTINGS frame as before. Call before
+ * the connection is initiated.
+ */
+export function withFirstSettings(connection: H2Connection, settings: SettingsInput): SettingsInput {
+  const code = SettingCodes.NO_RFC7540_PRIORITIES as number;
+  const entries = settings instanceof Map ? [...(settings as ReadonlyMap<number, number>)] : Object.entries(settings).map(([k, v]) => [Number(k), v] as [number, number | undefined]);
+  const first = entries.find(([key]) => key === code);
+  if (first?.[1] === undefined) return settings;
+  // Set and acknowledged at once: the initial SETTINGS carry the values in force.
+  connection.localSettings.set(code, first[1]);
+  connection.localSettings.acknowledge();
+  return new Map(entries.filter((entry): entry is [number, number] => entry[0] !== code && entry[1] !== undefined));
+}
+
 /** The settings in force, by node's names (`session.localSettings` / `remoteSettings`). */
-export type SettingsInForce = Required<Omit<NodeSettings, 'customSettings'>>;
+export type SettingsInForce = Required<Omit<NodeSettings, 'customSettings' | 'noRfc7540Priorities'>>;
 
 /** Settings in force, by node's names (`session.localSettings` / `remoteSettings`). */
 export function toNodeSettings(settings: Settings): SettingsInForce {
@@ -176,4 +200,31 @@ export class ActivityTimer {
     }, this.#ms);
     this.#timer.unref();
   }
+}
+
+/** An origin as node:http2's `session.origin()` takes it: a string or URL, or an object with an `origin`. */
+export type OriginInput = string | URL | { readonly origin: string };
+
+/**
+ * node:http2's reading of `origin()`'s arguments: a string is parsed as a URL and reduced to
+ * its origin, a URL (or any object) gives its `origin`; an opaque origin (`'null'`) is refused.
+ * @throws InvalidArgumentError (`ERR_H2_INVALID_ORIGIN`) for what is not an origin.
+ */
+export function toOrigins(origins: readonly OriginInput[]): string[] {
+  return origins.map((input) => {
+    let origin: unknown = input;
+    if (typeof input === 'string') {
+      try {
+        origin = new URL(input).origin;
+      } catch {
+        throw new InvalidArgumentError(`origin(): ${JSON.stringify(input)} is not a URL`, 'ERR_H2_INVALID_ORIGIN');
+      }
+    } else if (typeof input === 'object' && (input as unknown) !== null) {
+      origin = input.origin;
+    }
+    if (typeof origin !== 'string' || origin === 'null') {
+      throw new InvalidArgumentError(`origin(): ${describeValue(input)} has no origin a client could use (an opaque origin is "null")`, 'ERR_H2_INVALID_ORIGIN');
+    }
+    return origin;
+  });
 }

@@ -8,7 +8,7 @@ import { checkOptionKeys, describeValue, InvalidArgumentError, OutOfRangeError }
 import { H2Configuration, type H2ConfigurationOptions, type HeaderInput, type RateLimitOptions, SettingCodes, type SettingsInput } from '../core/index.js';
 import type { DeadlineLimits } from './deadlines.js';
 import type { TraceSink } from './trace.js';
-import { type SettingsArgument, toSettingsInput } from './node-session.js';
+import { type OriginInput, type SettingsArgument, toSettingsInput } from './node-session.js';
 
 /** Options of {@link H2Duplex}. */
 export interface H2DuplexOptions {
@@ -98,6 +98,11 @@ export interface H2DuplexOptions {
    */
   noDelay?: boolean;
   /**
+   * Server: origins to send in an ORIGIN frame (RFC 8336) right after our SETTINGS, as
+   * node:http2's `origins` option (see `H2Duplex.origin()`).
+   */
+  origins?: OriginInput[];
+  /**
    * Client: the origin requests go to, `'https://example.com'` or a URL: `request()` takes
    * `:scheme` and `:authority` from it when the headers leave them out (node:http2's
    * `connect(authority)` does the same; `connect()` sets it).
@@ -123,7 +128,7 @@ const DUPLEX_OPTION_KEYS: ReadonlySet<string> = new Set([
   'config', 'settings', 'connectionWindowSize', 'streamHighWaterMark', 'highWaterMark', 'ackTimeout',
   'prefaceTimeout', 'settingsAckTimeout', 'headerBlockTimeout', 'idleTimeout', 'goawayCloseTimeout',
   'maxStreamsPerConnection', 'streamIdleTimeout', 'maxPendingResetStreams', 'maxSessionMemory',
-  'smallDataFrameRateLimit', 'upgrade', 'trace', 'noDelay', 'authority',
+  'smallDataFrameRateLimit', 'upgrade', 'trace', 'noDelay', 'authority', 'origins',
 ]);
 
 /** {@link H2DuplexOptions} with every default applied and every value checked. */
@@ -141,6 +146,15 @@ export interface ResolvedDuplexOptions {
   readonly trace: TraceSink | null;
   readonly noDelay: boolean;
   readonly authority: URL | null;
+  /** Server: origins for the first ORIGIN frame; null for none. */
+  readonly origins: readonly OriginInput[] | null;
+}
+
+/** The `origins` option, checked for shape (each origin is read when sent). @throws InvalidArgumentError */
+function originsOption(origins: readonly OriginInput[] | undefined): readonly OriginInput[] | null {
+  if (origins === undefined) return null;
+  if (!Array.isArray(origins)) throw new InvalidArgumentError(`H2Duplex: origins must be an array, not ${describeValue(origins)}`, 'ERR_H2_INVALID_OPTION');
+  return origins.length === 0 ? null : origins;
 }
 
 /** The `authority` option as a URL. @throws InvalidArgumentError for a string that is not a URL. */
@@ -215,5 +229,6 @@ export function resolveDuplexOptions(options: H2DuplexOptions): ResolvedDuplexOp
     trace: traceSink(options.trace),
     noDelay: options.noDelay ?? true,
     authority: authorityURL(options.authority),
+    origins: originsOption(options.origins),
   };
 }

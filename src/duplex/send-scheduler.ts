@@ -14,11 +14,12 @@
  *
  * H2Stream parks a write; H2Duplex's flush calls {@link SendScheduler.run}, which hands parked
  * data to the core within the output budget, then {@link SendScheduler.afterFlush}. Which
- * stream goes next is one function, {@link SendScheduler.nextToSend}: round robin in the order
- * the streams asked today, and the place where a priority policy (RFC 9218) plugs in.
+ * stream goes next is {@link SendOrder}'s (send-order.ts): RFC 9218 urgency first, then
+ * non-incremental streams one at a time and incremental ones round robin.
  */
-import { type H2Connection, type HeaderInput, MIN_LENT_PAYLOAD } from '../core/index.js';
+import { type ExtensiblePriority, type H2Connection, type HeaderInput, MIN_LENT_PAYLOAD } from '../core/index.js';
 import { DenialOfServiceError } from '../errors.js';
+import { SendOrder } from './send-order.js';
 
 
 /** Our streams allowed before the peer's first SETTINGS arrive: RFC 9113 §6.5.2's recommended minimum, nghttp2's assumption. */
@@ -91,8 +92,8 @@ export class SendScheduler<S extends Schedulable> {
   /** The duplex's output high-water mark: budgets under half of it are not worth a frame. */
   readonly #minBudget: number;
   readonly #parked = new Map<S, ParkedWrite>();
-  /** Streams whose parked write may go, in the order they asked (the round-robin ring). */
-  readonly #ready = new Set<S>();
+  /** Streams whose parked write may go, by priority (RFC 9218), and each stream's priority. */
+  readonly #ready = new SendOrder<S>();
   readonly #opens: PendingOpen[] = [];
   /** Octets handed to the core since the last flush. */
   #spent = 0;
@@ -183,16 +184,44 @@ export class SendScheduler<S extends Schedulable> {
   }
 
   /**
-   * The stream that sends next among those ready. Round robin in the order they asked: the
-   * oldest goes, and goes to the back of the ring if it has more. RFC 9218 urgency and
-   * incremental flags would choose here.
+   * The stream that sends next among those ready, removed from the ready queues: the most
+   * urgent; within an urgency the lowest-id non-incremental stream, else the incremental ring's
+   * oldest (it goes to the back if it has more). See send-order.ts.
    */
   nextToSend(): S | undefined {
-    for (const stream of this.#ready) {
-      this.#ready.delete(stream);
-      return stream;
-    }
-    return undefined;
+    return this.#ready.take();
+  }
+
+  // ---------------------------------------------------------------- priorities (RFC 9218)
+
+  /** The priority `stream` is scheduled by (RFC 9218's defaults when it has none). */
+  priorityOf(stream: S): ExtensiblePriority {
+    return this.#ready.priorityOf(stream);
+  }
+
+  /** Whether `stream` was given a priority (a signal or an override). */
+  hasPriority(stream: S): boolean {
+    return this.#ready.hasPriority(stream);
+  }
+
+  /** Schedules `stream` by `priority` from now on (a signal from the peer, or the application's override). */
+  setPriority(stream: S, priority: ExtensiblePriority): void {
+    this.#ready.setPriority(stream, priority);
+  }
+
+  /** Server: a PRIORITY_UPDATE for stream `streamId`, not open yet; it applies when it opens. */
+  prioritizeIdle(streamId: number, priority: ExtensiblePriority): void {
+    this.#ready.prioritizeIdle(streamId, priority);
+  }
+
+  /** Server: `stream`'s request arrived, with its `priority` header read (undefined without one). */
+  requestOpened(stream: S, fromHeader: ExtensiblePriority | undefined): void {
+    this.#ready.opened(stream, fromHeader);
+  }
+
+  /** `stream` is finished with: forget its priority. */
+  forget(stream: S): void {
+    this.#ready.forget(stream);
   }
 
   // ---------------------------------------------------------------- pending opens
@@ -272,9 +301,14 @@ export class SendScheduler<S extends Schedulable> {
     return this.#host.outputRoom() - this.#spent;
   }
 
-  /** One round over the ready writers; returns the octets handed to the core. */
+  /**
+   * One round over the ready writers, most urgent first, each once; returns the octets handed
+   * to the core. Writers with more to send are queued again after the round, so a stream held
+   * back by its window does not keep the less urgent ones from the budget.
+   */
   #round(): number {
     let sent = 0;
+    let again: S[] | null = null;
     for (let left = this.#ready.size; left > 0; left--) {
       const stream = this.nextToSend();
       if (stream === undefined) break;
@@ -287,8 +321,9 @@ export class SendScheduler<S extends Schedulable> {
       } else {
         this.#budgetLimited = true;
       }
-      if (this.#parked.has(stream) && !stream.destroyed) this.#ready.add(stream);
+      if (this.#parked.has(stream) && !stream.destroyed) (again ??= []).push(stream);
     }
+    if (again !== null) for (const stream of again) this.#ready.add(stream);
     return sent;
   }
 

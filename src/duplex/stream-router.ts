@@ -11,6 +11,8 @@ import {
   type Event,
   type H2Connection,
   InformationalResponseReceived,
+  parsePriorityField,
+  PriorityUpdateReceived,
   PushedStreamReceived,
   RequestReceived,
   ResponseReceived,
@@ -22,6 +24,7 @@ import { type H2Stream, streamInbox } from './h2-stream.js';
 import { toHeaderObject, toRawHeaders } from './node-headers.js';
 import type { StreamRole } from './stream-host.js';
 import type { H2Error } from '../errors.js';
+import type { SendScheduler } from './send-scheduler.js';
 
 /**
  * What one open stream costs besides its buffers: an H2Stream (a Duplex) and the core's Stream.
@@ -41,6 +44,8 @@ export interface RouterHost {
   emit(event: 'stream', ...args: unknown[]): boolean;
   /** A peer's request was admitted (maxStreamsPerConnection counts them). */
   admitted(): void;
+  /** Where the streams' priority signals (RFC 9218) go: the send scheduler. */
+  readonly scheduler: Pick<SendScheduler<H2Stream>, 'requestOpened' | 'setPriority' | 'prioritizeIdle'>;
 }
 
 export class StreamRouter {
@@ -122,8 +127,21 @@ export class StreamRouter {
     else if (ev instanceof InformationalResponseReceived) this.#emitHeaders('headers', ev);
     else if (ev instanceof TrailersReceived) this.#emitHeaders('trailers', ev);
     else if (ev instanceof PushedStreamReceived) this.#onPush(ev);
+    else if (ev instanceof PriorityUpdateReceived) this.#onPriorityUpdate(ev);
     else return false;
     return true;
+  }
+
+  /**
+   * Server: a PRIORITY_UPDATE (RFC 9218 §7.1), checked by the core: for a routed stream it
+   * applies now; for one the peer has not opened yet, when it opens; a stream finished here
+   * (but not yet closed in the core) has nothing left to schedule.
+   */
+  #onPriorityUpdate(ev: PriorityUpdateReceived): void {
+    const priority = { urgency: ev.urgency, incremental: ev.incremental };
+    const stream = this.#streams.get(ev.streamId);
+    if (stream !== undefined) this.#host.scheduler.setPriority(stream, priority);
+    else if (ev.streamId > this.#host.connection.highestInboundStreamId) this.#host.scheduler.prioritizeIdle(ev.streamId, priority);
   }
 
   /** A response; on a pushed stream node calls it 'push'. */
@@ -172,6 +190,9 @@ export class StreamRouter {
     }
     const headers = toHeaderObject(ev.headers);
     const ended = ev.streamEnded !== null;
+    // RFC 9218 §5: the request's priority header is its first signal.
+    const field = headers.priority;
+    this.#host.scheduler.requestOpened(stream, field === undefined ? undefined : parsePriorityField(Array.isArray(field) ? field.join(', ') : String(field)));
     streamInbox.received(stream, headers, ended);
     this.#host.emit('stream', stream, headers, flagsOf(ended), toRawHeaders(ev.headers), ev);
   }

@@ -84,6 +84,7 @@ const DUPLEX_KEYS: { readonly [K in keyof H2DuplexOptions]-?: boolean } = {
   smallDataFrameRateLimit: true,
   trace: true,
   noDelay: true,
+  origins: true, // node's server option: an ORIGIN frame after SETTINGS
 };
 
 const MEGABYTE = 1024 * 1024;
