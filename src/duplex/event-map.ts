@@ -28,6 +28,8 @@ export interface H2DuplexEvents extends H2CoreEvents {
   localSettings: [settings: SettingsInForce];
   /** `setTimeout(ms)` passed without input or output. */
   timeout: [];
+  /** Client over TLS: the server named origins in an ORIGIN frame (RFC 8336), now in `originSet`. */
+  origin: [origins: string[]];
   /** Emitted by `connect()` once the transport is up (TLS: after the handshake and ALPN). */
   connect: [session: unknown, socket: unknown];
   /** Every core event. */

@@ -84,6 +84,15 @@ interface ParkedWrite {
 const MAX_SEND_ROUNDS = 16;
 /** Smallest output budget worth a DATA frame; below it writers wait for the transport. */
 const MIN_SEND_BUDGET = 4096;
+/**
+ * What less urgent streams may send in one flush while a more urgent one is active (it sent in
+ * this flush or the last): one frame's worth. The more urgent stream's data comes a write at a
+ * time, so between its writes the less urgent ones would otherwise take the output budget and
+ * the connection window it needs next; they still move, slowly, so nothing starves.
+ */
+const LESS_URGENT_QUANTUM = 16 * 1024;
+/** No stream is active: an urgency past the last (RFC 9218 §4.1: 0..7). */
+const NO_URGENCY = 8;
 
 export class SendScheduler<S extends Schedulable> {
   readonly #connection: H2Connection;
@@ -103,6 +112,13 @@ export class SendScheduler<S extends Schedulable> {
   #roomWanted = false;
   /** Something may let a parked writer send: it just parked, a window opened, room came back. */
   #poll = false;
+  /** The most urgent level that sent in the last flush, and in this one so far ({@link LESS_URGENT_QUANTUM}). */
+  #activeBefore = NO_URGENCY;
+  #activeNow = NO_URGENCY;
+  /** Octets less urgent streams sent in this flush while a more urgent one was active. */
+  #lessUrgentSpent = 0;
+  /** Less urgent writers were held back in this flush: poll again next turn. */
+  #throttled = false;
 
   constructor(connection: H2Connection, host: SchedulerHost, port: SendPort<S>, outputHighWaterMark: number) {
     this.#connection = connection;
@@ -178,6 +194,13 @@ export class SendScheduler<S extends Schedulable> {
    */
   afterFlush(): void {
     this.#spent = 0;
+    this.#activeBefore = this.#activeNow;
+    this.#activeNow = NO_URGENCY;
+    this.#lessUrgentSpent = 0;
+    if (this.#throttled) {
+      this.#throttled = false;
+      this.#wake();
+    }
     this.#roomWanted = this.#budgetLimited && this.#ready.size > 0;
     if (this.#roomWanted && this.#budget() >= MIN_SEND_BUDGET) this.#wake();
     this.#budgetLimited = false;
@@ -312,13 +335,21 @@ export class SendScheduler<S extends Schedulable> {
     for (let left = this.#ready.size; left > 0; left--) {
       const stream = this.nextToSend();
       if (stream === undefined) break;
-      const budget = this.#budget();
+      const urgency = this.#ready.priorityOf(stream).urgency;
+      const lessUrgent = urgency > Math.min(this.#activeBefore, this.#activeNow);
+      let budget = this.#budget();
+      if (lessUrgent) {
+        budget = Math.min(budget, LESS_URGENT_QUANTUM - this.#lessUrgentSpent);
+        if (budget < this.#minBudget) this.#throttled = true;
+      }
       if (budget >= this.#minBudget) {
         const n = this.#send(stream, budget);
         this.#spent += n;
         sent += n;
-        if (n === budget) this.#budgetLimited = true;
-      } else {
+        if (n > 0 && urgency < this.#activeNow) this.#activeNow = urgency;
+        if (lessUrgent) this.#lessUrgentSpent += n;
+        else if (n === budget) this.#budgetLimited = true;
+      } else if (!lessUrgent) {
         this.#budgetLimited = true;
       }
       if (this.#parked.has(stream) && !stream.destroyed) (again ??= []).push(stream);
