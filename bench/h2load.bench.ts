@@ -8,18 +8,23 @@
  * Then the TLS scenarios S1t and S4t (bench/tls.bench.ts: h2load over TLS against our
  * createSecureServer() and node:http2's, same rules), in BENCHMARKS.md's TLS section.
  *
+ * Then the priority scenarios S1p and S4p (bench/priority.bench.ts: S1 and S4 with and without an
+ * RFC 9218 `priority` request header against our server, and without it against node:http2's,
+ * same rules; issue #20), in BENCHMARKS.md's Priorities section.
+ *
  * Then the client side, C1-C4 (bench/client.bench.ts: our connect() and node:http2's client, one
  * program, against nghttpd), and the proxy, P1-P3 (bench/proxy.bench.ts: examples/proxy.ts and
  * node:http2's idiomatic one between h2load and nghttpd), and SOAK (bench/soak.bench.ts: 60 s of
  * mixed responses, req/s and peak RSS of each server), each in its BENCHMARKS.md section.
  *
- * Options: -s S1,S2,S3,S4,S4d,S5,S1t,S4t,C1,C2,C3,C4,P1,P2,P3,SOAK (default: all), -r N (repeats, default 3), --quick (scaled
+ * Options: -s S1,S2,S3,S4,S4d,S5,S1t,S4t,S1p,S4p,C1,C2,C3,C4,P1,P2,P3,SOAK (default: all), -r N (repeats, default 3), --quick (scaled
  * down: -r 1, --scale 0.1, 256 MiB bulk; a few minutes), --scale F, --bulk PATH, --no-pin,
  * --gate PCT (quiet gate, % of a core; -1: off), --warmup N (small GETs before measuring),
  * --tls-prof DIR (our TLS server under `node --cpu-prof`, profile into DIR), --no-write (do not
  * touch BENCHMARKS.md). Each part runs only when one of its scenarios is chosen and rewrites
  * only its own section of BENCHMARKS.md: `-s S1t,S4t` skips the h2c runs and the core loop and
- * keeps the h2c table. Needs h2load (Debian nghttp2-client), ../shared for h2c, openssl for TLS.
+ * keeps the h2c table. Needs h2load (Debian nghttp2-client), ../shared for h2c and the priority
+ * scenarios, openssl for TLS.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -28,6 +33,7 @@ import { MEMORY_SECTION } from './memory-section.js';
 import { CLIENT_SCENARIOS, clientTable, type ClientRow, type ClientScenario, runClientBench, writeClientSection } from './client.bench.js';
 import { hasCommand } from '../spec/helpers/tools.js';
 import { runSoakBench, SOAK_SCENARIOS, soakTable, writeSoakSection, type SoakResult } from './soak.bench.js';
+import { PRIORITY_SCENARIOS, priorityDetails, priorityTable, type PriorityResult, runPriorityBench, writePrioritySection } from './priority.bench.js';
 import { PROXY_SCENARIOS, proxyTable, type ProxyRow, type ProxyScenario, runProxyBench, writeProxySection } from './proxy.bench.js';
 import { runTlsBench, TLS_SCENARIOS, TLS_SECTION, tlsDetails, tlsSection, tlsTable, type TlsResult } from './tls.bench.js';
 import { tmpdir } from 'node:os';
@@ -42,12 +48,13 @@ const get = (flag: string, fallback: string): string => {
   const i = argv.indexOf(flag);
   return i >= 0 ? (argv[i + 1] ?? fallback) : fallback;
 };
-const scenarios = get('-s', 'S1,S2,S3,S4,S4d,S5,S1t,S4t,C1,C2,C3,C4,P1,P2,P3,SOAK');
+const scenarios = get('-s', 'S1,S2,S3,S4,S4d,S5,S1t,S4t,S1p,S4p,C1,C2,C3,C4,P1,P2,P3,SOAK');
 const tlsScenarios = scenarios.split(',').filter((s) => TLS_SCENARIOS.includes(s));
+const priorityScenarios = scenarios.split(',').filter((s) => PRIORITY_SCENARIOS.includes(s));
 const clientScenarios = scenarios.split(',').filter((s): s is ClientScenario => (CLIENT_SCENARIOS as readonly string[]).includes(s));
 const proxyScenarios = scenarios.split(',').filter((s): s is ProxyScenario => (PROXY_SCENARIOS as readonly string[]).includes(s));
 const runSoak = scenarios.split(',').some((s) => SOAK_SCENARIOS.includes(s));
-const h2cScenarios = scenarios.split(',').filter((s) => !TLS_SCENARIOS.includes(s) && !(CLIENT_SCENARIOS as readonly string[]).includes(s) && !(PROXY_SCENARIOS as readonly string[]).includes(s) && !SOAK_SCENARIOS.includes(s));
+const h2cScenarios = scenarios.split(',').filter((s) => !TLS_SCENARIOS.includes(s) && !PRIORITY_SCENARIOS.includes(s) && !(CLIENT_SCENARIOS as readonly string[]).includes(s) && !(PROXY_SCENARIOS as readonly string[]).includes(s) && !SOAK_SCENARIOS.includes(s));
 const runH2c = h2cScenarios.length > 0;
 const repeats = get('-r', quick ? '1' : '3');
 const scale = get('--scale', quick ? '0.1' : '1');
@@ -129,6 +136,13 @@ else if (tlsScenarios.length > 0) {
   tls = await runTlsBench({ scenarios: tlsScenarios, repeats: Number(repeats), scale: Number(scale), bulk, pin: pin.length === 0, gate: Number(gate), warmup: Number(warmup), out, ourServer: compiled.tlsServer, ...(argv.includes('--tls-prof') ? { cpuProfDir: get('--tls-prof', out) } : {}) });
   console.log(`\n# TLS (ALPN h2, ${tls.tls}): h2duplex createSecureServer vs node:http2 createSecureServer, same run (ratio > 1: we are better)\n${tlsTable(tls).join('\n')}\n${tlsDetails(tls).join('\n')}`);
 }
+// Priorities (S1p, S4p: S1 and S4 with and without a `priority` header), after TLS, with the same flags.
+let priority: PriorityResult | null = null;
+if (priorityScenarios.length > 0 && SHARED_DIR === null) console.error(`bench: ../shared is missing (node:http2's anchor lives in ../shared/bench/anchors): ${priorityScenarios.join(', ')} not run`);
+else if (priorityScenarios.length > 0) {
+  priority = await runPriorityBench({ scenarios: priorityScenarios, repeats: Number(repeats), scale: Number(scale), bulk, pin: pin.length === 0, gate: Number(gate), warmup: Number(warmup), out, ourServer: compiled.server, nodeServer: join(shared, 'bench', 'anchors', 'node-http2-server.mjs') });
+  console.log(`\n# priorities (RFC 9218): h2duplex with and without a priority header vs node:http2 without, same run (with ÷ without: 1 is free; ours ÷ node > 1: we are better)\n${priorityTable(priority).join('\n')}\n${priorityDetails(priority).join('\n')}`);
+}
 // The client side (C1-C4: our connect() and node:http2's client against nghttpd), last.
 let clientRows: ClientRow[] | null = null;
 if (clientScenarios.length > 0) {
@@ -185,5 +199,6 @@ if (!argv.includes('--no-write')) {
   // Its own section, replaced in place (after the memory section); other sections stay.
   if (soak !== null) writeSoakSection(soak.rows, `Latest \`npm run bench${argv.length > 0 ? ` -- ${argv.join(' ')}` : ''}\`: ${new Date().toISOString()} on Node ${process.version}, ${soak.duration} s per server, ${soak.pinNote}.`);
   if (proxyRows !== null) writeProxySection(proxyRows, `Latest \`npm run bench${argv.length > 0 ? ` -- ${argv.join(' ')}` : ''}\`: ${new Date().toISOString()} on Node ${process.version}, ${repeats} repeat(s).`);
+  if (priority !== null) writePrioritySection(priority, { command: `npm run bench${argv.length > 0 ? ` -- ${argv.join(' ')}` : ''}`, repeats: Number(repeats), scale: Number(scale), bulk });
   if (clientRows !== null) writeClientSection(clientRows, `Latest \`npm run bench${argv.length > 0 ? ` -- ${argv.join(' ')}` : ''}\`: ${new Date().toISOString()} on Node ${process.version}, ${repeats} repeat(s), scale ${scale}.`);
 }

@@ -119,6 +119,7 @@ export {
   type IncomingHeaders,
   type HeadersInput,
   type NodeSettings,
+  type OriginInput,
   type SettingsArgument,
   type SettingsInForce,
   type FdResponseOptions,

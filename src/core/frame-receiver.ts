@@ -137,6 +137,8 @@ export class FrameReceiver {
   readonly #remoteSettings: Settings;
   /** Numbers the `receiveData()` calls, for {@link Stream.requestReceivedInCall}. */
   #receiveCall = 0;
+  /** The peer's first SETTINGS (or its h2c HTTP2-Settings) were applied. */
+  #settingsApplied = false;
   /** Set while a DATA or HEADERS frame arrives on a stream whose peer already sent END_STREAM. */
   #onEndedStream = false;
   /**
@@ -409,24 +411,25 @@ export class FrameReceiver {
         debugData: 'too_many_settings',
       });
     }
-    const first = !this.remoteSettingsReceived;
     this.remoteSettingsReceived = true;
-    const changed = this.applyReceivedSettings(frame.settings, first);
+    const changed = this.applyReceivedSettings(frame.settings);
     return { frames: [new SettingsFrame([], true)], events: [new RemoteSettingsChanged(changed)] };
   }
 
   /**
    * Validates the peer's settings, records them as current (we acknowledge at once) and
    * applies their effects. Returns what changed, with the values before this frame. Also the
-   * h2c upgrade's HTTP2-Settings, applied as if received in a SETTINGS frame. `first`: the
-   * peer's first SETTINGS (or HTTP2-Settings), the only one that may set
-   * SETTINGS_NO_RFC7540_PRIORITIES.
+   * h2c upgrade's HTTP2-Settings, applied as if received in a SETTINGS frame (RFC 9113 §3.2
+   * of RFC 7540: so it counts as the first).
    */
-  applyReceivedSettings(settings: ReadonlyArray<readonly [number, number]>, first = true): Map<number, ChangedSetting> {
+  applyReceivedSettings(settings: ReadonlyArray<readonly [number, number]>): Map<number, ChangedSetting> {
+    // Only the peer's first SETTINGS may set SETTINGS_NO_RFC7540_PRIORITIES.
+    const first = !this.#settingsApplied;
+    this.#settingsApplied = true;
     const received = new Map<number, number>();
     for (const [code, value] of settings) {
       this.#remoteSettings.validateReceivedSetting(code, value);
-      // RFC 9218 §2.1: the value may not change after the first SETTINGS (nghttp2 treats a change as PROTOCOL_ERROR too).
+      // RFC 9218 §2.1: sent in the first SETTINGS; a receiver MAY treat a change as PROTOCOL_ERROR, and we do.
       if (!first && code === (SettingCodes.NO_RFC7540_PRIORITIES as number) && value !== this.#remoteSettings.noRfc7540Priorities) {
         throw new ProtocolError(`SETTINGS_NO_RFC7540_PRIORITIES changed from ${this.#remoteSettings.noRfc7540Priorities} to ${value} after the first SETTINGS (RFC 9218 §2.1)`);
       }

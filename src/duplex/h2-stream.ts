@@ -324,6 +324,7 @@ export class H2Stream extends Duplex {
     return this.#host.scheduler.priorityOf(this);
   }
 
+  /** Overrides the priority this stream is scheduled by (see the getter); sends nothing. */
   set priority(priority: Partial<ExtensiblePriority>) {
     this.#host.scheduler.setPriority(this, resolvePriority(priority));
   }

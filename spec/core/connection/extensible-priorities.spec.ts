@@ -408,13 +408,8 @@ describe('H2Connection: extensible priorities (RFC 9218)', function () {
       expect(other.server.dataToSend().toString('hex')).to.equal('000000040100000000');
     });
 
-    it.skip('answers a SETTINGS frame that changes the value HTTP2-Settings gave on an h2c upgrade', function () {
-      // BUG: src/core/connection.ts:214 applies HTTP2-Settings with applyReceivedSettings(settings)
-      // (first = true) without setting remoteSettingsReceived, so the client's preface SETTINGS frame
-      // is taken as "first" again (frame-receiver.ts:412) and may change SETTINGS_NO_RFC7540_PRIORITIES
-      // from 1 to 0 unnoticed; applyReceivedSettings' own doc names "the peer's first SETTINGS (or
-      // HTTP2-Settings)" as the only one that may set it, and RFC 7540 §3.2.1 has HTTP2-Settings
-      // interpreted "as it would any other SETTINGS frame" (RFC 9218 §2.1: a change MAY be PROTOCOL_ERROR).
+    it('answers a SETTINGS frame that changes the value HTTP2-Settings gave on an h2c upgrade', function () {
+      // RFC 7540 §3.2.1: HTTP2-Settings is interpreted as any other SETTINGS frame, so it is the first.
       const server = new H2Connection(new H2Configuration({ clientSide: false }));
       server.initiateUpgradeConnection(encodeHttp2Settings([[SettingCodes.NO_RFC7540_PRIORITIES, 1]]));
       server.dataToSend();

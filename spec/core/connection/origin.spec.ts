@@ -136,7 +136,7 @@ describe('H2Connection: ORIGIN (RFC 8336)', function () {
     it('refuses a list that is not an iterable (ERR_H2_INVALID_ARG)', function () {
       const { server } = connectedPair();
       for (const bad of ['https://a.example', null, 5, { origin: 'https://a.example' }]) {
-        expect(() => server.sendOrigin(bad as unknown as string[]), String(bad)).to.throw(InvalidArgumentError, 'origins must be an array of strings').with.property('code', 'ERR_H2_INVALID_ARG');
+        expect(() => server.sendOrigin(bad as unknown as string[]), JSON.stringify(bad)).to.throw(InvalidArgumentError, 'origins must be an array of strings').with.property('code', 'ERR_H2_INVALID_ARG');
       }
     });
 
