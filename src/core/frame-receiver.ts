@@ -39,7 +39,7 @@ import {
   WindowUpdateFrame,
 } from '../frame/index.js';
 import type { DecodedBlock } from '../hpack/index.js';
-import { parsePriorityField } from './extensible-priority.js';
+import { ExtensionReceiver } from './extension-receiver.js';
 import type { PeerBudgets } from './budgets.js';
 import type { H2Configuration, H2Logger } from './config.js';
 import { ConnectionInput, type ConnectionStateMachine } from './connection-state.js';
@@ -47,11 +47,9 @@ import {
   AlternativeServiceAvailable,
   ConnectionTerminated,
   type Event,
-  OriginReceived,
   PingAckReceived,
   PingReceived,
   PriorityUpdated,
-  PriorityUpdateReceived,
   RemoteSettingsChanged,
   RequestReceived,
   SettingsAcknowledged,
@@ -98,7 +96,7 @@ export interface ReceiverParts {
 }
 
 /** What a frame handler produced: frames to queue (after it returns) and events to report. */
-interface Handled {
+export interface Handled {
   frames: Serializable[];
   events: Event[];
 }
@@ -141,11 +139,8 @@ export class FrameReceiver {
   #settingsApplied = false;
   /** Set while a DATA or HEADERS frame arrives on a stream whose peer already sent END_STREAM. */
   #onEndedStream = false;
-  /**
-   * Server: idle streams a PRIORITY_UPDATE prioritized (RFC 9218 §7.1), until they open or a
-   * higher id passes them. Made by the first such frame.
-   */
-  #idlePrioritized: Set<number> | null = null;
+  /** ORIGIN and PRIORITY_UPDATE; made by the first such frame (most connections never see one). */
+  #extensions: ExtensionReceiver | null = null;
 
   constructor(conn: ReceiverConnection, parts: ReceiverParts) {
     this.#conn = conn;
@@ -268,9 +263,9 @@ export class FrameReceiver {
       case AltSvcFrame.TYPE:
         return this.#receiveAltSvcFrame(frame as AltSvcFrame);
       case OriginFrame.TYPE:
-        return this.#receiveOriginFrame(frame as OriginFrame);
+        return this.#extensionReceiver().receiveOrigin(frame as OriginFrame);
       case PriorityUpdateFrame.TYPE:
-        return this.#receivePriorityUpdateFrame(frame as PriorityUpdateFrame);
+        return this.#extensionReceiver().receivePriorityUpdate(frame as PriorityUpdateFrame);
       default:
         return null;
     }
@@ -320,7 +315,7 @@ export class FrameReceiver {
     if (this.#refusedAfterGoAway(frame.streamId)) return { frames: [], events: [] };
     const stream = this.#streams.getOrBegin(frame.streamId, this.#streams.inboundParity, this.#conn.maxOutboundFrameSize);
     this.#budgets.streamAdmitted();
-    if (this.#idlePrioritized !== null) this.#streamLeftIdle(frame.streamId);
+    this.#extensions?.streamOpened(frame.streamId);
     if (oversized) return this.#answerOversizedRequest(stream, frame.endStream);
     if (this.#config.validateInboundHeaders && !this.#config.clientSide && this.#localSettings.enableConnectProtocol !== 1 && headers.some(([name]) => name === ':protocol')) {
       // RFC 8441 §3/§4: :protocol without our SETTINGS_ENABLE_CONNECT_PROTOCOL is a malformed request.
@@ -580,66 +575,8 @@ export class FrameReceiver {
     return { frames: [], events: [new AlternativeServiceAvailable(Buffer.from(frame.origin), Buffer.from(frame.fieldValue))] };
   }
 
-  /**
-   * ORIGIN (RFC 8336 §2.1): a client reports the origins; a server ignores the frame, and so
-   * does a client on a stream other than 0 or when the entries are malformed. Ignored frames
-   * are glitches (work that carries nothing).
-   */
-  #receiveOriginFrame(frame: OriginFrame): Handled {
-    if (this.#config.clientSide && frame.streamId === 0 && frame.wellFormed) {
-      return { frames: [], events: [new OriginReceived([...frame.origins])] };
-    }
-    this.#budgets.glitch();
-    return { frames: [], events: [] };
-  }
-
-  /**
-   * PRIORITY_UPDATE (RFC 9218 §7.1), received by a server. Connection errors: a client
-   * receiving one, stream 0 prioritized, a push stream never promised, and idle streams
-   * prioritized beyond our SETTINGS_MAX_CONCURRENT_STREAMS (counted with the open ones).
-   * Frames for closed streams are dropped. Each counts as a glitch, as PRIORITY frames do
-   * (CVE-2019-9513: priority signals are advisory, a flood of them is work that carries nothing).
-   */
-  #receivePriorityUpdateFrame(frame: PriorityUpdateFrame): Handled {
-    this.#stateMachine.processInput(ConnectionInput.RECV_PRIORITY_UPDATE);
-    if (this.#config.clientSide) throw new ProtocolError('Received PRIORITY_UPDATE: only clients send it (RFC 9218 §7.1)');
-    this.#budgets.glitch();
-    const id = frame.prioritizedStreamId;
-    if (id === 0) throw new ProtocolError('PRIORITY_UPDATE for stream 0 (RFC 9218 §7.1)');
-    const streams = this.#streams;
-    const stream = streams.find(id);
-    if (stream === undefined) {
-      if (!streams.isIdle(id)) return { frames: [], events: [] }; // closed: dropped
-      if (streams.isOutbound(id)) throw new ProtocolError(`PRIORITY_UPDATE for push stream ${id}, which was never promised (RFC 9218 §7.1)`);
-      this.#prioritizeIdle(id);
-    } else if (stream.closed) {
-      return { frames: [], events: [] };
-    }
-    const text = Buffer.from(frame.fieldValue.buffer, frame.fieldValue.byteOffset, frame.fieldValue.byteLength).toString('latin1');
-    const priority = parsePriorityField(text);
-    return { frames: [], events: [new PriorityUpdateReceived(id, text, priority.urgency, priority.incremental)] };
-  }
-
-  /**
-   * RFC 9218 §7.1: idle streams prioritized plus open streams may not exceed our
-   * SETTINGS_MAX_CONCURRENT_STREAMS (a connection error), which also bounds what we remember.
-   */
-  #prioritizeIdle(streamId: number): void {
-    const idle = (this.#idlePrioritized ??= new Set());
-    if (idle.has(streamId)) return;
-    const max = this.#localSettings.maxConcurrentStreams;
-    if (idle.size + 1 + this.#streams.countOpen(this.#streams.inboundParity) > max) {
-      throw new ProtocolError(`PRIORITY_UPDATE for idle stream ${streamId}: ${idle.size} idle streams already prioritized, over SETTINGS_MAX_CONCURRENT_STREAMS ${max} with the open ones (RFC 9218 §7.1)`);
-    }
-    idle.add(streamId);
-  }
-
-  /** Stream `streamId` opened: it and every lower id are no longer idle. */
-  #streamLeftIdle(streamId: number): void {
-    const idle = this.#idlePrioritized;
-    if (idle === null) return;
-    for (const id of idle) if (id <= streamId) idle.delete(id);
-    if (idle.size === 0) this.#idlePrioritized = null;
+  #extensionReceiver(): ExtensionReceiver {
+    return (this.#extensions ??= new ExtensionReceiver({ config: this.#config, stateMachine: this.#stateMachine, streams: this.#streams, budgets: this.#budgets, localSettings: this.#localSettings }));
   }
 
   /** Where an escalatable stream error goes: the connection (default) or the stream (h2). */

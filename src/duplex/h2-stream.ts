@@ -316,7 +316,7 @@ export class H2Stream extends Duplex {
    * client's PRIORITY_UPDATEs on a server, from `request(…, { priority })` on a client; RFC
    * 9218's defaults (3, false) when nothing was said. Setting it overrides what the peer said
    * (nghttp2's `nghttp2_session_change_extpri_stream_priority`) and sends nothing; a client
-   * tells the server with {@link setPriority}.
+   * tells the server with `setPriority()`.
    * @throws OutOfRangeError / InvalidArgumentError (set) for an urgency outside 0..7 or an
    *   `incremental` that is not a boolean.
    */
@@ -332,7 +332,7 @@ export class H2Stream extends Duplex {
   /**
    * Client: change this request's priority (RFC 9218): a PRIORITY_UPDATE frame, or, while the
    * request waits for a stream slot, its `priority` header. Our own DATA follows it too.
-   * @throws UsageError `ERR_H2_WRONG_SIDE` on a server (set {@link priority} instead),
+   * @throws UsageError `ERR_H2_WRONG_SIDE` on a server (set `stream.priority` instead),
    *   `ERR_H2_STREAM_CLOSED` on a closed stream; OutOfRangeError / InvalidArgumentError for a
    *   bad priority.
    */
