@@ -12,8 +12,10 @@ import {
   FrameWriter,
   GoAwayFrame,
   HeadersFrame,
+  OriginFrame,
   PingFrame,
   PriorityFrame,
+  PriorityUpdateFrame,
   PushPromiseFrame,
   RstStreamFrame,
   SettingsFrame,
@@ -62,5 +64,8 @@ export const arbitraryFrame: fc.Arbitrary<Serializable[]> = fc.oneof(
   fc.tuple(u31, fc.integer({ min: 0, max: 0xffffffff }), bytes(16)).map(([l, c, d]) => [new GoAwayFrame(l, c, d)]),
   fc.tuple(fc.integer({ min: 0, max: 9 }), fc.integer({ min: 1, max: 0x7fffffff })).map(([s, i]) => [new WindowUpdateFrame(s, i)]),
   fc.tuple(fc.integer({ min: 0, max: 9 }), bytes(8), bytes(16)).map(([s, o, v]) => [new AltSvcFrame(s, o, v)]),
-  fc.tuple(fc.integer({ min: 0xb, max: 0xff }), fc.integer({ min: 0, max: 255 }), fc.integer({ min: 0, max: 9 }), bytes(16)).map(([t, f, s, p]) => [new UnknownFrame(t, f, s, p)]),
+  fc.tuple(u31, fc.string({ unit: fc.constantFrom('u', '=', '1', ',', ' ', 'i'), maxLength: 12 })).map(([s, v]) => [new PriorityUpdateFrame(s, Buffer.from(v, 'latin1'))]),
+  fc.array(fc.webUrl().map((url) => new URL(url).origin), { maxLength: 3 }).map((origins) => [new OriginFrame(origins)]),
+  // Unknown types: past ALTSVC (0xa), except ORIGIN (0xc) and PRIORITY_UPDATE (0x10), which are known.
+  fc.tuple(fc.integer({ min: 0xb, max: 0xff }).filter((t) => t !== 0xc && t !== 0x10), fc.integer({ min: 0, max: 255 }), fc.integer({ min: 0, max: 9 }), bytes(16)).map(([t, f, s, p]) => [new UnknownFrame(t, f, s, p)]),
 );
