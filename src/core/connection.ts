@@ -18,7 +18,7 @@
  */
 import { ErrorCodes } from '../error-codes.js';
 import {
-  DenialOfServiceError, FlowControlError, FrameTooLargeError, H2Error, checkOptionKeys, describeValue, InvalidArgumentError, NoAvailableStreamIDError, OutOfRangeError, ProtocolError, RFC1122Error, StreamClosedError, TooManyStreamsError, UsageCodes,
+  DenialOfServiceError, FlowControlError, FrameTooLargeError, H2Error, checkOptionKeys, describeValue, InvalidArgumentError, InvalidSettingsValueError, NoAvailableStreamIDError, OutOfRangeError, ProtocolError, RFC1122Error, StreamClosedError, TooManyStreamsError, UsageCodes,
 } from '../errors.js';
 import { AltSvcFrame, CLIENT_PREFACE, type Frame, FrameReader, GoAwayFrame, PingFrame, PriorityFrame, SettingsFrame, WindowUpdateFrame } from '../frame/index.js';
 import { PeerBudgets } from './budgets.js';
@@ -445,6 +445,12 @@ export class H2Connection {
     const outstanding = this.#receiver.outstandingSettings;
     if (outstanding >= this.config.maxOutstandingSettings) {
       throw new H2Error(`Cannot send SETTINGS: ${outstanding} SETTINGS already await their ACK (maxOutstandingSettings); wait for an ACK first`, ErrorCodes.ENHANCE_YOUR_CALM, { code: 'ERR_H2_MAX_PENDING_SETTINGS' });
+    }
+    for (const [code, value] of entries) {
+      // RFC 9218 §2.1: it belongs in the first SETTINGS frame and may not change after it.
+      if (code === (SettingCodes.NO_RFC7540_PRIORITIES as number) && value !== this.localSettings.noRfc7540Priorities) {
+        throw new InvalidSettingsValueError('SETTINGS_NO_RFC7540_PRIORITIES is sent in the first SETTINGS frame only (RFC 9218 §2.1): put it in localSettings before initiateConnection() (H2Duplex: the settings option)', ErrorCodes.PROTOCOL_ERROR);
+      }
     }
     this.#stateMachine.processInput(ConnectionInput.SEND_SETTINGS);
     this.#receiver.outstandingSettings += 1;

@@ -47,7 +47,7 @@ export interface ServerOptions extends Http2SessionOptions, Pick<net.ServerOpts,
   headersTimeout?: number;
   keepAliveTimeout?: number;
   insecureHTTPParser?: boolean;
-  /** Accepted and ignored: no ORIGIN frames are sent (RFC 8336). */
+  /** Origins sent in an ORIGIN frame (RFC 8336) right after each session's SETTINGS, as node:http2's option. */
   origins?: string[];
 }
 

@@ -388,10 +388,17 @@ describe('H2Connection: extensible priorities (RFC 9218)', function () {
     });
 
     it('answers a 1 after a first SETTINGS without it with GOAWAY(PROTOCOL_ERROR): a change from the initial 0', function () {
-      const { client, server } = connectedPair();
-      server.updateSettings({ [SettingCodes.NO_RFC7540_PRIORITIES]: 1 });
-      expect(() => client.receiveData(server.dataToSend())).to.throw(ProtocolError, 'SETTINGS_NO_RFC7540_PRIORITIES changed from 0 to 1 after the first SETTINGS');
+      const { client } = connectedPair();
+      expect(() => client.receiveData(rawFrame(4, 0, 0, '0009 00000001'))).to.throw(ProtocolError, 'SETTINGS_NO_RFC7540_PRIORITIES changed from 0 to 1 after the first SETTINGS');
       expect(client.dataToSend().toString('hex')).to.equal(goaway(0, ErrorCodes.PROTOCOL_ERROR));
+    });
+
+    it('refuses to send it in a SETTINGS frame after the first (updateSettings), before anything is queued', function () {
+      const { server } = connectedPair();
+      expect(() => server.updateSettings({ [SettingCodes.NO_RFC7540_PRIORITIES]: 1 })).to.throw(InvalidSettingsValueError, 'first SETTINGS frame only').with.property('code', 'ERR_H2_INVALID_SETTING_VALUE');
+      expect(server.dataToSend().length).to.equal(0);
+      expect(server.outstandingSettings).to.equal(0);
+      server.updateSettings({ [SettingCodes.NO_RFC7540_PRIORITIES]: 0 }); // the value in force: no change
     });
 
     it('answers a change from 1 to 0 with GOAWAY(PROTOCOL_ERROR)', function () {
