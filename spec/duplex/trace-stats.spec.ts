@@ -39,6 +39,25 @@ describe('H2Duplex: frame trace and stats', function () {
     server.destroy();
   });
 
+  it('traces PRIORITY_UPDATE and ORIGIN as nghttp -v prints them, and SETTINGS_NO_RFC7540_PRIORITIES by name', async function () {
+    const lines: string[] = [];
+    const { client, server } = createPair({ client: { authority: 'http://localhost', trace: (line) => lines.push(line) }, server: { origins: ['https://a.example', 'https://b.example'], settings: { noRfc7540Priorities: true } } });
+    server.on('stream', (stream) => {
+      stream.respond({ ':status': 200 });
+      stream.end('x');
+    });
+    const req = client.request({ ':path': '/' }, { priority: { urgency: 1 } });
+    req.setPriority({ urgency: 0, incremental: true });
+    await collect(req);
+    const text = lines.join('\n');
+    expect(text).to.match(/send PRIORITY_UPDATE frame <length=10, flags=0x00, stream_id=0>\n {10}\(prioritized_stream_id=1, priority_field_value=\[u=0, i\]\)/);
+    expect(text).to.match(/recv ORIGIN frame <length=38, flags=0x00, stream_id=0>\n {10}\[https:\/\/a\.example\]\n {10}\[https:\/\/b\.example\]/);
+    expect(text).to.match(/\[SETTINGS_NO_RFC7540_PRIORITIES\(0x09\):1\]/);
+    expect(text).to.match(/priority: u=1/);
+    client.destroy();
+    server.destroy();
+  });
+
   it('reports what it cannot parse and stops tracing that direction, never the connection', function () {
     const lines: string[] = [];
     const trace = new FrameTrace((line) => lines.push(line), false);

@@ -7,6 +7,7 @@ import { PassThrough } from 'node:stream';
 import { expect } from 'chai';
 import { Duplex } from 'readable-stream';
 import { TransportLink } from '../../src/duplex/transport-link.js';
+import { createPair } from '../../src/index.js';
 
 function setup(highWaterMark = 16) {
   const duplex = new Duplex({ readableHighWaterMark: highWaterMark, read: () => undefined, write: (_c, _e, cb) => { cb(); } });
@@ -89,5 +90,14 @@ describe('TransportLink', function () {
     expect(link.alpnProtocol).to.equal('h2c');
     expect(link.connecting).to.equal(false);
     expect([link.remoteAddress, link.remotePort]).to.deep.equal(['127.0.0.1', 4000]);
+  });
+
+  it('reads encrypted and alpnProtocol off a TLS socket only: over createPair each side is the other one\'s source', function () {
+    // Reading the source's own `encrypted` recursed without end here (each H2Duplex asking the other).
+    const { client, server } = createPair();
+    expect([client.encrypted, client.alpnProtocol, server.encrypted, server.alpnProtocol]).to.deep.equal([false, 'h2c', false, 'h2c']);
+    expect(client.originSet).to.equal(undefined);
+    client.destroy();
+    server.destroy();
   });
 });

@@ -17,8 +17,10 @@ import {
   FrameWriter,
   GoAwayFrame,
   HeadersFrame,
+  OriginFrame,
   PingFrame,
   PriorityFrame,
+  PriorityUpdateFrame,
   PushPromiseFrame,
   RstStreamFrame,
   serializeFrame,
@@ -39,7 +41,7 @@ export interface TracedPriority {
 
 /**
  * The fields of a frame besides its header, by frame type. CONTINUATION (joined into the
- * HEADERS or PUSH_PROMISE before it), ALTSVC and extension frames are `OTHER`.
+ * HEADERS or PUSH_PROMISE before it), ALTSVC and unknown extension frames are `OTHER`.
  */
 export type TracedFields =
   | { readonly kind: 'DATA'; readonly padLength: number | null }
@@ -51,6 +53,8 @@ export type TracedFields =
   | { readonly kind: 'PING'; readonly opaqueData: Buffer }
   | { readonly kind: 'GOAWAY'; readonly lastStreamId: number; readonly errorCode: number; readonly additionalData: Buffer }
   | { readonly kind: 'WINDOW_UPDATE'; readonly windowIncrement: number }
+  | { readonly kind: 'PRIORITY_UPDATE'; readonly prioritizedStreamId: number; readonly fieldValue: string }
+  | { readonly kind: 'ORIGIN'; readonly origins: readonly string[] }
   | { readonly kind: 'OTHER' };
 
 /** One frame as a trace shows it. */
@@ -140,5 +144,7 @@ function fieldsOf(frame: Frame): TracedFields {
   if (frame instanceof PingFrame) return { kind: 'PING', opaqueData: Buffer.from(frame.opaqueData) };
   if (frame instanceof GoAwayFrame) return { kind: 'GOAWAY', lastStreamId: frame.lastStreamId, errorCode: frame.errorCode, additionalData: Buffer.from(frame.additionalData) };
   if (frame instanceof WindowUpdateFrame) return { kind: 'WINDOW_UPDATE', windowIncrement: frame.windowIncrement };
+  if (frame instanceof PriorityUpdateFrame) return { kind: 'PRIORITY_UPDATE', prioritizedStreamId: frame.prioritizedStreamId, fieldValue: Buffer.from(frame.fieldValue).toString('latin1') };
+  if (frame instanceof OriginFrame) return { kind: 'ORIGIN', origins: frame.origins };
   return { kind: 'OTHER' };
 }

@@ -78,6 +78,10 @@ function fields(f: TracedFields): string[] {
       return [`(last_stream_id=${f.lastStreamId}, error_code=${code(f.errorCode)}, opaque_data(${f.additionalData.length})=[${f.additionalData.toString('latin1')}])`];
     case 'WINDOW_UPDATE':
       return [`(window_size_increment=${f.windowIncrement})`];
+    case 'PRIORITY_UPDATE':
+      return [`(prioritized_stream_id=${f.prioritizedStreamId}, priority_field_value=[${f.fieldValue}])`];
+    case 'ORIGIN':
+      return f.origins.map((origin) => `[${origin}]`);
     case 'OTHER':
       return [];
   }

@@ -24,6 +24,7 @@
  * `setTimeout` (bytes either way are the activity it watches).
  */
 import net from 'node:net';
+import { TLSSocket } from 'node:tls';
 import type { Duplex } from 'readable-stream';
 import { ActivityTimer } from './node-session.js';
 import type { FrameTrace } from './trace.js';
@@ -106,15 +107,19 @@ export class TransportLink {
     return this.#remotePort;
   }
 
-  /** The source is a TLS socket; undefined before one is piped in. */
+  /**
+   * The source is a TLS socket; undefined before one is piped in. Asked of the socket's class,
+   * not of an `encrypted` property: the source may be another H2Duplex (createPair), whose own
+   * `encrypted` asks its source, which is this one.
+   */
   get encrypted(): boolean | undefined {
-    return this.#source === null ? undefined : (this.#source as { encrypted?: unknown }).encrypted === true;
+    return this.#source === null ? undefined : this.#source instanceof TLSSocket;
   }
 
   /** The ALPN protocol the TLS source agreed, 'h2c' over cleartext; undefined before a source. */
   get alpnProtocol(): string | undefined {
     if (this.#source === null) return undefined;
-    const alpn = (this.#source as { alpnProtocol?: unknown }).alpnProtocol;
+    const alpn = this.#source instanceof TLSSocket ? this.#source.alpnProtocol : undefined;
     return typeof alpn === 'string' ? alpn : 'h2c';
   }
 
