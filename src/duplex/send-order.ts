@@ -62,11 +62,12 @@ class UrgencyQueue<S extends { readonly id: number }> {
 }
 
 export class SendOrder<S extends { readonly id: number } & WeakKey> {
-  readonly #queues: Array<UrgencyQueue<S> | undefined> = new Array<UrgencyQueue<S> | undefined>(URGENCY_LEVELS);
+  /** One queue per urgency, each made when first used (every connection has a SendOrder: keep an idle one small). */
+  #queues: Array<UrgencyQueue<S> | undefined> | null = null;
   /** Streams in a queue, and where (their urgency and whether in the ring). */
   readonly #ready = new Map<S, ExtensiblePriority | null>();
   /** Priorities of streams that were given one; absent: no signal. Weak: a stream dropped anywhere takes its entry with it. */
-  readonly #priorities = new WeakMap<S, ExtensiblePriority>();
+  #priorities: WeakMap<S, ExtensiblePriority> | null = null;
   /** Server: PRIORITY_UPDATEs for streams not open yet, by id; applied when they open. */
   #idle: Map<number, ExtensiblePriority> | null = null;
 
@@ -82,7 +83,7 @@ export class SendOrder<S extends { readonly id: number } & WeakKey> {
   /** `stream` may send: queue it by its priority (no-op if queued). */
   add(stream: S): void {
     if (this.#ready.has(stream)) return;
-    const priority = this.#priorities.get(stream) ?? null;
+    const priority = this.#priorities?.get(stream) ?? null;
     this.#ready.set(stream, priority);
     this.#queue(priority?.urgency ?? DEFAULT_PRIORITY.urgency).add(stream, priority === null || priority.incremental);
   }
@@ -92,12 +93,12 @@ export class SendOrder<S extends { readonly id: number } & WeakKey> {
     if (!this.#ready.has(stream)) return;
     const priority = this.#ready.get(stream) ?? null;
     this.#ready.delete(stream);
-    this.#queues[priority?.urgency ?? DEFAULT_PRIORITY.urgency]?.delete(stream);
+    this.#queues?.[priority?.urgency ?? DEFAULT_PRIORITY.urgency]?.delete(stream);
   }
 
   /** The ready stream that sends next, removed from the queues (see the module comment). */
   take(): S | undefined {
-    if (this.#ready.size === 0) return undefined;
+    if (this.#ready.size === 0 || this.#queues === null) return undefined;
     for (const queue of this.#queues) {
       if (queue === undefined || queue.size === 0) continue;
       const stream = queue.take();
@@ -109,17 +110,17 @@ export class SendOrder<S extends { readonly id: number } & WeakKey> {
 
   /** The priority `stream` is scheduled by: the one it was given, or RFC 9218's defaults. */
   priorityOf(stream: S): ExtensiblePriority {
-    return this.#priorities.get(stream) ?? DEFAULT_PRIORITY;
+    return this.#priorities?.get(stream) ?? DEFAULT_PRIORITY;
   }
 
   /** Whether `stream` was given a priority (a signal or an override). */
   hasPriority(stream: S): boolean {
-    return this.#priorities.has(stream);
+    return this.#priorities?.has(stream) === true;
   }
 
   /** Gives `stream` a priority (a signal or an override); a queued stream moves to its new place. */
   setPriority(stream: S, priority: ExtensiblePriority): void {
-    this.#priorities.set(stream, priority);
+    (this.#priorities ??= new WeakMap()).set(stream, priority);
     if (this.#ready.has(stream)) {
       this.delete(stream);
       this.add(stream);
@@ -150,10 +151,11 @@ export class SendOrder<S extends { readonly id: number } & WeakKey> {
   /** `stream` is finished with: forget its priority and its place. */
   forget(stream: S): void {
     this.delete(stream);
-    this.#priorities.delete(stream);
+    this.#priorities?.delete(stream);
   }
 
   #queue(urgency: number): UrgencyQueue<S> {
-    return (this.#queues[urgency] ??= new UrgencyQueue<S>());
+    const queues = (this.#queues ??= new Array<UrgencyQueue<S> | undefined>(URGENCY_LEVELS));
+    return (queues[urgency] ??= new UrgencyQueue<S>());
   }
 }
