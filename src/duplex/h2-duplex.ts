@@ -352,13 +352,10 @@ export class H2Duplex extends Duplex {
   }
 
   /**
-   * Server: tell the client which origins this connection is authoritative for (an ORIGIN
-   * frame, RFC 8336), as node:http2's `session.origin()`: strings are parsed as URLs and
-   * reduced to their origin, URLs and objects give their `origin`. A node:http2 client acts on
-   * it over TLS only (its 'origin' event, its `originSet`).
-   * @throws UsageError `ERR_H2_WRONG_SIDE` on a client, `ERR_H2_CONNECTION_CLOSED` after the
-   *   connection ended; InvalidArgumentError `ERR_H2_INVALID_ORIGIN` (not a URL, or an opaque
-   *   origin) or `ERR_H2_ORIGIN_LENGTH` (more than one frame holds).
+   * Server: an ORIGIN frame (RFC 8336), as node:http2's `session.origin()` (strings are read as
+   * URLs, URLs and objects give their `origin`).
+   * @throws UsageError `ERR_H2_WRONG_SIDE` on a client; ConnectionClosedError after the end;
+   *   InvalidArgumentError `ERR_H2_INVALID_ORIGIN`, `ERR_H2_ORIGIN_LENGTH`.
    */
   origin(...origins: OriginInput[]): void {
     this.#control.origin(origins);

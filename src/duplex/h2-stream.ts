@@ -310,31 +310,25 @@ export class H2Stream extends Duplex {
   }
 
   /**
-   * The RFC 9218 priority our DATA on this stream is scheduled by: `urgency` 0 (first) to 7,
-   * and `incremental` (shares the connection round robin with others of its urgency, rather
-   * than one at a time in stream-id order). From the request's `priority` header and the
-   * client's PRIORITY_UPDATEs on a server, from `request(…, { priority })` on a client; RFC
-   * 9218's defaults (3, false) when nothing was said. Setting it overrides what the peer said
-   * (nghttp2's `nghttp2_session_change_extpri_stream_priority`) and sends nothing; a client
-   * tells the server with `setPriority()`.
-   * @throws OutOfRangeError / InvalidArgumentError (set) for an urgency outside 0..7 or an
-   *   `incremental` that is not a boolean.
+   * The RFC 9218 priority our DATA on this stream is scheduled by (`urgency` 0..7, lower first;
+   * `incremental`: shares the round robin of its urgency): from the request's `priority` header
+   * and PRIORITY_UPDATEs (server) or `request(…, { priority })` (client); (3, false) when none.
+   * @throws OutOfRangeError / InvalidArgumentError (set) for a bad urgency or `incremental`.
    */
   get priority(): ExtensiblePriority {
     return this.#host.scheduler.priorityOf(this);
   }
 
-  /** Overrides the priority this stream is scheduled by (see the getter); sends nothing. */
+  /** Overrides the priority (nghttp2's `nghttp2_session_change_extpri_stream_priority`); sends nothing. */
   set priority(priority: Partial<ExtensiblePriority>) {
     this.#host.scheduler.setPriority(this, resolvePriority(priority));
   }
 
   /**
-   * Client: change this request's priority (RFC 9218): a PRIORITY_UPDATE frame, or, while the
-   * request waits for a stream slot, its `priority` header. Our own DATA follows it too.
-   * @throws UsageError `ERR_H2_WRONG_SIDE` on a server (set `stream.priority` instead),
-   *   `ERR_H2_STREAM_CLOSED` on a closed stream; OutOfRangeError / InvalidArgumentError for a
-   *   bad priority.
+   * Client: a new priority for this request, sent as PRIORITY_UPDATE (RFC 9218 §7.1), or in its
+   * HEADERS while it waits for a stream slot.
+   * @throws UsageError `ERR_H2_WRONG_SIDE` on a server (set `stream.priority` there),
+   *   `ERR_H2_STREAM_CLOSED` on a closed stream; as the setter for a bad priority.
    */
   setPriority(priority: Partial<ExtensiblePriority>): void {
     updatePriority(this.#host, this, this.#closedInCore, priority);
