@@ -1,7 +1,8 @@
 /**
- * What the benchmark parts that run their own processes (tls, client, proxy, soak) share: CPU
- * time read from /proc, the quiet gate run-h2load.sh applies before each run, pinning, h2load's
- * wall time, medians, and stopping a child. One copy, so the parts measure alike.
+ * What the benchmark parts that run their own processes (tls and priority through
+ * bench/h2load-runs.ts, client, proxy, soak) share: CPU time read from /proc, the quiet gate
+ * run-h2load.sh applies before each run, pinning, h2load's wall time, medians, and stopping a
+ * child. One copy, so the parts measure alike.
  */
 import { type ChildProcess, execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
