@@ -38,6 +38,9 @@ export function run(command: string, args: string[], input?: string): Promise<{ 
         child.stdout.setEncoding('latin1').on('data', (d: string) => (stdout += d));
         child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
         child.on('close', (status) => resolve({ status, stdout, stderr }));
+        // A command that exits without reading its input (curl) makes the write fail with EPIPE:
+        // its status says what happened; an unhandled 'error' here would end the whole run.
+        child.stdin.on('error', () => undefined);
         child.stdin.end(input ?? '');
       }),
   );

@@ -96,8 +96,10 @@ export function settingsEntries(input: SettingsInput): Array<[number, number]> {
  * queued by {@link set} and made current by {@link acknowledge}.
  */
 export class Settings implements Iterable<[number, number]> {
-  /** code -> [acknowledged value (null if none yet), ...pending values]. Insertion order is iteration order. */
-  readonly #values = new Map<number, Array<number | null>>();
+  /** code -> acknowledged value (null if none yet). Insertion order is iteration order. */
+  readonly #values = new Map<number, number | null>();
+  /** code -> pending values, oldest first; made by the first set() and dropped once all are acknowledged (most connections hold none). */
+  #pending: Map<number, number[]> | null = null;
   readonly #client: boolean;
 
   /**
@@ -106,29 +108,31 @@ export class Settings implements Iterable<[number, number]> {
    */
   constructor(client = true, initialValues?: SettingsInput) {
     this.#client = client;
-    this.#values.set(SettingCodes.HEADER_TABLE_SIZE, [4096]);
-    this.#values.set(SettingCodes.ENABLE_PUSH, [client ? 1 : 0]);
-    this.#values.set(SettingCodes.INITIAL_WINDOW_SIZE, [65535]);
-    this.#values.set(SettingCodes.MAX_FRAME_SIZE, [16384]);
-    this.#values.set(SettingCodes.ENABLE_CONNECT_PROTOCOL, [0]);
+    this.#values.set(SettingCodes.HEADER_TABLE_SIZE, 4096);
+    this.#values.set(SettingCodes.ENABLE_PUSH, client ? 1 : 0);
+    this.#values.set(SettingCodes.INITIAL_WINDOW_SIZE, 65535);
+    this.#values.set(SettingCodes.MAX_FRAME_SIZE, 16384);
+    this.#values.set(SettingCodes.ENABLE_CONNECT_PROTOCOL, 0);
     if (initialValues !== undefined) {
       for (const [code, value] of settingsEntries(initialValues)) {
         check(code, value);
-        this.#values.set(code, [value]);
+        this.#values.set(code, value);
       }
     }
   }
 
   /** The acknowledged value, or undefined when there is none. */
   get(code: number): number | undefined {
-    return this.#values.get(code)?.[0] ?? undefined;
+    return this.#values.get(code) ?? undefined;
   }
 
   /** Queues `value` as pending; it becomes current on {@link acknowledge}. @throws InvalidSettingsValueError */
   set(code: number, value: number): this {
     check(code, value);
-    const queue = this.#values.get(code);
-    if (queue === undefined) this.#values.set(code, [null, value]);
+    if (!this.#values.has(code)) this.#values.set(code, null);
+    const pending = (this.#pending ??= new Map<number, number[]>());
+    const queue = pending.get(code);
+    if (queue === undefined) pending.set(code, [value]);
     else queue.push(value);
     return this;
   }
@@ -138,8 +142,9 @@ export class Settings implements Iterable<[number, number]> {
     return this.get(code) !== undefined;
   }
 
-  /** Map-like: removes a pending value. */
+  /** Map-like: removes a setting and its pending values. */
   delete(code: number): boolean {
+    if (this.#pending?.delete(code) === true && this.#pending.size === 0) this.#pending = null;
     return this.#values.delete(code);
   }
 
@@ -150,9 +155,8 @@ export class Settings implements Iterable<[number, number]> {
 
   /** Map-like: `[code, value]` pairs of the values in force. */
   *[Symbol.iterator](): Iterator<[number, number]> {
-    for (const [code, queue] of this.#values) {
-      const v = queue[0];
-      if (v !== null && v !== undefined) yield [code, v];
+    for (const [code, v] of this.#values) {
+      if (v !== null) yield [code, v];
     }
   }
 
@@ -164,13 +168,17 @@ export class Settings implements Iterable<[number, number]> {
   /** Makes the oldest pending value of each setting current; returns what changed. h2: `acknowledge()`. */
   acknowledge(): Map<number, ChangedSetting> {
     const changes = new Map<number, ChangedSetting>();
-    for (const [code, queue] of this.#values) {
-      if (queue.length > 1) {
-        const old = queue.shift() ?? null;
-        const now = queue[0] ?? 0;
-        changes.set(code, new ChangedSetting(code, old, now));
-      }
+    const pending = this.#pending;
+    if (pending === null) return changes;
+    for (const [code, old] of this.#values) {
+      const queue = pending.get(code);
+      if (queue === undefined) continue;
+      const now = queue.shift() ?? 0;
+      this.#values.set(code, now);
+      changes.set(code, new ChangedSetting(code, old, now));
+      if (queue.length === 0) pending.delete(code);
     }
+    if (pending.size === 0) this.#pending = null;
     return changes;
   }
 

@@ -17,21 +17,23 @@
  * What stays here: node:http2's session API, the wiring, and what input and each tick mean.
  */
 import { Duplex } from 'readable-stream';
+import { useFastListeners } from './fast-listeners.js';
 import { ErrorCodes } from '../error-codes.js';
 import { ConnectionClosedError, type DenialOfServiceError } from '../errors.js';
 import { type ChangedSetting, type Event, H2Connection } from '../core/index.js';
 import { ClientRequests, type RequestOptions } from './client-requests.js';
-import { ConnectionControl, type PingCallback, type SettingsCallback } from './connection-control.js';
-import { ConnectionEnd } from './connection-end.js';
+import { ConnectionControl, type ControlHost, type PingCallback, type SettingsCallback } from './connection-control.js';
+import { ConnectionEnd, type EndHost } from './connection-end.js';
 import { Deadlines } from './deadlines.js';
 import type { H2DuplexEvents, H2DuplexStats } from './event-map.js';
 import { H2Stream, sendPort } from './h2-stream.js';
 import type { HeadersInput } from './node-headers.js';
 import { type OriginInput, sessionState, type SettingsArgument, type SettingsInForce, toNodeSettings, withFirstSettings } from './node-session.js';
 import { type H2DuplexOptions, resolveDuplexOptions } from './options.js';
-import { SendScheduler } from './send-scheduler.js';
+import { type SchedulerHost, SendScheduler } from './send-scheduler.js';
 import type { StreamHost, StreamRole } from './stream-host.js';
-import { StreamRouter } from './stream-router.js';
+import type { Deadlines as DeadlinesType } from './deadlines.js';
+import { type RouterHost, StreamRouter } from './stream-router.js';
 import { FrameTrace } from './trace.js';
 import { TransportLink } from './transport-link.js';
 import { startClientUpgrade, startServerUpgrade, type UpgradeOption } from './upgrade-start.js';
@@ -48,6 +50,11 @@ const QUIET_RELEASE_MS = 1000;
 /** Core output that is pushed at once from `_write` instead of waiting for the coalescing flush. */
 const FLUSH_NOW_AT = 16 * 1024;
 
+/** Every room's host interface at once, on one object per connection (see H2Duplex's static block). */
+type DuplexHost = StreamHost<H2Stream> & SchedulerHost & EndHost & RouterHost & ControlHost;
+/** Made in H2Duplex's static block, where the duplex's private members are in reach. */
+let makeDuplexHost: (duplex: H2Duplex) => DuplexHost;
+
 /**
  * One HTTP/2 connection as a Duplex: pipe a transport's bytes in and its output back
  * (`socket.pipe(h2).pipe(socket)`); requests and responses are H2Streams.
@@ -57,7 +64,7 @@ export class H2Duplex extends Duplex {
   readonly connection: H2Connection;
 
   readonly #router: StreamRouter;
-  readonly #host: StreamHost<H2Stream>;
+  readonly #host: DuplexHost;
   readonly #scheduler: SendScheduler<H2Stream>;
   readonly #deadlines: Deadlines;
   readonly #streamHwm: number;
@@ -83,33 +90,28 @@ export class H2Duplex extends Duplex {
     const resolved = resolveDuplexOptions(options);
     const hwm = resolved.outputHighWaterMark;
     super({ allowHalfOpen: true, readableHighWaterMark: hwm, writableHighWaterMark: hwm });
+    useFastListeners(this);
     this.connection = new H2Connection(resolved.config);
     this.#streamHwm = resolved.streamHighWaterMark;
     this.#maxStreams = resolved.maxStreamsPerConnection;
     this.#maxSessionMemory = resolved.maxSessionMemory;
     this.#authority = resolved.authority;
-    this.#scheduler = new SendScheduler<H2Stream>(this.connection, this.#schedulerHost(), sendPort, hwm);
+    // One host object answers every room (StreamHost, SchedulerHost, EndHost, RouterHost,
+    // ControlHost): ~35 closures and 5 object literals (one in dictionary mode) were ~2 KiB a connection.
+    const host = makeDuplexHost(this);
+    this.#host = host;
+    this.#scheduler = new SendScheduler<H2Stream>(this.connection, host, sendPort, hwm);
     this.#link = new TransportLink(this, {
       noDelay: resolved.noDelay,
       trace: resolved.trace === null ? null : new FrameTrace(resolved.trace, this.connection.config.clientSide),
       writers: this.#scheduler,
     });
-    this.#host = this.#makeHost();
-    this.#router = this.#makeRouter();
+    this.#router = new StreamRouter(host);
     this.#deadlines = new Deadlines(resolved.deadlines, (now) => {
       this.#onTick(now);
     });
-    this.#end = this.#makeEnd();
-    this.#control = new ConnectionControl({
-      connection: this.connection,
-      deadlines: this.#deadlines,
-      end: this.#end,
-      scheduler: this.#scheduler,
-      scheduleFlush: () => {
-        this.#scheduleFlush();
-      },
-      events: this,
-    });
+    this.#end = new ConnectionEnd(host);
+    this.#control = new ConnectionControl(host);
     // The source piped into us is usually the socket: remember its address for H2Stream.
     this.on('pipe', (source: Duplex) => {
       this.#link.piped(source);
@@ -550,88 +552,108 @@ export class H2Duplex extends Duplex {
 
   // ------------------------------------------------------------------ streams
 
-  #makeRouter(): StreamRouter {
-    return new StreamRouter({
-      connection: this.connection,
-      makeStream: (id, role, localEnded) => new H2Stream(this.#host, id, role, this.#streamHwm, localEnded),
-      listenerCount: (event) => this.listenerCount(event),
-      emit: (event, ...args) => this.emit(event, ...args),
-      scheduler: this.#scheduler,
-      admitted: () => {
-        // A lifetime cap, then a graceful close (this stream still completes).
-        if (this.#maxStreams > 0 && ++this.#streamsSeen >= this.#maxStreams) {
-          this.#end.gracefulBecause('maxStreamsPerConnection was reached');
-          void this.close();
-        }
-      },
-    });
-  }
-
-  #makeEnd(): ConnectionEnd {
-    // eslint-disable-next-line @typescript-eslint/no-this-alias -- the host's getters read the duplex's state as it changes
-    const duplex = this;
-    return new ConnectionEnd({
-      connection: this.connection,
-      deadlines: this.#deadlines,
-      get destroyed() {
-        return duplex.destroyed;
-      },
-      get outputEnded() {
-        return duplex.#link.ended;
-      },
-      get openStreams() {
-        return duplex.#router.size;
-      },
-      flush: () => {
-        this.#flush();
-      },
-      endOutput: () => {
-        this.#endOutput();
-      },
-      failAll: (error) => {
-        this.#failAll(error);
-      },
-      destroyQuietly: (error) => {
-        this.destroy(error !== undefined && this.listenerCount('error') > 0 ? error : undefined);
-      },
-    });
-  }
-
-  #makeHost(): StreamHost<H2Stream> {
-    return {
-      connection: this.connection,
-      session: this,
-      scheduler: this.#scheduler,
-      scheduleFlush: () => {
-        this.#scheduleFlush();
-      },
-      adopt: (id: number, role: StreamRole) => this.#router.adopt(id, role),
-      forget: (stream: H2Stream) => {
-        this.#router.forget(stream);
-        this.#scheduler.forget(stream);
-        if (this.#scheduler.opensWaiting > 0) this.#scheduler.startOpens();
-        if (this.connection.draining) this.#scheduleFlush();
-      },
-      address: () => ({ remoteAddress: this.#link.remoteAddress, remotePort: this.#link.remotePort }),
-    };
-  }
-
-  #schedulerHost() {
-    return {
-      outputRoom: () => this.readableHighWaterMark - this.#link.buffered,
-      scheduleFlush: () => {
-        this.#scheduleFlush();
-      },
-      zeroCopy: () => this.#link.lendsPayloads,
-      afterSent: (callback: () => void) => {
-        this.#link.afterSent(this.connection.outboundDataLength, callback);
-      },
-      connectionFailed: (error: DenialOfServiceError) => {
+  static {
+    /** The host of every room: getters and methods that reach into the duplex, none of them per-connection closures. */
+    class Host {
+      readonly #d: H2Duplex;
+      constructor(duplex: H2Duplex) {
+        this.#d = duplex;
+      }
+      // Shared members.
+      get connection(): H2Connection {
+        return this.#d.connection;
+      }
+      get scheduler(): SendScheduler<H2Stream> {
+        return this.#d.#scheduler;
+      }
+      scheduleFlush(): void {
+        this.#d.#scheduleFlush();
+      }
+      // StreamHost
+      get session(): H2Duplex {
+        return this.#d;
+      }
+      adopt(id: number, role: StreamRole): H2Stream {
+        return this.#d.#router.adopt(id, role);
+      }
+      forget(stream: H2Stream): void {
+        const d = this.#d;
+        d.#router.forget(stream);
+        d.#scheduler.forget(stream);
+        if (d.#scheduler.opensWaiting > 0) d.#scheduler.startOpens();
+        if (d.connection.draining) d.#scheduleFlush();
+      }
+      address(): { remoteAddress: string | undefined; remotePort: number | undefined } {
+        return { remoteAddress: this.#d.#link.remoteAddress, remotePort: this.#d.#link.remotePort };
+      }
+      // SchedulerHost
+      outputRoom(): number {
+        return this.#d.readableHighWaterMark - this.#d.#link.buffered;
+      }
+      zeroCopy(): boolean {
+        return this.#d.#link.lendsPayloads;
+      }
+      afterSent(callback: () => void): void {
+        this.#d.#link.afterSent(this.#d.connection.outboundDataLength, callback);
+      }
+      connectionFailed(error: DenialOfServiceError): void {
         // Not from inside the send loop that asked: the teardown flushes and ends our output.
         queueMicrotask(() => {
-          this.#end.connectionError(error);
+          this.#d.#end.connectionError(error);
         });
-      },
-    };
+      }
+      // EndHost (and ControlHost's deadlines)
+      get deadlines(): DeadlinesType {
+        return this.#d.#deadlines;
+      }
+      get destroyed(): boolean {
+        return this.#d.destroyed;
+      }
+      get outputEnded(): boolean {
+        return this.#d.#link.ended;
+      }
+      get openStreams(): number {
+        return this.#d.#router.size;
+      }
+      flush(): void {
+        this.#d.#flush();
+      }
+      endOutput(): void {
+        this.#d.#endOutput();
+      }
+      failAll(error: ConnectionClosedError): void {
+        this.#d.#failAll(error);
+      }
+      destroyQuietly(error?: Error): void {
+        const d = this.#d;
+        d.destroy(error !== undefined && d.listenerCount('error') > 0 ? error : undefined);
+      }
+      // RouterHost
+      makeStream(id: number, role: StreamRole, localEnded: boolean): H2Stream {
+        return new H2Stream(this.#d.#host, id, role, this.#d.#streamHwm, localEnded);
+      }
+      listenerCount(event: 'stream'): number {
+        return this.#d.listenerCount(event);
+      }
+      emit(event: 'stream', ...args: unknown[]): boolean {
+        return this.#d.emit(event, ...args);
+      }
+      admitted(): void {
+        // A lifetime cap, then a graceful close (this stream still completes).
+        const d = this.#d;
+        if (d.#maxStreams > 0 && ++d.#streamsSeen >= d.#maxStreams) {
+          d.#end.gracefulBecause('maxStreamsPerConnection was reached');
+          void d.close();
+        }
+      }
+      // ControlHost
+      get end(): ConnectionEnd {
+        return this.#d.#end;
+      }
+      get events(): H2Duplex {
+        return this.#d;
+      }
+    }
+    makeDuplexHost = (duplex) => new Host(duplex);
   }
 }

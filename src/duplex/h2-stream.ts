@@ -25,6 +25,7 @@
  * HeaderSections sends).
  */
 import { Duplex } from 'readable-stream';
+import { useFastListeners } from './fast-listeners.js';
 import { ErrorCodes } from '../error-codes.js';
 import { ConnectionClosedError, type H2Error, StreamClosedError, StreamResetError } from '../errors.js';
 import { ConnectionState, type ExtensiblePriority, type InformationalResponseReceived, resolvePriority, type ResponseReceived, type TrailersReceived } from '../core/index.js';
@@ -116,6 +117,7 @@ export class H2Stream extends Duplex {
   /** @internal Created by H2Duplex (request, incoming request, push). */
   constructor(host: StreamHost<H2Stream>, id: number, role: StreamRole, highWaterMark: number, localEnded = false) {
     super({ allowHalfOpen: true, readableHighWaterMark: highWaterMark, writableHighWaterMark: highWaterMark, decodeStrings: true });
+    useFastListeners(this);
     this.#host = host;
     this.#id = id;
     this.role = role;

@@ -34,6 +34,23 @@ export interface HpackEncoderOptions {
 /** Code units above 0xFF cannot be octets; hpack.js would split them into two octets. */
 const NON_OCTET = /[^\0-\xff]/;
 
+/**
+ * hpack.js's bit writer and the sink it writes into, shared by every encoder: encode() runs
+ * from the sink's clear() to its take() (which copies the block out) without yielding, so no
+ * two blocks are ever in them at once. Per encoder they were ~700 octets of an idle
+ * connection (the 512-octet sink a slice of Buffer's pool, keeping that slab alive).
+ */
+let shared: { bits: HpackBitEncoder; sink: OctetSink } | null = null;
+function sharedWriter(): { bits: HpackBitEncoder; sink: OctetSink } {
+  if (shared === null) {
+    const bits = createBitEncoder();
+    const sink = new OctetSink();
+    bits.buffer = sink;
+    shared = { bits, sink };
+  }
+  return shared;
+}
+
 /** HPACK encoder (RFC 7541) over hpack.js, with its bugs fixed. python hpack: `Encoder`. */
 export class HpackEncoder {
   readonly #core: HpackCompressorCore;
@@ -43,13 +60,8 @@ export class HpackEncoder {
   /** The size to end on at the next block start. */
   #pendingFinal: number;
   #dead = false;
-  /** hpack.js's bit writer, reused for every block, writing into our sink instead of a wbuf. */
-  readonly #bits: HpackBitEncoder;
-  readonly #sink = new OctetSink();
 
   constructor(options: HpackEncoderOptions = {}) {
-    this.#bits = createBitEncoder();
-    this.#bits.buffer = this.#sink;
     this.#cap = options.maxTableSize ?? DEFAULT_HEADER_TABLE_SIZE;
     // The peer's decoder starts at 4096 (RFC 9113 §6.5.2); we may use less, announced by an update.
     this.#core = createCompressorCore(DEFAULT_HEADER_TABLE_SIZE);
@@ -92,11 +104,11 @@ export class HpackEncoder {
       }
     }
     const core = this.#core;
-    const bits = this.#bits;
+    const { bits, sink } = sharedWriter();
     // Every field ends octet-aligned, so a block always starts with an empty bit word.
     bits.word = 0;
     bits.bitOffset = 0;
-    this.#sink.clear();
+    sink.clear();
     try {
       if (this.#pendingMin !== null) {
         // RFC 7541 §4.2: signal the smallest size reached, then the final one.
@@ -112,7 +124,7 @@ export class HpackEncoder {
     } finally {
       core._encoder = null;
     }
-    return this.#sink.take();
+    return sink.take();
   }
 
   /** Writes `001xxxxx` + size (RFC 7541 §6.3) and applies it to our table. */

@@ -3,8 +3,8 @@
  *
  * hpack.js's `Encoder` only calls `writeUInt8`, `reserve` and (in its own tests) `skip` on its
  * buffer; wbuf answers `render()` with a list of slices of freshly allocated chunks, which
- * profiling showed as the largest single cost of encoding a small header block. One sink per
- * HpackEncoder is reused for every block; `take()` copies the block out.
+ * profiling showed as the largest single cost of encoding a small header block. One sink serves
+ * every HpackEncoder (encoder.ts), block after block; `take()` copies the block out.
  */
 const INITIAL_SIZE = 512;
 
