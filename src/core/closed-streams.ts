@@ -11,6 +11,7 @@
  * state is made for any of them.
  */
 import type { StreamClosedBy } from './stream-state.js';
+import { EMPTY_MAP } from './empty-map.js';
 
 /** `{ max, ms }`: records kept at once and how long each is kept (Infinity: no bound). */
 export interface RetentionOptions {
@@ -21,8 +22,11 @@ export interface RetentionOptions {
 /** Compact the queue arrays once this many forgotten slots sit at their front. */
 const COMPACT_AT = 1024;
 
+/** The index of every record that holds nothing: shared, never written. */
+const NOTHING: ReadonlyMap<number, StreamClosedBy | null> = EMPTY_MAP;
+
 export class ClosedStreams {
-  readonly #byId = new Map<number, StreamClosedBy | null>();
+  #byId = NOTHING as Map<number, StreamClosedBy | null>;
   /** Stream ids and when they were remembered, oldest first, from `#head` on (a FIFO queue). */
   readonly #ids: number[] = [];
   readonly #times: number[] = [];
@@ -45,7 +49,7 @@ export class ClosedStreams {
     if (this.#byId.size >= this.retention.max) this.#forgetOldest();
     this.#ids.push(streamId);
     this.#times.push(now);
-    this.#byId.set(streamId, closedBy);
+    (this.#byId === NOTHING ? (this.#byId = new Map<number, StreamClosedBy | null>()) : this.#byId).set(streamId, closedBy);
   }
 
   has(streamId: number): boolean {
@@ -57,6 +61,16 @@ export class ClosedStreams {
     if (this.#byId.size === 0) return undefined;
     this.#expire(this.clock());
     return this.#byId.get(streamId);
+  }
+
+  /** Forgets what expired and lets go of the storage once nothing is left (an idle connection keeps none). */
+  compact(): void {
+    this.#expire(this.clock());
+    if (this.#byId.size > 0) return;
+    this.#byId = NOTHING as Map<number, StreamClosedBy | null>;
+    this.#ids.length = 0;
+    this.#times.length = 0;
+    this.#head = 0;
   }
 
   get size(): number {

@@ -547,7 +547,8 @@ export class H2Connection {
    */
   releaseBuffers(): void {
     this.#output.release();
-    this.#streams.countOpen(0);
+    this.#reader.release();
+    this.#streams.compact();
   }
 
   /** Octets queued for {@link dataToSend} (our addition, for adapters that bound their output). */

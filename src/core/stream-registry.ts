@@ -17,6 +17,7 @@ import type { H2Configuration } from './config.js';
 import type { Settings } from './settings.js';
 import { Stream } from './stream.js';
 import { StreamClosedBy, StreamState } from './stream-state.js';
+import { EMPTY_MAP } from './empty-map.js';
 
 /**
  * Closed streams leave the stream map (for the bounded ClosedStreams record) when the open
@@ -25,13 +26,17 @@ import { StreamClosedBy, StreamState } from './stream-state.js';
  */
 export const PRUNE_AT = 128;
 
+/** The map of every registry with no stream in it: shared, never written (see #writable). */
+const NO_STREAMS: ReadonlyMap<number, Stream> = EMPTY_MAP;
+
 export class StreamRegistry {
   /** The highest stream id the peer used. h2: `highest_inbound_stream_id`. */
   highestInboundStreamId = 0;
   /** The highest stream id we used. h2: `highest_outbound_stream_id`. */
   highestOutboundStreamId = 0;
 
-  readonly #streams = new Map<number, Stream>();
+  /** NO_STREAMS while empty after compact() (an empty Map is ~180 octets an idle connection need not hold). */
+  #streams = NO_STREAMS as Map<number, Stream>;
   readonly #closed: ClosedStreams;
   /** The parity of the ids we open: 1 (odd) for a client, 0 (even) for a server. */
   readonly #outboundParity: number;
@@ -101,7 +106,7 @@ export class StreamRegistry {
     if (streamId <= highest) throw new StreamIDTooLowError(streamId, highest);
     if (streamId % 2 !== allowedParity) throw new ProtocolError('Invalid stream ID for peer.');
     const stream = new Stream(streamId, this.config, this.localSettings.initialWindowSize, this.remoteSettings.initialWindowSize, maxOutboundFrameSize);
-    this.#streams.set(streamId, stream);
+    (this.#streams === NO_STREAMS ? (this.#streams = new Map<number, Stream>()) : this.#streams).set(streamId, stream);
     if (outbound) this.highestOutboundStreamId = streamId;
     else this.highestInboundStreamId = streamId;
     return stream;
@@ -131,6 +136,13 @@ export class StreamRegistry {
    */
   countOpenNear(parity: number, max: number): number {
     return this.#streams.size < Math.min(max, PRUNE_AT) ? 0 : this.countOpen(parity);
+  }
+
+  /** A quiet connection: closed streams move to the closed record, which forgets expired ones; empty collections are let go. */
+  compact(): void {
+    this.countOpen(0);
+    if (this.#streams.size === 0) this.#streams = NO_STREAMS as Map<number, Stream>;
+    this.#closed.compact();
   }
 
   /** True for an id we open (odd for a client, even for a server). */

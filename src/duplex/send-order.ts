@@ -17,6 +17,7 @@
  * the urgency-3 ring, a Set, as before priorities existed.
  */
 import { DEFAULT_PRIORITY, type ExtensiblePriority } from '../core/index.js';
+import { EMPTY_MAP } from '../core/empty-map.js';
 
 /** RFC 9218 §4.1: urgencies 0..7. */
 const URGENCY_LEVELS = 8;
@@ -61,11 +62,14 @@ class UrgencyQueue<S extends { readonly id: number }> {
   }
 }
 
+/** The ready map of every SendOrder with nothing ready: shared, never written. */
+const NOTHING_READY: ReadonlyMap<unknown, ExtensiblePriority | null> = EMPTY_MAP;
+
 export class SendOrder<S extends { readonly id: number } & WeakKey> {
-  /** One queue per urgency, each made when first used (every connection has a SendOrder: keep an idle one small). */
+  /** Made by the first stream queued; dropped by compact() once nothing is ready. */
   #queues: Array<UrgencyQueue<S> | undefined> | null = null;
   /** Streams in a queue, and where (their urgency and whether in the ring). */
-  readonly #ready = new Map<S, ExtensiblePriority | null>();
+  #ready = NOTHING_READY as unknown as Map<S, ExtensiblePriority | null>;
   /** Priorities of streams that were given one; absent: no signal. Weak: a stream dropped anywhere takes its entry with it. */
   #priorities: WeakMap<S, ExtensiblePriority> | null = null;
   /** Server: PRIORITY_UPDATEs for streams not open yet, by id; applied when they open. */
@@ -84,7 +88,7 @@ export class SendOrder<S extends { readonly id: number } & WeakKey> {
   add(stream: S): void {
     if (this.#ready.has(stream)) return;
     const priority = this.#priorities?.get(stream) ?? null;
-    this.#ready.set(stream, priority);
+    ((this.#ready as unknown) === NOTHING_READY ? (this.#ready = new Map()) : this.#ready).set(stream, priority);
     this.#queue(priority?.urgency ?? DEFAULT_PRIORITY.urgency).add(stream, priority === null || priority.incremental);
   }
 
@@ -146,6 +150,13 @@ export class SendOrder<S extends { readonly id: number } & WeakKey> {
       if (idle.size === 0) this.#idle = null;
     }
     if (priority !== undefined) this.setPriority(stream, priority);
+  }
+
+  /** A quiet connection: with nothing ready, the queues and the map go (made again by the next stream). */
+  compact(): void {
+    if (this.#ready.size > 0) return;
+    this.#ready = NOTHING_READY as unknown as Map<S, ExtensiblePriority | null>;
+    this.#queues = null;
   }
 
   /** `stream` is finished with: forget its priority and its place. */

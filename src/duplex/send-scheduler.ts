@@ -20,6 +20,7 @@
 import { type ExtensiblePriority, type H2Connection, type HeaderInput, MIN_LENT_PAYLOAD } from '../core/index.js';
 import { DenialOfServiceError } from '../errors.js';
 import { SendOrder } from './send-order.js';
+import { EMPTY_MAP } from '../core/empty-map.js';
 
 
 /** Our streams allowed before the peer's first SETTINGS arrive: RFC 9113 §6.5.2's recommended minimum, nghttp2's assumption. */
@@ -94,13 +95,16 @@ const LESS_URGENT_QUANTUM = 16 * 1024;
 /** No stream is active: an urgency past the last (RFC 9218 §4.1: 0..7). */
 const NO_URGENCY = 8;
 
+/** The parked-write map of every scheduler with none: shared, never written. */
+const NOTHING_PARKED: ReadonlyMap<unknown, ParkedWrite> = EMPTY_MAP;
+
 export class SendScheduler<S extends Schedulable> {
   readonly #connection: H2Connection;
   readonly #host: SchedulerHost;
   readonly #port: SendPort<S>;
   /** The duplex's output high-water mark: budgets under half of it are not worth a frame. */
   readonly #minBudget: number;
-  readonly #parked = new Map<S, ParkedWrite>();
+  #parked = NOTHING_PARKED as unknown as Map<S, ParkedWrite>;
   /** Streams whose parked write may go, by priority (RFC 9218), and each stream's priority. */
   readonly #ready = new SendOrder<S>();
   readonly #opens: PendingOpen[] = [];
@@ -127,11 +131,17 @@ export class SendScheduler<S extends Schedulable> {
     this.#minBudget = Math.min(MIN_SEND_BUDGET, outputHighWaterMark >> 1);
   }
 
+  /** A quiet connection lets go of empty collections. */
+  compact(): void {
+    if (this.#parked.size === 0) this.#parked = NOTHING_PARKED as unknown as Map<S, ParkedWrite>;
+    this.#ready.compact();
+  }
+
   // ---------------------------------------------------------------- parked writes
 
   /** Parks `stream`'s write until window and room allow; a stream without an id yet (a queued request) waits for {@link started}. */
   park(stream: S, data: Uint8Array, callback: (error?: Error | null) => void): void {
-    this.#parked.set(stream, { data, offset: 0, callback, lent: false });
+    ((this.#parked as unknown) === NOTHING_PARKED ? (this.#parked = new Map()) : this.#parked).set(stream, { data, offset: 0, callback, lent: false });
     if (stream.id !== 0) this.#makeReady(stream);
   }
 

@@ -25,6 +25,7 @@ import { toHeaderObject, toRawHeaders } from './node-headers.js';
 import type { StreamRole } from './stream-host.js';
 import type { H2Error } from '../errors.js';
 import type { SendScheduler } from './send-scheduler.js';
+import { EMPTY_MAP } from '../core/empty-map.js';
 
 /**
  * What one open stream costs besides its buffers: an H2Stream (a Duplex) and the core's Stream.
@@ -48,14 +49,26 @@ export interface RouterHost {
   readonly scheduler: Pick<SendScheduler<H2Stream>, 'requestOpened' | 'setPriority' | 'prioritizeIdle'>;
 }
 
+/** The map of every router with no stream: shared, never written. */
+const NO_STREAMS: ReadonlyMap<number, H2Stream> = EMPTY_MAP;
+
 export class StreamRouter {
   readonly #host: RouterHost;
-  readonly #streams = new Map<number, H2Stream>();
+  #streams = NO_STREAMS as Map<number, H2Stream>;
   /** Streams reset in the read being routed: their requests are never shown. */
   #resetInBatch: Set<number> | null = null;
 
   constructor(host: RouterHost) {
     this.#host = host;
+  }
+
+  #writable(): Map<number, H2Stream> {
+    return this.#streams === NO_STREAMS ? (this.#streams = new Map<number, H2Stream>()) : this.#streams;
+  }
+
+  /** A quiet connection lets go of an empty map. */
+  compact(): void {
+    if (this.#streams.size === 0) this.#streams = NO_STREAMS as Map<number, H2Stream>;
   }
 
   /** Streams routed now. */
@@ -85,13 +98,13 @@ export class StreamRouter {
   /** Makes and routes the stream for `id`. */
   adopt(id: number, role: StreamRole, localEnded = false): H2Stream {
     const stream = this.#host.makeStream(id, role, localEnded);
-    this.#streams.set(id, stream);
+    this.#writable().set(id, stream);
     return stream;
   }
 
   /** Routes `stream`, made earlier (a queued request), at its new id. */
   route(id: number, stream: H2Stream): void {
-    this.#streams.set(id, stream);
+    this.#writable().set(id, stream);
   }
 
   /** Stops routing to `stream` (it finished). */
@@ -102,7 +115,7 @@ export class StreamRouter {
   /** The connection ended under the streams: each fails with `error`, routed no more. */
   failAll(error: H2Error): void {
     const all = [...this.#streams.values()];
-    this.#streams.clear();
+    this.#streams = NO_STREAMS as Map<number, H2Stream>;
     for (const stream of all) streamInbox.fail(stream, error);
   }
 

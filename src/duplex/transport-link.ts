@@ -261,6 +261,11 @@ export class TransportLink {
     if (this.#writer !== null) this.#leave(this.#writer);
   }
 
+  /** A quiet connection lets go of the transport writer's empty lists. */
+  compact(): void {
+    this.#writer?.compact();
+  }
+
   /** Octets read from the transport. */
   get bytesReceived(): number {
     return this.#bytesReceived;

@@ -110,6 +110,12 @@ export class TransportWriter {
     if (last > 0) dest.uncork();
   }
 
+  /** A quiet connection lets go of the batch list's storage once every batch was written. */
+  compact(): void {
+    if (this.#batchEnds.length === 0) this.#batchEnds.length = 0;
+    if (this.#releases.length === 0) this.#releases = [];
+  }
+
   /** Calls `callback` once every octet before offset `at` has been written (or the writer let go). */
   releaseAt(at: number, callback: () => void): void {
     if (at <= this.#written || this.#detached) callback();

@@ -96,6 +96,11 @@ export class FrameReader {
     return this.#openBlock !== null;
   }
 
+  /** Lets go of the chunk list's storage when nothing is buffered (an idle connection). */
+  release(): void {
+    if (this.#chunks.length === 0) this.#chunks.length = 0;
+  }
+
   /** Queues bytes. Does not parse: call {@link next} until it returns `null`. */
   feed(chunk: Uint8Array): void {
     if (this.#dead || chunk.length === 0) return;
