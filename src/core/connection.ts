@@ -541,6 +541,11 @@ export class H2Connection {
     return this.#reader.inFieldBlock;
   }
 
+  /** Lets go of the output slab when nothing is queued (the next frame starts a small one). */
+  releaseOutput(): void {
+    this.#output.release();
+  }
+
   /**
    * Frees idle memory (our addition: adapters call it when a connection goes quiet): the
    * output slab, and closed streams, which h2 keeps until it next counts open streams.
