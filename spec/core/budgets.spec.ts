@@ -44,6 +44,15 @@ describe('budgets', function () {
     expect(new RateLimit({ burst: Infinity, perSecond: 0 }, time.now).take()).to.equal(true);
   });
 
+  it('RateLimit: takes several tokens at once, all or none', function () {
+    const time = clock();
+    const limit = new RateLimit({ burst: 10, perSecond: 2 }, time.now);
+    expect([limit.take(4), limit.take(4), limit.take(4)]).to.deep.equal([true, true, false]);
+    expect(limit.take(2)).to.equal(true);
+    time.advance(1000);
+    expect([limit.take(3), limit.take(2)]).to.deep.equal([false, true]);
+  });
+
   it('CountLimit: counts up to its maximum; reset starts over', function () {
     const limit = new CountLimit(2);
     expect([limit.take(), limit.take(), limit.take()]).to.deep.equal([true, true, false]);

@@ -141,6 +141,21 @@ describe('H2Duplex backpressure', function () {
     server.destroy();
   });
 
+  it('holds input waiting to be parsed to 64 KiB (or highWaterMark, if smaller) before the transport stops being read', async function () {
+    expect(new H2Duplex().writableHighWaterMark).to.equal(64 * 1024);
+    expect(new H2Duplex({ highWaterMark: 16 * 1024 }).writableHighWaterMark).to.equal(16 * 1024);
+    // Nobody reads the PING ACKs: the input is held, and write() says stop once 64 KiB wait.
+    const server = new H2Duplex({ config: { clientSide: false }, highWaterMark: 4096 });
+    server.write(Buffer.concat([Buffer.from('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n'), Buffer.from('000000040000000000', 'hex')]));
+    const pings = Buffer.concat(Array.from({ length: 1000 }, () => Buffer.from('000008060000000000' + '0102030405060708', 'hex')));
+    let writes = 0;
+    while (server.write(pings) && writes < 100) writes++;
+    await settle();
+    expect(writes).to.be.below(10);
+    expect(server.writableLength).to.be.at.most(64 * 1024 + pings.length);
+    server.destroy();
+  });
+
   it('refuses new streams while the connection holds more than maxSessionMemory, serves them again once it drains', async function () {
     const { client, server } = createPair({ server: { maxSessionMemory: 256 * 1024 } });
     const GET: Array<[string, string]> = [[':method', 'GET'], [':path', '/'], [':scheme', 'http'], [':authority', 'pair']];

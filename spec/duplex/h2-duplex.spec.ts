@@ -204,6 +204,29 @@ describe('H2Duplex: transports and limits', function () {
   });
 });
 
+describe('H2Duplex: input work per turn', function () {
+  it('hands one large chunk to the core at most 64 frames a call, answering every frame', async function () {
+    const server = new H2Duplex({ config: { clientSide: false } });
+    const calls: number[] = [];
+    const receive = server.connection.receiveData.bind(server.connection);
+    server.connection.receiveData = (data: Uint8Array, maxFrames?: number) => {
+      const events = receive(data, maxFrames);
+      calls.push(events.length);
+      return events;
+    };
+    const ping = Buffer.from('000008060000000000' + '0102030405060708', 'hex');
+    const preface = Buffer.concat([Buffer.from('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n'), Buffer.from('000000040000000000', 'hex')]);
+    let output = 0;
+    server.on('data', (chunk: Buffer) => (output += chunk.length));
+    await new Promise<void>((resolve) => server.write(Buffer.concat([preface, ...Array.from({ length: 500 }, () => ping)]), () => resolve()));
+    expect(Math.max(...calls)).to.be.at.most(64);
+    expect(calls.reduce((a, b) => a + b, 0)).to.equal(501); // the SETTINGS, then 500 PINGs
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(output).to.be.at.least(500 * 17);
+    server.destroy();
+  });
+});
+
 describe('H2Duplex: request queue', function () {
   it('queues requests beyond the peer MAX_CONCURRENT_STREAMS and runs them all', async function () {
     const { client, server } = createPair({ server: { settings: { [SettingCodes.MAX_CONCURRENT_STREAMS]: 2 } } });

@@ -45,6 +45,22 @@ describe('TransportLink', function () {
     expect(called).to.equal(true);
   });
 
+  it('lets a chunk the core left part of go on now, after a turn once input work passed a millisecond, or once the output drains', async function () {
+    const { duplex, link } = setup(16);
+    expect(link.continueInput(() => undefined, performance.now())).to.equal(true);
+    let resumed = 0;
+    expect(link.continueInput(() => resumed++, performance.now() - 5)).to.equal(false);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(resumed).to.equal(1);
+    link.write([Buffer.alloc(32)]);
+    expect(link.continueInput(() => resumed++, performance.now())).to.equal(false);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(resumed).to.equal(1);
+    duplex.read();
+    link.releaseInput();
+    expect(resumed).to.equal(2);
+  });
+
   it('writes to a piped Writable directly, counts what it wrote, and wakes the writers when a batch is written', async function () {
     const { link, drained } = setup();
     const transport = new PassThrough();

@@ -116,6 +116,38 @@ describe('FrameReader', function () {
     expect(Buffer.from(pp.headerBlock).toString('hex')).to.equal('8287');
   });
 
+  it('with reuseJoinedBlocks, joins every block into one buffer it reuses (valid until the next frame is asked for)', function () {
+    const reader = new FrameReader({ reuseJoinedBlocks: true });
+    const blocks: string[] = [];
+    const places: Array<[ArrayBufferLike, number]> = [];
+    for (let id = 1; id <= 5; id += 2) {
+      reader.feed(Buffer.concat([rawFrame(0x1, 0x1, id, `82${id.toString(16).padStart(2, '0')}`), rawFrame(0x9, 0, id, '8486'), rawFrame(0x9, 0x4, id, '41')]));
+      const f = reader.next() as HeadersFrame;
+      expect(f).to.be.instanceOf(HeadersFrame);
+      expect(f.endStream).to.equal(true);
+      blocks.push(Buffer.from(f.headerBlock).toString('hex')); // read before the next call, as the caller must
+      places.push([f.headerBlock.buffer, f.headerBlock.byteOffset]);
+    }
+    expect(blocks).to.deep.equal(['8201848641', '8203848641', '8205848641']);
+    const [firstBuffer, firstOffset] = places[0] ?? [null, -1];
+    for (const [buffer, offset] of places) {
+      expect(buffer).to.equal(firstBuffer);
+      expect(offset).to.equal(firstOffset);
+    }
+    // A block that arrived in one HEADERS frame is a view of the input, as without the option.
+    const input = rawFrame(0x1, 0x5, 7, '8287');
+    reader.feed(input);
+    const single = (reader.next() as HeadersFrame).headerBlock;
+    expect(single.buffer).to.equal(input.buffer);
+    expect(single.byteOffset).to.equal(input.byteOffset + 9);
+    // release() drops the buffer; the next joined block gets a new one.
+    reader.release();
+    reader.feed(Buffer.concat([rawFrame(0x1, 0x1, 9, '82'), rawFrame(0x9, 0x4, 9, '87')]));
+    const after = (reader.next() as HeadersFrame).headerBlock;
+    expect(Buffer.from(after).toString('hex')).to.equal('8287');
+    expect(after.buffer === firstBuffer && after.byteOffset === firstOffset).to.equal(false);
+  });
+
   describe('client preface (server side)', function () {
     it('checks the 24-octet preface before the first frame, even one octet at a time', function () {
       const input = Buffer.concat([CLIENT_PREFACE, rawFrame(0x4, 0, 0)]);

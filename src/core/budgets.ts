@@ -29,8 +29,8 @@ export class RateLimit {
     this.#last = clock();
   }
 
-  /** Takes one token; false when the bucket is empty (the limit is exceeded). */
-  take(): boolean {
+  /** Takes `count` tokens (default one); false when the bucket has fewer (the limit is exceeded). */
+  take(count = 1): boolean {
     const { burst, perSecond } = this.options;
     if (burst === Infinity) return true;
     const now = this.clock();
@@ -39,8 +39,8 @@ export class RateLimit {
       this.#tokens = Math.min(burst, this.#tokens + refill);
       this.#last = now;
     }
-    if (this.#tokens < 1) return false;
-    this.#tokens -= 1;
+    if (this.#tokens < count) return false;
+    this.#tokens -= count;
     return true;
   }
 }
@@ -113,9 +113,12 @@ export class PeerBudgets {
     this.#pendingResets.reset();
   }
 
-  /** One frame that costs work and carries nothing (`glitchRateLimit`). */
-  glitch(): void {
-    if (!this.#glitches.take()) throw new DenialOfServiceError('too_many_glitches: empty, unknown, priority or late frames over glitchRateLimit', { debugData: 'too_many_glitches' });
+  /**
+   * One frame that costs work and carries nothing (`glitchRateLimit`), or `count` frames' worth
+   * (a refused header block counts one per 16 KiB it took to decode).
+   */
+  glitch(count = 1): void {
+    if (!this.#glitches.take(count)) throw new DenialOfServiceError('too_many_glitches: empty, unknown, priority or late frames over glitchRateLimit', { debugData: 'too_many_glitches' });
   }
 
   /** One RST_STREAM we send because of the peer (`maxLocalErrorResets`; MadeYouReset, CVE-2025-8671). */

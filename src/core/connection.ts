@@ -117,6 +117,8 @@ export class H2Connection {
       maxFrameSize: this.maxInboundFrameSize,
       maxHeaderBlockSize: this.config.maxHeaderBlockSize,
       maxContinuationFrames: this.config.maxContinuationFrames,
+      // Each block is decoded before the next frame is read (FrameReceiver).
+      reuseJoinedBlocks: true,
     });
     this.#receiver = new FrameReceiver(this, {
       config: this.config,
@@ -548,7 +550,8 @@ export class H2Connection {
 
   /**
    * Frees idle memory (our addition: adapters call it when a connection goes quiet): the
-   * output slab, and closed streams, which h2 keeps until it next counts open streams.
+   * output slab, the reader's buffer for joined header blocks, and closed streams, which h2
+   * keeps until it next counts open streams.
    */
   releaseBuffers(): void {
     this.#output.release();
@@ -577,13 +580,15 @@ export class H2Connection {
   // ------------------------------------------------------------- receiving
 
   /**
-   * Processes received bytes; returns the events they produced.
+   * Processes received bytes; returns the events they produced. With `maxFrames`, stops after
+   * that many frames and keeps the rest of the input for the next call ({@link inputPending}).
    * @throws ProtocolError (or a subclass) for a connection error, after queuing the GOAWAY
    *   h2 would queue (none for a bad client preface). All later input is ignored.
    * h2: `receive_data`.
    */
-  receiveData(data: Uint8Array): Event[] {
+  receiveData(data: Uint8Array, maxFrames = Infinity): Event[] {
     this.#log?.trace('Process received data on connection. Received data:', data);
+    this.#output.inputPending = false;
     if (this.#dead) return [];
     const events: Event[] = [];
     this.#reader.maxFrameSize = this.maxInboundFrameSize;
@@ -592,7 +597,13 @@ export class H2Connection {
     this.#receiver.startReceiveCall();
     this.#output.receiving = true;
     try {
-      for (;;) {
+      for (let handled = 0; ; handled++) {
+        if (handled >= Math.max(1, maxFrames)) {
+          // Left in the reader for the next call; the answers queued so far still count
+          // against maxOutboundControlFrames until the rest is processed (output.ts).
+          this.#output.inputPending = this.#reader.bufferedLength > 0;
+          return events;
+        }
         let frame: Frame | null;
         try {
           frame = this.#reader.next();
@@ -620,6 +631,15 @@ export class H2Connection {
     } finally {
       this.#output.receiving = false;
     }
+  }
+
+  /**
+   * The last {@link receiveData} stopped at its `maxFrames` with input left over: call it
+   * again (with no new octets, or more) to go on. Our addition: an adapter bounds the work of
+   * one call so that a read full of small costly frames does not hold its event loop.
+   */
+  get inputPending(): boolean {
+    return this.#output.inputPending;
   }
 
   /**

@@ -113,6 +113,8 @@ const enum ResetCause {
 
 /** The answer to a request whose header list is over our limits (RFC 6585 §5). */
 const HEADER_LIST_TOO_LARGE: HeaderInput[] = [[':status', '431']];
+/** Octets of a refused request's header block that count one glitch (RFC 9113's default frame size). */
+const OVERSIZED_BLOCK_GLITCH_OCTETS = 16384;
 
 export class FrameReceiver {
   /** Our PINGs awaiting their ACK. */
@@ -316,7 +318,7 @@ export class FrameReceiver {
     const stream = this.#streams.getOrBegin(frame.streamId, this.#streams.inboundParity, this.#conn.maxOutboundFrameSize);
     this.#budgets.streamAdmitted();
     this.#extensions?.streamOpened(frame.streamId);
-    if (oversized) return this.#answerOversizedRequest(stream, frame.endStream);
+    if (oversized) return this.#answerOversizedRequest(stream, frame.endStream, frame.headerBlock.length);
     if (this.#config.validateInboundHeaders && !this.#config.clientSide && this.#localSettings.enableConnectProtocol !== 1 && headers.some(([name]) => name === ':protocol')) {
       // RFC 8441 §3/§4: :protocol without our SETTINGS_ENABLE_CONNECT_PROTOCOL is a malformed request.
       throw new ProtocolError('Received :protocol without SETTINGS_ENABLE_CONNECT_PROTOCOL', { streamId: frame.streamId, scope: 'stream' });
@@ -346,10 +348,13 @@ export class FrameReceiver {
   /**
    * RFC 6585 §5 / RFC 9113 §8.1: `:status 431` with END_STREAM; if the request body has not
    * ended, RST_STREAM(NO_ERROR) asks the client to stop sending it. The application never
-   * sees the request. Counts a glitch.
+   * sees the request. Counts a glitch per 16 KiB of its header block (at least one).
    */
-  #answerOversizedRequest(stream: Stream, endStream: boolean): Handled {
-    this.#budgets.glitch();
+  #answerOversizedRequest(stream: Stream, endStream: boolean, blockLength: number): Handled {
+    // A glitch per 16 KiB of the block, not one per block: decoding a 128 KiB block costs
+    // hundreds of times a cheap frame's work, and a burst of a thousand of them (128 MiB read
+    // and decoded in about a second) is what the glitch budget let through before.
+    this.#budgets.glitch(Math.max(1, Math.ceil(blockLength / OVERSIZED_BLOCK_GLITCH_OCTETS)));
     this.#log?.debug(`Request on stream ${stream.streamId} refused with 431: its header list is over our limits`);
     stream.receiveOversizedRequest(endStream);
     this.#conn.sendHeaders(stream.streamId, HEADER_LIST_TOO_LARGE, { endStream: true });

@@ -34,6 +34,12 @@ export class OutputBuffer {
   framesSent = 0;
   /** True while the peer's input is processed: control frames queued then are the peer's doing. */
   receiving = false;
+  /**
+   * The connection stopped processing a read part-way (receiveData's `maxFrames`): taking the
+   * output does not reset the count of control frames then, so that a read full of PINGs is
+   * counted as a whole however many calls it takes.
+   */
+  inputPending = false;
 
   readonly #writer = new FrameWriter();
   /** Control frames queued while receiving and not yet taken. */
@@ -81,13 +87,13 @@ export class OutputBuffer {
 
   /** Removes and returns the queued octets (all, or the first `amount`), joined. */
   take(amount?: number): Buffer {
-    this.#controlFrames = 0;
+    if (!this.inputPending) this.#controlFrames = 0;
     return this.#writer.take(amount);
   }
 
   /** Removes and returns the queued octets as chunks that are not joined (lent payloads stay their own chunks). */
   takeChunks(): Buffer[] {
-    this.#controlFrames = 0;
+    if (!this.inputPending) this.#controlFrames = 0;
     return this.#writer.takeChunks();
   }
 

@@ -149,16 +149,34 @@ export class TransportLink {
    * The input chunk that `_write` started at `started` (performance.now()) is handled: its
    * callback runs now, a turn later once input work reached INPUT_TURN_MS (so other
    * connections are served in between; meanwhile the transport buffers up to the duplex's
-   * writableHighWaterMark, then stops reading), or once the output drains when it is over
+   * writableHighWaterMark, 64 KiB, then stops reading), or once the output drains when it is over
    * its high-water mark (a peer that keeps sending while not reading our answers is stopped
    * by the transport's own backpressure).
    */
   inputDone(callback: () => void, started: number): void {
-    if (this.buffered >= this.#duplex.readableHighWaterMark) this.#heldInput = callback;
-    else if ((this.#inputWork += performance.now() - started) >= INPUT_TURN_MS) {
+    if (this.#pace(callback, started)) callback();
+  }
+
+  /**
+   * The core left part of an input chunk for later (its frames per call): true to go on now,
+   * else `resume` runs a turn later or once the output drains, as {@link inputDone} decides.
+   */
+  continueInput(resume: () => void, started: number): boolean {
+    return this.#pace(resume, started);
+  }
+
+  /** True when input work may go on now; else `next` is held until the output drains, or runs a turn later. */
+  #pace(next: () => void, started: number): boolean {
+    if (this.buffered >= this.#duplex.readableHighWaterMark) {
+      this.#heldInput = next;
+      return false;
+    }
+    if ((this.#inputWork += performance.now() - started) >= INPUT_TURN_MS) {
       this.#inputWork = 0;
-      setImmediate(callback);
-    } else callback();
+      setImmediate(next);
+      return false;
+    }
+    return true;
   }
 
   /** The held `_write` callback, if any, runs now (the output drained, or a reader asked for more). */

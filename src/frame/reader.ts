@@ -49,6 +49,13 @@ export interface FrameReaderOptions {
   maxHeaderBlockSize?: number;
   /** Most CONTINUATION frames in one field block; beyond it: ENHANCE_YOUR_CALM. Default 8; Infinity disables. */
   maxContinuationFrames?: number;
+  /**
+   * Join a block that arrived in CONTINUATION frames into one buffer the reader keeps and
+   * reuses, so the joined `headerBlock` is valid only until the next call of `next()`. For a
+   * caller that decodes each block before it asks for the next frame (H2Connection): a flood
+   * of 128 KiB blocks otherwise left one 128 KiB buffer per request for the GC. Default false.
+   */
+  reuseJoinedBlocks?: boolean;
 }
 
 /** A HEADERS or PUSH_PROMISE whose block is still arriving in CONTINUATION frames. */
@@ -78,12 +85,16 @@ export class FrameReader {
   #pendingHeader: FrameHeader | null = null;
   #openBlock: OpenFieldBlock | null = null;
   #dead = false;
+  readonly #reuseJoinedBlocks: boolean;
+  /** The buffer joined blocks are written into (reuseJoinedBlocks), made by the first one. */
+  #joined: Buffer | null = null;
 
   constructor(options: FrameReaderOptions = {}) {
     this.maxFrameSize = options.maxFrameSize ?? DEFAULT_MAX_FRAME_SIZE;
     this.maxHeaderBlockSize = options.maxHeaderBlockSize ?? DEFAULT_MAX_HEADER_BLOCK_SIZE;
     this.maxContinuationFrames = options.maxContinuationFrames ?? DEFAULT_MAX_CONTINUATION_FRAMES;
     this.#prefaceRemaining = options.expectPreface === true ? CLIENT_PREFACE.length : 0;
+    this.#reuseJoinedBlocks = options.reuseJoinedBlocks === true;
   }
 
   /** Octets fed but not yet returned as frames. */
@@ -96,9 +107,13 @@ export class FrameReader {
     return this.#openBlock !== null;
   }
 
-  /** Lets go of the chunk list's storage when nothing is buffered (an idle connection). */
+  /**
+   * Lets go of the chunk list's storage when nothing is buffered (an idle connection), and of
+   * the buffer joined blocks are reused in (reuseJoinedBlocks: the next such block makes a new one).
+   */
   release(): void {
     if (this.#chunks.length === 0) this.#chunks.length = 0;
+    this.#joined = null;
   }
 
   /** Queues bytes. Does not parse: call {@link next} until it returns `null`. */
@@ -203,7 +218,7 @@ export class FrameReader {
       open.continuations += 1;
       if (!frame.endHeaders) return null;
       this.#openBlock = null;
-      const block = Buffer.concat(open.fragments, open.size);
+      const block = this.#reuseJoinedBlocks ? this.#join(open.fragments, open.size) : Buffer.concat(open.fragments, open.size);
       const f = open.first;
       return f instanceof HeadersFrame
         ? new HeadersFrame(f.streamId, block, f.endStream, true, f.padLength, f.priority)
@@ -217,6 +232,21 @@ export class FrameReader {
       return null;
     }
     return frame;
+  }
+
+  /** `fragments` joined into the reused buffer (grown to a power of two as needed). */
+  #join(fragments: readonly Uint8Array[], size: number): Buffer {
+    let joined = this.#joined;
+    if (joined === null || joined.length < size) {
+      joined = Buffer.allocUnsafe(Math.max(2 ** Math.ceil(Math.log2(size)), 1024));
+      this.#joined = joined;
+    }
+    let at = 0;
+    for (const f of fragments) {
+      joined.set(f, at);
+      at += f.length;
+    }
+    return joined.subarray(0, size);
   }
 
   /**

@@ -176,6 +176,30 @@ describe('H2Connection: DoS budgets', function () {
       expect(names(s.receiveData(request(enc, 3)))).to.deep.equal(['RequestReceived', 'StreamEnded']);
     });
 
+    it('counts a glitch per 16 KiB of a refused header block: a flood of large ones meets "too_many_glitches" sooner', function () {
+      const s = budgetServer({ maxHeaderListPairs: 20, glitchRateLimit: { burst: 10, perSecond: 0 }, clock: () => 0 });
+      const enc = new HpackEncoder();
+      // A small refused list (too many fields) costs one glitch, as any glitch.
+      s.receiveData(request(enc, 1, many));
+      // ~61 KiB of never-indexed literal (HEADERS + CONTINUATIONs): four glitches each.
+      const big = (id: number): Buffer => {
+        const fields: Array<[string, string]> = [...REQ, ['x-big', 'v'.repeat(70_000)]];
+        const block = enc.encode(fields.map(([name, value]) => ({ name, value, neverIndex: true })));
+        const frames: Buffer[] = [];
+        for (let at = 0; at < block.length; at += 16384) {
+          const last = at + 16384 >= block.length;
+          frames.push(rawFrame(at === 0 ? 1 : 9, (at === 0 ? 0x1 : 0) | (last ? 0x4 : 0), id, block.subarray(at, at + 16384)));
+        }
+        expect(frames).to.have.length(4);
+        return Buffer.concat(frames);
+      };
+      s.receiveData(big(3));
+      s.receiveData(big(5));
+      s.dataToSend();
+      expect(() => s.receiveData(big(7))).to.throw(DenialOfServiceError);
+      expectCalm(s, 'too_many_glitches');
+    });
+
     it('asks for the rest of an unfinished request body to stop: 431, then RST_STREAM(NO_ERROR)', function () {
       const s = budgetServer({});
       const enc = new HpackEncoder();
