@@ -8,11 +8,16 @@ import type { OriginFrame, PriorityUpdateFrame } from '../frame/index.js';
 import type { PeerBudgets } from './budgets.js';
 import type { H2Configuration } from './config.js';
 import { ConnectionInput, type ConnectionStateMachine } from './connection-state.js';
-import { OriginReceived, PriorityUpdateReceived } from './events.js';
+import { type Event, OriginReceived, PriorityUpdateReceived } from './events.js';
 import { parsePriorityField } from './extensible-priority.js';
-import type { Handled } from './frame-receiver.js';
 import type { Settings } from './settings.js';
 import type { StreamRegistry } from './stream-registry.js';
+
+/** What a handler produced, as FrameReceiver's handlers return it: these frames queue no answer. */
+interface Handled {
+  frames: never[];
+  events: Event[];
+}
 
 /** The parts of the connection the extension frames read (H2Connection owns them). */
 export interface ExtensionParts {

@@ -96,7 +96,7 @@ export interface ReceiverParts {
 }
 
 /** What a frame handler produced: frames to queue (after it returns) and events to report. */
-export interface Handled {
+interface Handled {
   frames: Serializable[];
   events: Event[];
 }
