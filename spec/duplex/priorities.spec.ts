@@ -66,25 +66,28 @@ async function race(client: H2Duplex, prioritized: boolean): Promise<Outcome> {
   return outcome;
 }
 
-function report(where: string, prioritized: boolean, o: Outcome): void {
+/** Runs the race on `client`, prints its figures and checks them: strict urgency, or (the control) round robin. */
+async function raceAndCheck(where: string, client: H2Duplex, prioritized: boolean): Promise<void> {
+  const o = await race(client, prioritized);
   const mode = prioritized ? 'u=7 bigs, u=0 urgent' : 'no priorities       ';
   console.log(`      ${where} ${mode}: urgent 1 MiB done ${o.urgentMs.toFixed(1)} ms after its request; ${(o.bigDuringUrgent / MiB).toFixed(2)} MiB of the bigs arrived meanwhile; bigs done before it: ${o.bigDoneBeforeUrgent}`);
+  expect(o.bigDoneBeforeUrgent).to.equal(0);
+  if (prioritized) expect(o.bigDuringUrgent).to.be.below(2 * MiB);
+  else expect(o.bigDuringUrgent).to.be.above(4 * MiB);
 }
+
+const TITLE = (prioritized: boolean): string => (prioritized ? 'sends the urgent response before the u=7 ones already under way' : 'without priorities, shares the connection round robin (the control)');
 
 describe('H2Duplex: RFC 9218 priorities steer the send scheduler', function () {
   this.timeout(60_000);
 
   describe('over createPair', function () {
     for (const prioritized of [true, false]) {
-      it(prioritized ? 'sends the urgent response before the u=7 ones already under way' : 'without priorities, shares the connection round robin (the control)', async function () {
+      it(TITLE(prioritized), async function () {
         const { client, server } = createPair({ client: { authority: 'http://localhost' } });
         serve(server);
         try {
-          const o = await race(client, prioritized);
-          report('pair', prioritized, o);
-          expect(o.bigDoneBeforeUrgent).to.equal(0);
-          if (prioritized) expect(o.bigDuringUrgent).to.be.below(2 * MiB);
-          else expect(o.bigDuringUrgent).to.be.above(4 * MiB);
+          await raceAndCheck('pair', client, prioritized);
         } finally {
           client.destroy();
           server.destroy();
@@ -109,14 +112,10 @@ describe('H2Duplex: RFC 9218 priorities steer the send scheduler', function () {
     });
 
     for (const prioritized of [true, false]) {
-      it(prioritized ? 'sends the urgent response before the u=7 ones already under way' : 'without priorities, shares the connection round robin (the control)', async function () {
+      it(TITLE(prioritized), async function () {
         const client = connect(`http://127.0.0.1:${port}`);
         try {
-          const o = await race(client, prioritized);
-          report('tcp ', prioritized, o);
-          expect(o.bigDoneBeforeUrgent).to.equal(0);
-          if (prioritized) expect(o.bigDuringUrgent).to.be.below(2 * MiB);
-          else expect(o.bigDuringUrgent).to.be.above(4 * MiB);
+          await raceAndCheck('tcp ', client, prioritized);
         } finally {
           client.destroy();
         }
