@@ -4,21 +4,9 @@
  * warm-up, BENCHMARKS.md untouched). Only that: the numbers of a tiny run on a shared machine
  * mean nothing, so nothing here is about timing.
  */
-import { spawn } from 'node:child_process';
 import { expect } from 'chai';
-import { REPO_ROOT, SHARED_DIR } from '../helpers/shared.js';
-import { describeWithCommand } from '../helpers/tools.js';
-
-/** Runs `npm run bench` (bench/h2load.bench.ts under tsx) with `args`; resolves with its exit status and output. */
-function bench(args: string[]): Promise<{ status: number | null; output: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'bench/h2load.bench.ts', ...args], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (output += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (output += d));
-    child.on('close', (status) => resolve({ status, output }));
-  });
-}
+import { SHARED_DIR } from '../helpers/shared.js';
+import { describeWithCommand, runBench } from '../helpers/tools.js';
 
 describeWithCommand('h2load', 'nghttp2-client', 'bench: priority scenarios (S1p, S4p) at a tiny scale', function () {
   this.timeout(120_000);
@@ -26,7 +14,7 @@ describeWithCommand('h2load', 'nghttp2-client', 'bench: priority scenarios (S1p,
 
   it(shared ? 'S1p and S4p run in all three columns and each gives its row' : 'S1p and S4p give their rows (skipped: ../shared is missing, the node:http2 anchor lives there)', async function () {
     if (!shared) this.skip();
-    const { status, output } = await bench(['-s', 'S1p,S4p', '-r', '1', '--scale', '0.001', '--bulk', '/bytes/1048576', '--gate', '-1', '--warmup', '0', '--no-write']);
+    const { status, output } = await runBench(['-s', 'S1p,S4p', '-r', '1', '--scale', '0.001', '--bulk', '/bytes/1048576', '--gate', '-1', '--warmup', '0', '--no-write']);
     expect(status, output).to.equal(0);
     // Every column answered every request over h2c (a run that did not is 'n/a').
     expect(output, output).to.match(/^\| S1p \| req\/s \| \d+ \(`u=1, i`\) \| \d+ \| \d+ \| [\d.]+ \| [\d.]+ \|/m);

@@ -4,21 +4,8 @@
  * warm-up, BENCHMARKS.md untouched). Only that: the numbers of a tiny run on a shared machine
  * mean nothing, so nothing here is about timing.
  */
-import { spawn } from 'node:child_process';
 import { expect } from 'chai';
-import { REPO_ROOT } from '../helpers/shared.js';
-import { describeWithCommand, hasCommand } from '../helpers/tools.js';
-
-/** Runs `npm run bench` (bench/h2load.bench.ts under tsx) with `args`; resolves with its exit status and output. */
-function bench(args: string[]): Promise<{ status: number | null; output: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'bench/h2load.bench.ts', ...args], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (output += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (output += d));
-    child.on('close', (status) => resolve({ status, output }));
-  });
-}
+import { describeWithCommand, hasCommand, runBench } from '../helpers/tools.js';
 
 describeWithCommand('h2load', 'nghttp2-client', 'bench: TLS scenarios (S1t, S4t) at a tiny scale', function () {
   this.timeout(120_000);
@@ -26,7 +13,7 @@ describeWithCommand('h2load', 'nghttp2-client', 'bench: TLS scenarios (S1t, S4t)
 
   it(openssl ? 'S1t and S4t run against both servers and each gives its row' : 'S1t and S4t give their rows (skipped: openssl is not installed; apt-get install openssl)', async function () {
     if (!openssl) this.skip();
-    const { status, output } = await bench(['-s', 'S1t,S4t', '-r', '1', '--scale', '0.001', '--bulk', '/bytes/1048576', '--gate', '-1', '--warmup', '0', '--no-write']);
+    const { status, output } = await runBench(['-s', 'S1t,S4t', '-r', '1', '--scale', '0.001', '--bulk', '/bytes/1048576', '--gate', '-1', '--warmup', '0', '--no-write']);
     expect(status, output).to.equal(0);
     // Both servers answered every request over TLS with ALPN h2 (a run that did not is 'n/a').
     expect(output, output).to.match(/^\| S1t \| req\/s \| \d+ \| \d+ \| [\d.]+ \|/m);

@@ -4,6 +4,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import net from 'node:net';
+import { REPO_ROOT } from './shared.js';
 
 /** True when `command` runs (looked up on PATH, plus /usr/sbin for nghttpd). */
 export function hasCommand(command: string): boolean {
@@ -42,6 +43,20 @@ export function run(command: string, args: string[], input?: string): Promise<{ 
         // its status says what happened; an unhandled 'error' here would end the whole run.
         child.stdin.on('error', () => undefined);
         child.stdin.end(input ?? '');
+      }),
+  );
+}
+
+/** Runs `npm run bench` (bench/h2load.bench.ts under tsx) with `args`; resolves with its exit status and output (stdout and stderr as they came). */
+export function runBench(args: string[]): Promise<{ status: number | null; output: string }> {
+  return import('node:child_process').then(
+    ({ spawn }) =>
+      new Promise((resolve) => {
+        const child = spawn(process.execPath, ['--import', 'tsx', 'bench/h2load.bench.ts', ...args], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+        let output = '';
+        child.stdout.setEncoding('utf8').on('data', (d: string) => (output += d));
+        child.stderr.setEncoding('utf8').on('data', (d: string) => (output += d));
+        child.on('close', (status) => resolve({ status, output }));
       }),
   );
 }
