@@ -8,7 +8,7 @@ export { RateLimit, type RateLimitOptions } from './budgets.js';
 export type { RetentionOptions } from './closed-streams.js';
 export { ConnectionState } from './connection-state.js';
 export { StreamState } from './stream-state.js';
-export { SettingCodes, Settings, ChangedSetting, type SettingsInput } from './settings.js';
+export { SettingCodes, Settings, ChangedSetting, type SettingsInput, settingsEntries } from './settings.js';
 export * from './events.js';
 export { checkHeaderIterable, type HeaderInput, neverIndexed, isNeverIndexed } from './headers/normalize.js';
 export { encodeHttp2Settings, decodeHttp2Settings } from './upgrade.js';

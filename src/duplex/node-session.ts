@@ -5,7 +5,7 @@
  * `request()`), and the session's `setTimeout`.
  */
 import { describeValue, InvalidArgumentError } from '../errors.js';
-import { type H2Connection, type HeaderInput, SettingCodes, type Settings, type SettingsInput } from '../core/index.js';
+import { type H2Connection, type HeaderInput, SettingCodes, type Settings, type SettingsInput, settingsEntries } from '../core/index.js';
 import { headerText } from './node-headers.js';
 
 /** HTTP/2 settings by node:http2's names (`http2.getDefaultSettings()`'s shape). */
@@ -76,13 +76,12 @@ export function toSettingsInput(settings: SettingsArgument): SettingsInput {
  */
 export function withFirstSettings(connection: H2Connection, settings: SettingsInput): SettingsInput {
   const code = SettingCodes.NO_RFC7540_PRIORITIES as number;
-  const entries = settings instanceof Map ? [...(settings as ReadonlyMap<number, number>)] : Object.entries(settings).map(([k, v]) => [Number(k), v] as [number, number | undefined]);
-  const first = entries.find(([key]) => key === code);
-  if (first?.[1] === undefined) return settings;
+  const value = settings instanceof Map ? (settings as ReadonlyMap<number, number>).get(code) : (settings as Partial<Record<number, number>>)[code];
+  if (value === undefined) return settings;
   // Set and acknowledged at once: the initial SETTINGS carry the values in force.
-  connection.localSettings.set(code, first[1]);
+  connection.localSettings.set(code, value);
   connection.localSettings.acknowledge();
-  return new Map(entries.filter((entry): entry is [number, number] => entry[0] !== code && entry[1] !== undefined));
+  return new Map(settingsEntries(settings).filter(([key]) => key !== code));
 }
 
 /** The settings in force, by node's names (`session.localSettings` / `remoteSettings`). */
