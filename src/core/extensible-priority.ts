@@ -5,6 +5,7 @@
  */
 import { type Dictionary, parseDictionary } from 'structured-headers';
 import { describeValue, InvalidArgumentError, OutOfRangeError } from '../errors.js';
+import { toOctetString } from './headers/normalize.js';
 
 /** The two RFC 9218 parameters, resolved to their values. */
 export interface ExtensiblePriority {
@@ -28,7 +29,7 @@ export const DEFAULT_PRIORITY: ExtensiblePriority = Object.freeze({ urgency: DEF
  * boolean, is ignored as a member; other members are ignored (§4: "unknown parameters").
  */
 export function parsePriorityField(value: string | Uint8Array): ExtensiblePriority {
-  const text = typeof value === 'string' ? value : Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('latin1');
+  const text = typeof value === 'string' ? value : toOctetString(value);
   let dictionary: Dictionary;
   try {
     dictionary = parseDictionary(text);

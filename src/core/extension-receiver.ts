@@ -12,6 +12,7 @@ import { type Event, OriginReceived, PriorityUpdateReceived } from './events.js'
 import { parsePriorityField } from './extensible-priority.js';
 import type { Settings } from './settings.js';
 import type { StreamRegistry } from './stream-registry.js';
+import { toOctetString } from './headers/normalize.js';
 
 /** What a handler produced, as FrameReceiver's handlers return it: these frames queue no answer. */
 interface Handled {
@@ -80,7 +81,7 @@ export class ExtensionReceiver {
     } else if (stream.closed) {
       return { frames: [], events: [] };
     }
-    const text = Buffer.from(frame.fieldValue.buffer, frame.fieldValue.byteOffset, frame.fieldValue.byteLength).toString('latin1');
+    const text = toOctetString(frame.fieldValue);
     const priority = parsePriorityField(text);
     return { frames: [], events: [new PriorityUpdateReceived(id, text, priority.urgency, priority.incremental)] };
   }

@@ -28,6 +28,7 @@ import {
   WindowUpdateFrame,
 } from '../frame/index.js';
 import { HpackDecoder } from '../hpack/index.js';
+import { toOctetString } from './headers/normalize.js';
 
 /** Priority fields of a HEADERS or PRIORITY frame (RFC 9113 §5.3.2, §6.3). */
 export interface TracedPriority {
@@ -144,7 +145,7 @@ function fieldsOf(frame: Frame): TracedFields {
   if (frame instanceof PingFrame) return { kind: 'PING', opaqueData: Buffer.from(frame.opaqueData) };
   if (frame instanceof GoAwayFrame) return { kind: 'GOAWAY', lastStreamId: frame.lastStreamId, errorCode: frame.errorCode, additionalData: Buffer.from(frame.additionalData) };
   if (frame instanceof WindowUpdateFrame) return { kind: 'WINDOW_UPDATE', windowIncrement: frame.windowIncrement };
-  if (frame instanceof PriorityUpdateFrame) return { kind: 'PRIORITY_UPDATE', prioritizedStreamId: frame.prioritizedStreamId, fieldValue: Buffer.from(frame.fieldValue).toString('latin1') };
+  if (frame instanceof PriorityUpdateFrame) return { kind: 'PRIORITY_UPDATE', prioritizedStreamId: frame.prioritizedStreamId, fieldValue: toOctetString(frame.fieldValue) };
   if (frame instanceof OriginFrame) return { kind: 'ORIGIN', origins: frame.origins };
   return { kind: 'OTHER' };
 }
