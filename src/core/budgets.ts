@@ -115,7 +115,7 @@ export class PeerBudgets {
 
   /**
    * One frame that costs work and carries nothing (`glitchRateLimit`), or `count` frames' worth
-   * (a refused header block counts one per 16 KiB it took to decode).
+   * (a refused header block counts one per KiB it took to decode).
    */
   glitch(count = 1): void {
     if (!this.#glitches.take(count)) throw new DenialOfServiceError('too_many_glitches: empty, unknown, priority or late frames over glitchRateLimit', { debugData: 'too_many_glitches' });

@@ -113,8 +113,14 @@ const enum ResetCause {
 
 /** The answer to a request whose header list is over our limits (RFC 6585 §5). */
 const HEADER_LIST_TOO_LARGE: HeaderInput[] = [[':status', '431']];
-/** Octets of a refused request's header block that count one glitch (RFC 9113's default frame size). */
-const OVERSIZED_BLOCK_GLITCH_OCTETS = 16384;
+/**
+ * Octets of a refused request's header block that count one glitch. At the default burst
+ * (1000 glitches) a connection gets about 1 MiB of refused blocks decoded before GOAWAY, and
+ * a refill of 33 KiB a second: a client that met one 431 and retried a few times is far from
+ * it. At one glitch per 16 KiB, a flood of 128 KiB blocks ran ~160 requests (20 MiB read and
+ * decoded) before GOAWAY, and a fresh server's RSS grew 16 MB; at one per KiB, 4 MB.
+ */
+const OVERSIZED_BLOCK_GLITCH_OCTETS = 1024;
 
 export class FrameReceiver {
   /** Our PINGs awaiting their ACK. */
@@ -348,12 +354,12 @@ export class FrameReceiver {
   /**
    * RFC 6585 §5 / RFC 9113 §8.1: `:status 431` with END_STREAM; if the request body has not
    * ended, RST_STREAM(NO_ERROR) asks the client to stop sending it. The application never
-   * sees the request. Counts a glitch per 16 KiB of its header block (at least one).
+   * sees the request. Counts a glitch per KiB of its header block (at least one).
    */
   #answerOversizedRequest(stream: Stream, endStream: boolean, blockLength: number): Handled {
-    // A glitch per 16 KiB of the block, not one per block: decoding a 128 KiB block costs
-    // hundreds of times a cheap frame's work, and a burst of a thousand of them (128 MiB read
-    // and decoded in about a second) is what the glitch budget let through before.
+    // Weighted by size, not one per block: decoding a 128 KiB block costs thousands of times a
+    // cheap frame's work, and a burst of a thousand of them (128 MiB read and decoded in about
+    // a second) is what the glitch budget let through before.
     this.#budgets.glitch(Math.max(1, Math.ceil(blockLength / OVERSIZED_BLOCK_GLITCH_OCTETS)));
     this.#log?.debug(`Request on stream ${stream.streamId} refused with 431: its header list is over our limits`);
     stream.receiveOversizedRequest(endStream);

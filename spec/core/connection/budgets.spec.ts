@@ -176,12 +176,13 @@ describe('H2Connection: DoS budgets', function () {
       expect(names(s.receiveData(request(enc, 3)))).to.deep.equal(['RequestReceived', 'StreamEnded']);
     });
 
-    it('counts a glitch per 16 KiB of a refused header block: a flood of large ones meets "too_many_glitches" sooner', function () {
-      const s = budgetServer({ maxHeaderListPairs: 20, glitchRateLimit: { burst: 10, perSecond: 0 }, clock: () => 0 });
+    it('counts a glitch per KiB of a refused header block: a flood of large ones meets "too_many_glitches" sooner', function () {
+      const s = budgetServer({ maxHeaderListPairs: 20, glitchRateLimit: { burst: 130, perSecond: 0 }, clock: () => 0 });
       const enc = new HpackEncoder();
       // A small refused list (too many fields) costs one glitch, as any glitch.
       s.receiveData(request(enc, 1, many));
-      // ~61 KiB of never-indexed literal (HEADERS + CONTINUATIONs): four glitches each.
+      // ~60 KiB of never-indexed literal (HEADERS + CONTINUATIONs): 60 glitches each, so the
+      // third one is over the burst of 130 (1 + 60 + 60 fit).
       const big = (id: number): Buffer => {
         const fields: Array<[string, string]> = [...REQ, ['x-big', 'v'.repeat(70_000)]];
         const block = enc.encode(fields.map(([name, value]) => ({ name, value, neverIndex: true })));
