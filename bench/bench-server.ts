@@ -5,7 +5,9 @@
  *   (the benchmarks run it compiled: bench/compiled.ts)
  *
  * --max-streams=N advertises SETTINGS_MAX_CONCURRENT_STREAMS N (default 100, h2's value) and
- * lifts maxSessionMemory.
+ * lifts maxSessionMemory. --create-server serves through `createServer()` (node:http2's API,
+ * which ties socket and session without `pipe()`) instead of the README's
+ * `socket.pipe(h2).pipe(socket)`.
  *
  * Routes (the same on every anchor server, ../shared/bench/README.md):
  *   GET /            200, "ok"
@@ -22,7 +24,7 @@ import { realpathSync } from 'node:fs';
 import net from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { writeBytes } from '../examples/server.js';
-import { H2Duplex, type H2Stream, type IncomingHeaders, SettingCodes } from '../src/index.js';
+import { createServer, H2Duplex, type H2Stream, type IncomingHeaders, SettingCodes } from '../src/index.js';
 
 const argv = process.argv.slice(2);
 const port = Number(argv[0] ?? 8080);
@@ -71,19 +73,25 @@ export function onStream(stream: H2Stream, headers: IncomingHeaders): void {
   stream.respond([[':status', '404']], { endStream: true });
 }
 
-const server = net.createServer((socket) => {
+/** `--create-server`: serve through `createServer()` (node:http2's shape) instead of `socket.pipe(h2).pipe(socket)`. */
+const viaCreateServer = argv.includes('--create-server');
+
+/** The README's way: one H2Duplex per socket, piped both ways. */
+function servePiped(socket: net.Socket): void {
   socket.setNoDelay(true);
-  // With --max-streams the bench measures what many open streams cost: maxSessionMemory (which
-  // counts an estimate per stream) would refuse them first.
-  const h2 = new H2Duplex({ config: { clientSide: false }, settings, ...(maxStreamsArg === undefined ? {} : { maxSessionMemory: Infinity }) });
+  const h2 = new H2Duplex({ config: { clientSide: false }, ...sessionOptions });
   socket.pipe(h2).pipe(socket);
   socket.on('error', () => h2.destroy());
   socket.on('close', () => h2.destroy());
   h2.on('error', () => socket.destroy());
   h2.on('stream', onStream);
-});
+}
+
+// With --max-streams the bench measures what many open streams cost: maxSessionMemory (which
+// counts an estimate per stream) would refuse them first.
+const sessionOptions = { settings, ...(maxStreamsArg === undefined ? {} : { maxSessionMemory: Infinity }) };
+const server = viaCreateServer ? createServer(sessionOptions).on('stream', onStream) : net.createServer(servePiped);
 const main = process.argv[1];
 if (main !== undefined && realpathSync(main) === fileURLToPath(import.meta.url)) server.listen(port, '127.0.0.1');
-process.on('SIGTERM', () => process.exit(0));
 process.on('SIGTERM', () => process.exit(0));
 process.on('SIGINT', () => process.exit(0));

@@ -1,6 +1,7 @@
 /**
  * `npm run bench:memory`: what idle connections and open streams cost a server, ours (the bench
- * server, compiled: bench/compiled.ts) vs the node:http2 anchor, each in its own process. Each server is measured from
+ * server, compiled: bench/compiled.ts; once as the README's `socket.pipe(h2).pipe(socket)`,
+ * once through `createServer()`) vs the node:http2 anchor, each in its own process. Each server is measured from
  * inside (bench/memory-probe.ts: live heap + Buffers after a full GC) and by its RSS.
  *
  *   1. `--connections N` (default 1000) node:http2 clients each complete one GET / and stay idle;
@@ -143,6 +144,8 @@ if (SHARED_DIR === null) {
 }
 const node = await measure('node:http2', join(SHARED_DIR, 'bench', 'anchors', 'node-http2-server.mjs'), []);
 const ours = await measure('h2duplex', compiled.server, [`--max-streams=${streamCount + 1}`]);
+// node:http2's own shape, createServer(), which ties socket and session without pipe().
+const oursServer = await measure('createServer', compiled.server, [`--max-streams=${streamCount + 1}`, '--create-server']);
 const ratio = (a: number, b: number) => (a / b).toFixed(2);
 const row = (what: string, o: Stats, n: Stats) => `| ${what} | ${kib(o.live)} | ${kib(n.live)} | ${ratio(o.live, n.live)} | ${kib(o.rss)} | ${kib(n.rss)} | ${ratio(o.rss, n.rss)} |`;
 const section = [
@@ -157,6 +160,9 @@ const section = [
   row(`idle connection (first ${connectionCount})`, ours.connection, node.connection),
   row(`idle connection (marginal: ${connectionCount} more)`, ours.marginal, node.marginal),
   row('open stream', ours.stream, node.stream),
+  row(`idle connection, createServer() (first ${connectionCount})`, oursServer.connection, node.connection),
+  row(`idle connection, createServer() (marginal: ${connectionCount} more)`, oursServer.marginal, node.marginal),
+  row('open stream, createServer()', oursServer.stream, node.stream),
   '',
 ].join('\n');
 if (!argv.includes('--no-write')) {
@@ -168,4 +174,6 @@ if (!argv.includes('--no-write')) {
   const after = next >= 0 ? `\n${previous.slice(next + 1)}` : '';
   writeFileSync(file, `${(at >= 0 ? previous.slice(0, at) : `${previous.trimEnd()}\n\n`)}${section}${after}`);
 }
-console.log(`ratio ours ÷ node (lower is better): idle connection live ${ratio(ours.connection.live, node.connection.live)}, RSS ${ratio(ours.connection.rss, node.connection.rss)} (marginal: RSS ${ratio(ours.marginal.rss, node.marginal.rss)}); open stream live ${ratio(ours.stream.live, node.stream.live)}, RSS ${ratio(ours.stream.rss, node.stream.rss)}`);
+for (const [label, o] of [['socket.pipe(h2)', ours], ['createServer()', oursServer]] as const) {
+  console.log(`ratio ours ÷ node, ${label} (lower is better): idle connection live ${ratio(o.connection.live, node.connection.live)}, RSS ${ratio(o.connection.rss, node.connection.rss)} (marginal: RSS ${ratio(o.marginal.rss, node.marginal.rss)}); open stream live ${ratio(o.stream.live, node.stream.live)}, RSS ${ratio(o.stream.rss, node.stream.rss)}`);
+}

@@ -13,7 +13,7 @@ import { connectedPair } from '../helpers/peers.js';
 
 function setup() {
   const { client, server } = connectedPair();
-  const deadlines = new Deadlines({ preface: null, settingsAck: null, headerBlock: null, idle: null, goawayClose: null, streamIdle: null, ack: 1000 }, () => undefined);
+  const deadlines = new Deadlines({ preface: null, settingsAck: null, headerBlock: null, idle: null, goawayClose: null, streamIdle: null, ack: 1000 }, { deadlinesTick: () => undefined });
   const end = new ConnectionEnd({
     connection: client,
     deadlines,

@@ -15,7 +15,7 @@ function setup(openStreams = 0) {
   const { client, server } = connectedPair();
   const log: string[] = [];
   const state = { destroyed: false, outputEnded: false, openStreams };
-  const deadlines = new Deadlines({ preface: null, settingsAck: null, headerBlock: null, idle: null, goawayClose: 50, streamIdle: null, ack: 1000 }, () => undefined);
+  const deadlines = new Deadlines({ preface: null, settingsAck: null, headerBlock: null, idle: null, goawayClose: 50, streamIdle: null, ack: 1000 }, { deadlinesTick: () => undefined });
   const host: EndHost = {
     connection: server,
     deadlines,

@@ -20,7 +20,7 @@ describe('Deadlines', function () {
   });
 
   it('names the connection limit that passed, and only once it passed', function () {
-    const d = new Deadlines({ ...OFF, preface: 100, settingsAck: 200, headerBlock: 300, idle: 400 }, () => undefined);
+    const d = new Deadlines({ ...OFF, preface: 100, settingsAck: 200, headerBlock: 300, idle: 400 }, { deadlinesTick: () => undefined });
     const t0 = Date.now();
     expect(d.expired(FRESH, t0 + 99)).to.equal(null);
     expect(d.expired(FRESH, t0 + 100)).to.equal('preface');
@@ -35,7 +35,7 @@ describe('Deadlines', function () {
   });
 
   it('counts idleness from the last input, only while the connection is quiet', function () {
-    const d = new Deadlines({ ...OFF, idle: 400 }, () => undefined);
+    const d = new Deadlines({ ...OFF, idle: 400 }, { deadlinesTick: () => undefined });
     const open = { ...FRESH, remoteSettingsReceived: true };
     d.inputArrived(Date.now() + 1000);
     expect(d.expired({ ...open, quiet: true }, Date.now() + 1399)).to.equal(null);
@@ -44,7 +44,7 @@ describe('Deadlines', function () {
   });
 
   it('resolves a ping with its round trip, and rejects one that is not acknowledged in time', async function () {
-    const d = new Deadlines({ ...OFF, ack: 100 }, () => undefined);
+    const d = new Deadlines({ ...OFF, ack: 100 }, { deadlinesTick: () => undefined });
     const answered = new Promise<number>((resolve, reject) => {
       d.waitForPing('aa', resolve, reject);
     });
@@ -61,7 +61,7 @@ describe('Deadlines', function () {
   });
 
   it('settles SETTINGS waiters in order, and fails every waiter with the connection', async function () {
-    const d = new Deadlines(OFF, () => undefined);
+    const d = new Deadlines(OFF, { deadlinesTick: () => undefined });
     const changed = new Map<number, never>();
     const first = new Promise((resolve, reject) => {
       d.waitForSettings(resolve, reject);
@@ -77,7 +77,7 @@ describe('Deadlines', function () {
   });
 
   it('runs a one-shot once, up to a tick late, and stops its timer when nothing is left', function () {
-    const d = new Deadlines(OFF, () => undefined);
+    const d = new Deadlines(OFF, { deadlinesTick: () => undefined });
     let runs = 0;
     d.after(100, () => runs++);
     expect(clock.countTimers()).to.equal(1);
@@ -92,7 +92,7 @@ describe('Deadlines', function () {
 
   it('ticks while the connection is watched, and not after unwatch() or stop()', function () {
     let ticks = 0;
-    const d = new Deadlines({ ...OFF, idle: 400 }, () => ticks++);
+    const d = new Deadlines({ ...OFF, idle: 400 }, { deadlinesTick: () => ticks++ });
     d.watch();
     clock.tick(1000); // a tick every 100 ms (a quarter of the shortest limit)
     expect(ticks).to.equal(10);
@@ -100,9 +100,49 @@ describe('Deadlines', function () {
     clock.tick(1000);
     expect(ticks).to.equal(11); // the tick that saw nothing left to watch stopped the timer
     expect(clock.countTimers()).to.equal(0);
-    const off = new Deadlines(OFF, () => ticks++);
+    const off = new Deadlines(OFF, { deadlinesTick: () => ticks++ });
     off.watch();
     expect(clock.countTimers()).to.equal(0); // nothing to watch: no timer at all
     d.stop();
+  });
+
+  it('connections with the same tick share one interval; it stops with the last of them', function () {
+    const ticks = [0, 0, 0];
+    const make = (i: number, idle: number) => new Deadlines({ ...OFF, idle, ack: 10_000 }, { deadlinesTick: () => ticks[i]!++ });
+    const [a, b, c] = [make(0, 400), make(1, 400), make(2, 4000)];
+    a.watch();
+    b.watch();
+    expect(clock.countTimers()).to.equal(1);
+    c.watch(); // a tick of 1 s: an interval of its own
+    expect(clock.countTimers()).to.equal(2);
+    clock.tick(1000);
+    expect(ticks).to.deep.equal([10, 10, 1]);
+    a.stop();
+    clock.tick(1000);
+    expect(ticks).to.deep.equal([10, 20, 2]);
+    b.stop();
+    expect(clock.countTimers()).to.equal(1);
+    c.stop();
+    expect(clock.countTimers()).to.equal(0);
+  });
+
+  it('one connection whose tick throws does not stop the others\' (the error is still thrown, a tick later)', function () {
+    const thrown: Array<() => void> = [];
+    const nextTick = sinon.stub(process, 'nextTick').callsFake(((f: () => void) => thrown.push(f)) as never);
+    let ticks = 0;
+    const failing = new Deadlines({ ...OFF, idle: 400 }, { deadlinesTick: () => { throw new Error('boom'); } });
+    const other = new Deadlines({ ...OFF, idle: 400 }, { deadlinesTick: () => ticks++ });
+    try {
+      failing.watch();
+      other.watch();
+      clock.tick(100);
+    } finally {
+      nextTick.restore();
+      failing.stop();
+      other.stop();
+    }
+    expect(ticks).to.equal(1);
+    expect(thrown).to.have.length(1);
+    expect(thrown[0]).to.throw('boom');
   });
 });

@@ -77,25 +77,24 @@ export class CountLimit {
  * the budget; the connection turns the error into GOAWAY(ENHANCE_YOUR_CALM).
  */
 export class PeerBudgets {
-  readonly #resets: RateLimit;
-  readonly #glitches: RateLimit;
-  readonly #localResets: CountLimit;
-  readonly #refused: CountLimit;
-  readonly #pendingResets: CountLimit;
-  readonly #smallDataFrames: RateLimit;
+  readonly #config: H2Configuration;
+  // Each made by the first unit it counts: most connections never count any (an idle
+  // connection held six of them and their numbers, ~0.4 KiB). A bucket made late starts full,
+  // as one made with the connection would be by then.
+  #resets: RateLimit | null = null;
+  #glitches: RateLimit | null = null;
+  #localResets: CountLimit | null = null;
+  #refused: CountLimit | null = null;
+  #pendingResets: CountLimit | null = null;
+  #smallDataFrames: RateLimit | null = null;
 
   constructor(config: H2Configuration) {
-    this.#resets = new RateLimit(config.resetRateLimit, config.clock);
-    this.#glitches = new RateLimit(config.glitchRateLimit, config.clock);
-    this.#localResets = new CountLimit(config.maxLocalErrorResets);
-    this.#refused = new CountLimit(config.maxRefusedStreams);
-    this.#pendingResets = new CountLimit(config.maxPendingResetStreams);
-    this.#smallDataFrames = new RateLimit(config.smallDataFrameRateLimit, config.clock);
+    this.#config = config;
   }
 
   /** RST_STREAM received on a stream the peer opened (Rapid Reset, CVE-2023-44487: `resetRateLimit`). */
   peerReset(): void {
-    if (!this.#resets.take()) throw new DenialOfServiceError('too_many_resets: RST_STREAM rate limit (resetRateLimit) exceeded', { debugData: 'too_many_resets' });
+    if (!(this.#resets ??= new RateLimit(this.#config.resetRateLimit, this.#config.clock)).take()) throw new DenialOfServiceError('too_many_resets: RST_STREAM rate limit (resetRateLimit) exceeded', { debugData: 'too_many_resets' });
   }
 
   /**
@@ -103,14 +102,15 @@ export class PeerBudgets {
    * never saw it (hyperium/h2's "pending accept" resets: `maxPendingResetStreams` per call).
    */
   pendingReset(): void {
-    if (!this.#pendingResets.take()) {
-      throw new DenialOfServiceError(`too_many_resets: ${this.#pendingResets.count} requests reset before they were accepted (maxPendingResetStreams)`, { debugData: 'too_many_resets' });
+    const pending = (this.#pendingResets ??= new CountLimit(this.#config.maxPendingResetStreams));
+    if (!pending.take()) {
+      throw new DenialOfServiceError(`too_many_resets: ${pending.count} requests reset before they were accepted (maxPendingResetStreams)`, { debugData: 'too_many_resets' });
     }
   }
 
   /** A new `receiveData()` call: the requests of the last one have reached the application. */
   newReceiveCall(): void {
-    this.#pendingResets.reset();
+    this.#pendingResets?.reset();
   }
 
   /**
@@ -118,31 +118,33 @@ export class PeerBudgets {
    * (a refused header block counts one per KiB it took to decode).
    */
   glitch(count = 1): void {
-    if (!this.#glitches.take(count)) throw new DenialOfServiceError('too_many_glitches: empty, unknown, priority or late frames over glitchRateLimit', { debugData: 'too_many_glitches' });
+    if (!(this.#glitches ??= new RateLimit(this.#config.glitchRateLimit, this.#config.clock)).take(count)) throw new DenialOfServiceError('too_many_glitches: empty, unknown, priority or late frames over glitchRateLimit', { debugData: 'too_many_glitches' });
   }
 
   /** One RST_STREAM we send because of the peer (`maxLocalErrorResets`; MadeYouReset, CVE-2025-8671). */
   localReset(): void {
-    if (!this.#localResets.take()) {
-      throw new DenialOfServiceError(`too_many_local_resets: ${this.#localResets.count} streams reset for peer errors (maxLocalErrorResets)`, { debugData: 'too_many_local_resets' });
+    const local = (this.#localResets ??= new CountLimit(this.#config.maxLocalErrorResets));
+    if (!local.take()) {
+      throw new DenialOfServiceError(`too_many_local_resets: ${local.count} streams reset for peer errors (maxLocalErrorResets)`, { debugData: 'too_many_local_resets' });
     }
   }
 
   /** One more new peer stream refused in a row (`maxRefusedStreams`). */
   refusedStream(): void {
-    if (!this.#refused.take()) {
-      throw new DenialOfServiceError(`too_many_refused_streams: ${this.#refused.count} streams refused in a row (maxRefusedStreams)`, { debugData: 'too_many_refused_streams' });
+    const refused = (this.#refused ??= new CountLimit(this.#config.maxRefusedStreams));
+    if (!refused.take()) {
+      throw new DenialOfServiceError(`too_many_refused_streams: ${refused.count} streams refused in a row (maxRefusedStreams)`, { debugData: 'too_many_refused_streams' });
     }
   }
 
   /** A new peer stream was admitted: the run of refusals is over. */
   streamAdmitted(): void {
-    this.#refused.reset();
+    this.#refused?.reset();
   }
 
   /** One DATA frame the peer's tiny window forces us to send small (Data Dribble, CVE-2019-9511: `smallDataFrameRateLimit`). */
   smallDataFrame(): void {
-    if (!this.#smallDataFrames.take()) {
+    if (!(this.#smallDataFrames ??= new RateLimit(this.#config.smallDataFrameRateLimit, this.#config.clock)).take()) {
       throw new DenialOfServiceError('data_dribble: the peer keeps the flow-control window tiny (smallDataFrameRateLimit)', { debugData: 'data_dribble' });
     }
   }

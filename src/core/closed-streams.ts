@@ -27,9 +27,9 @@ const NOTHING: ReadonlyMap<number, StreamClosedBy | null> = EMPTY_MAP;
 
 export class ClosedStreams {
   #byId = NOTHING as Map<number, StreamClosedBy | null>;
-  /** Stream ids and when they were remembered, oldest first, from `#head` on (a FIFO queue). */
-  readonly #ids: number[] = [];
-  readonly #times: number[] = [];
+  /** Stream ids and when they were remembered, oldest first, from `#head` on (a FIFO queue); null while empty (an idle connection keeps no arrays). */
+  #ids: number[] | null = null;
+  #times: number[] | null = null;
   #head = 0;
 
   constructor(
@@ -46,9 +46,9 @@ export class ClosedStreams {
       this.#byId.set(streamId, closedBy);
       return;
     }
-    if (this.#byId.size >= this.retention.max) this.#forgetOldest();
-    this.#ids.push(streamId);
-    this.#times.push(now);
+    if (this.#byId.size >= this.retention.max && this.#ids !== null && this.#times !== null) this.#forgetOldest(this.#ids, this.#times);
+    (this.#ids ??= []).push(streamId);
+    (this.#times ??= []).push(now);
     (this.#byId === NOTHING ? (this.#byId = new Map<number, StreamClosedBy | null>()) : this.#byId).set(streamId, closedBy);
   }
 
@@ -68,8 +68,8 @@ export class ClosedStreams {
     this.#expire(this.clock());
     if (this.#byId.size > 0) return;
     this.#byId = NOTHING as Map<number, StreamClosedBy | null>;
-    this.#ids.length = 0;
-    this.#times.length = 0;
+    this.#ids = null;
+    this.#times = null;
     this.#head = 0;
   }
 
@@ -80,19 +80,23 @@ export class ClosedStreams {
   #expire(now: number): void {
     const { ms } = this.retention;
     if (ms === Infinity) return;
-    while (this.#head < this.#ids.length && now - (this.#times[this.#head] ?? now) > ms) this.#forgetOldest();
+    const ids = this.#ids;
+    const times = this.#times;
+    if (ids === null || times === null) return;
+    while (this.#head < ids.length && now - (times[this.#head] ?? now) > ms) this.#forgetOldest(ids, times);
   }
 
-  #forgetOldest(): void {
-    this.#byId.delete(this.#ids[this.#head] ?? 0);
+  /** Forgets the oldest id of `ids` (this.#ids) and `times` (this.#times). */
+  #forgetOldest(ids: number[], times: number[]): void {
+    this.#byId.delete(ids[this.#head] ?? 0);
     this.#head += 1;
-    if (this.#head >= COMPACT_AT && this.#head * 2 >= this.#ids.length) {
-      this.#ids.splice(0, this.#head);
-      this.#times.splice(0, this.#head);
+    if (this.#head >= COMPACT_AT && this.#head * 2 >= ids.length) {
+      ids.splice(0, this.#head);
+      times.splice(0, this.#head);
       this.#head = 0;
-    } else if (this.#head === this.#ids.length) {
-      this.#ids.length = 0;
-      this.#times.length = 0;
+    } else if (this.#head === ids.length) {
+      ids.length = 0;
+      times.length = 0;
       this.#head = 0;
     }
   }

@@ -92,12 +92,34 @@ export function settingsEntries(input: SettingsInput): Array<[number, number]> {
 }
 
 /**
+ * Setting codes in insertion order, shared by every Settings whose codes came in the same
+ * order (a server's connections all have the same few): each Settings keeps only its values.
+ * Two Maps of ~290 octets each were a tenth of an idle connection's heap. Orders past
+ * MAX_SHARED_LAYOUTS (unknown codes a peer made up) are not shared.
+ */
+const sharedLayouts = new Map<string, readonly number[]>();
+const MAX_SHARED_LAYOUTS = 64;
+
+function layout(codes: number[]): readonly number[] {
+  const key = codes.join(',');
+  const shared = sharedLayouts.get(key);
+  if (shared !== undefined) return shared;
+  if (sharedLayouts.size < MAX_SHARED_LAYOUTS) sharedLayouts.set(key, codes);
+  return codes;
+}
+
+/** Every Settings starts with h2's five defaults, in h2's order (it is the order of the SETTINGS frame). */
+const DEFAULT_LAYOUT = layout([SettingCodes.HEADER_TABLE_SIZE, SettingCodes.ENABLE_PUSH, SettingCodes.INITIAL_WINDOW_SIZE, SettingCodes.MAX_FRAME_SIZE, SettingCodes.ENABLE_CONNECT_PROTOCOL]);
+
+/**
  * h2's `Settings`: a mapping from setting code to its acknowledged value, with pending values
  * queued by {@link set} and made current by {@link acknowledge}.
  */
 export class Settings implements Iterable<[number, number]> {
-  /** code -> acknowledged value (null if none yet). Insertion order is iteration order. */
-  readonly #values = new Map<number, number | null>();
+  /** The codes, in insertion order (iteration order, as h2's dict); shared, never changed in place. */
+  #codes: readonly number[] = DEFAULT_LAYOUT;
+  /** The acknowledged value of each code in #codes, at the same index (null if none yet). */
+  readonly #values: Array<number | null>;
   /** code -> pending values, oldest first; made by the first set() and dropped once all are acknowledged (most connections hold none). */
   #pending: Map<number, number[]> | null = null;
   readonly #client: boolean;
@@ -108,28 +130,36 @@ export class Settings implements Iterable<[number, number]> {
    */
   constructor(client = true, initialValues?: SettingsInput) {
     this.#client = client;
-    this.#values.set(SettingCodes.HEADER_TABLE_SIZE, 4096);
-    this.#values.set(SettingCodes.ENABLE_PUSH, client ? 1 : 0);
-    this.#values.set(SettingCodes.INITIAL_WINDOW_SIZE, 65535);
-    this.#values.set(SettingCodes.MAX_FRAME_SIZE, 16384);
-    this.#values.set(SettingCodes.ENABLE_CONNECT_PROTOCOL, 0);
+    this.#values = [4096, client ? 1 : 0, 65535, 16384, 0];
     if (initialValues !== undefined) {
       for (const [code, value] of settingsEntries(initialValues)) {
         check(code, value);
-        this.#values.set(code, value);
+        this.#put(code, value);
       }
     }
   }
 
+  /** Sets the acknowledged value of `code`, adding it at the end of the order if new. */
+  #put(code: number, value: number | null): void {
+    const at = this.#codes.indexOf(code);
+    if (at >= 0) {
+      this.#values[at] = value;
+      return;
+    }
+    this.#codes = layout([...this.#codes, code]);
+    this.#values.push(value);
+  }
+
   /** The acknowledged value, or undefined when there is none. */
   get(code: number): number | undefined {
-    return this.#values.get(code) ?? undefined;
+    const at = this.#codes.indexOf(code);
+    return at < 0 ? undefined : (this.#values[at] ?? undefined);
   }
 
   /** Queues `value` as pending; it becomes current on {@link acknowledge}. @throws InvalidSettingsValueError */
   set(code: number, value: number): this {
     check(code, value);
-    if (!this.#values.has(code)) this.#values.set(code, null);
+    if (!this.#codes.includes(code)) this.#put(code, null);
     const pending = (this.#pending ??= new Map<number, number[]>());
     const queue = pending.get(code);
     if (queue === undefined) pending.set(code, [value]);
@@ -145,7 +175,11 @@ export class Settings implements Iterable<[number, number]> {
   /** Map-like: removes a setting and its pending values. */
   delete(code: number): boolean {
     if (this.#pending?.delete(code) === true && this.#pending.size === 0) this.#pending = null;
-    return this.#values.delete(code);
+    const at = this.#codes.indexOf(code);
+    if (at < 0) return false;
+    this.#codes = layout(this.#codes.filter((c) => c !== code));
+    this.#values.splice(at, 1);
+    return true;
   }
 
   /** Map-like: how many settings have values. */
@@ -155,8 +189,10 @@ export class Settings implements Iterable<[number, number]> {
 
   /** Map-like: `[code, value]` pairs of the values in force. */
   *[Symbol.iterator](): Iterator<[number, number]> {
-    for (const [code, v] of this.#values) {
-      if (v !== null) yield [code, v];
+    const codes = this.#codes;
+    for (let i = 0; i < codes.length; i++) {
+      const v = this.#values[i];
+      if (v !== null && v !== undefined) yield [codes[i] as number, v];
     }
   }
 
@@ -170,11 +206,14 @@ export class Settings implements Iterable<[number, number]> {
     const changes = new Map<number, ChangedSetting>();
     const pending = this.#pending;
     if (pending === null) return changes;
-    for (const [code, old] of this.#values) {
+    const codes = this.#codes;
+    for (let i = 0; i < codes.length; i++) {
+      const code = codes[i] as number;
       const queue = pending.get(code);
       if (queue === undefined) continue;
+      const old = this.#values[i] ?? null;
       const now = queue.shift() ?? 0;
-      this.#values.set(code, now);
+      this.#values[i] = now;
       changes.set(code, new ChangedSetting(code, old, now));
       if (queue.length === 0) pending.delete(code);
     }

@@ -11,21 +11,23 @@
  *
  * The core sets no timers; it exposes what these limits read (`remoteSettingsReceived`,
  * `outstandingSettings`, `inHeaderBlock`). The tick is a quarter of the shortest limit in use
- * (10 ms to 1 s), unref'd, and runs only while something is watched.
+ * (10 ms to 1 s), on an unref'd interval shared by every connection with that tick
+ * (shared-ticker.ts), and runs only while something is watched.
  */
 import type { ChangedSetting } from '../core/index.js';
 import { AckTimeoutError } from '../errors.js';
+import { joinTicker, leaveTicker, type TickMember } from './shared-ticker.js';
 
-/** The connection's time limits in milliseconds; null is off. */
+/** The connection's time limits in milliseconds; null is off. Shared by connections made with the same values (frozen). */
 export interface DeadlineLimits {
-  preface: number | null;
-  settingsAck: number | null;
-  headerBlock: number | null;
-  idle: number | null;
-  goawayClose: number | null;
-  streamIdle: number | null;
+  readonly preface: number | null;
+  readonly settingsAck: number | null;
+  readonly headerBlock: number | null;
+  readonly idle: number | null;
+  readonly goawayClose: number | null;
+  readonly streamIdle: number | null;
   /** How long a ping() or settings() waits for its ACK. */
-  ack: number;
+  readonly ack: number;
 }
 
 /** A connection limit that passed. */
@@ -41,6 +43,12 @@ export interface WatchedConnection {
   readonly inHeaderBlock: boolean;
   /** No open stream and no queued request: the idle limit applies. */
   readonly quiet: boolean;
+}
+
+/** Who acts on the connection limits (H2Duplex's host): a method, not a closure per connection. */
+export interface DeadlinesOwner {
+  /** A tick, with the time: check {@link Deadlines.expired} and do the housekeeping. */
+  deadlinesTick(now: number): void;
 }
 
 interface Waiter<T> {
@@ -62,26 +70,28 @@ interface OneShot {
   run(): void;
 }
 
-export class Deadlines {
+export class Deadlines implements TickMember {
   readonly limits: DeadlineLimits;
-  readonly #onTick: (now: number) => void;
+  readonly #owner: DeadlinesOwner;
   readonly #createdAt = Date.now();
   #lastInputAt = this.#createdAt;
   #settingsWaitSince: number | null = null;
   #headerBlockSince: number | null = null;
   /** The connection's limits are watched (until its output ends). */
   #watching = false;
-  #timer: NodeJS.Timeout | null = null;
+  /** The tick length this connection shares with others (shared-ticker.ts); 0 while it does not tick. */
   #tickMs = 0;
   /** Pings in flight by payload (hex); created on the first ping, as most connections never send one. */
   #pings: Map<string, PingWaiter> | null = null;
-  readonly #settingsWaiters: Array<Waiter<Map<number, ChangedSetting>>> = [];
-  #oneShots: OneShot[] = [];
+  /** SETTINGS waiting for their ACK, oldest first; null when none (an idle connection keeps no arrays). */
+  #settingsWaiters: Array<Waiter<Map<number, ChangedSetting>>> | null = null;
+  /** Pending one-shots; null when none. */
+  #oneShots: OneShot[] | null = null;
 
-  /** @param onTick runs on every tick with the time, after the waiters and one-shots due were handled. */
-  constructor(limits: DeadlineLimits, onTick: (now: number) => void) {
+  /** @param owner its `deadlinesTick` runs on every tick, after the waiters and one-shots due were handled. */
+  constructor(limits: DeadlineLimits, owner: DeadlinesOwner) {
     this.limits = limits;
-    this.#onTick = onTick;
+    this.#owner = owner;
   }
 
   /** Starts watching the connection's limits (after everything in the constructor that can throw). */
@@ -98,10 +108,9 @@ export class Deadlines {
 
   /** Stops everything (the connection is destroyed); pending waiters are the caller's to fail first. */
   stop(): void {
-    if (this.#timer !== null) clearInterval(this.#timer);
-    this.#timer = null;
+    this.#stopTicking();
     this.#watching = false;
-    this.#oneShots = [];
+    this.#oneShots = null;
   }
 
   /** Input arrived: the idle limit counts from now. */
@@ -130,7 +139,7 @@ export class Deadlines {
 
   /** Runs `run` once, `ms` from now (checked on the tick, so up to a tick late). */
   after(ms: number, run: () => void): void {
-    this.#oneShots.push({ at: Date.now() + ms, run });
+    (this.#oneShots ??= []).push({ at: Date.now() + ms, run });
     this.#ensureTimer(ms);
   }
 
@@ -160,27 +169,33 @@ export class Deadlines {
 
   /** Our SETTINGS went out: settle on their ACK (in order), or fail after `ackTimeout`. */
   waitForSettings(resolve: (changed: Map<number, ChangedSetting>) => void, reject: (error: Error) => void): void {
-    this.#settingsWaiters.push({ resolve, reject, deadline: Date.now() + this.limits.ack, what: 'SETTINGS' });
+    (this.#settingsWaiters ??= []).push({ resolve, reject, deadline: Date.now() + this.limits.ack, what: 'SETTINGS' });
     this.#ensureTimer(this.limits.ack);
   }
 
   /** The peer acknowledged our oldest SETTINGS. */
   settingsAcked(changed: Map<number, ChangedSetting>): void {
-    this.#settingsWaiters.shift()?.resolve(changed);
+    const waiters = this.#settingsWaiters;
+    if (waiters === null) return;
+    const waiter = waiters.shift();
+    if (waiters.length === 0) this.#settingsWaiters = null;
+    waiter?.resolve(changed);
   }
 
   /** Every waiter fails with `error` (the connection is gone or going). */
   failWaiters(error: Error): void {
     const pings = this.#pings;
     this.#pings = null;
+    const settingsWaiters = this.#settingsWaiters;
+    this.#settingsWaiters = null;
     for (const w of pings?.values() ?? []) w.reject(error);
-    for (const w of this.#settingsWaiters.splice(0)) w.reject(error);
+    for (const w of settingsWaiters ?? []) w.reject(error);
   }
 
   // ---------------------------------------------------------------- the timer
 
   #busy(): boolean {
-    return this.#watching || this.#oneShots.length > 0 || this.#settingsWaiters.length > 0 || (this.#pings?.size ?? 0) > 0;
+    return this.#watching || this.#oneShots !== null || this.#settingsWaiters !== null || (this.#pings?.size ?? 0) > 0;
   }
 
   /** Runs the tick while something is watched, often enough for the shortest limit in use (and `extra`, a new one). */
@@ -189,35 +204,39 @@ export class Deadlines {
     const l = this.limits;
     const limits = [l.preface, l.settingsAck, l.headerBlock, l.idle, l.streamIdle, l.ack, extra].filter((v): v is number => typeof v === 'number');
     const tick = Math.max(10, Math.min(1000, Math.min(...limits) / 4));
-    if (this.#timer !== null && tick >= this.#tickMs) return;
-    if (this.#timer !== null) clearInterval(this.#timer);
+    if (this.#tickMs !== 0 && tick >= this.#tickMs) return;
+    this.#stopTicking();
     this.#tickMs = tick;
-    this.#timer = setInterval(() => {
-      this.#tick();
-    }, tick).unref();
+    joinTicker(tick, this);
   }
 
-  #tick(): void {
+  #stopTicking(): void {
+    if (this.#tickMs === 0) return;
+    leaveTicker(this.#tickMs, this);
+    this.#tickMs = 0;
+  }
+
+  /** The shared ticker's call (shared-ticker.ts): one-shots and waiters due, then the owner's tick. */
+  tick(): void {
     const now = Date.now();
-    if (this.#oneShots.length > 0) {
-      const due = this.#oneShots.filter((o) => o.at <= now);
+    const oneShots = this.#oneShots;
+    if (oneShots !== null) {
+      const due = oneShots.filter((o) => o.at <= now);
       if (due.length > 0) {
-        this.#oneShots = this.#oneShots.filter((o) => o.at > now);
+        const later = oneShots.filter((o) => o.at > now);
+        this.#oneShots = later.length > 0 ? later : null;
         for (const o of due) o.run();
       }
     }
     this.#expireWaiters(now);
     // A one-shot may have destroyed the connection, which stops everything.
     if (!this.#running()) return;
-    this.#onTick(now);
-    if (!this.#busy() && this.#timer !== null) {
-      clearInterval(this.#timer);
-      this.#timer = null;
-    }
+    this.#owner.deadlinesTick(now);
+    if (!this.#busy()) this.#stopTicking();
   }
 
   #running(): boolean {
-    return this.#timer !== null;
+    return this.#tickMs !== 0;
   }
 
   #expireWaiters(now: number): void {
@@ -229,8 +248,11 @@ export class Deadlines {
         w.reject(new AckTimeoutError(`${w.what} not acknowledged within ${this.limits.ack} ms`));
       }
     }
-    while (this.#settingsWaiters.length > 0 && (this.#settingsWaiters[0]?.deadline ?? Infinity) <= now) {
-      this.#settingsWaiters.shift()?.reject(new AckTimeoutError(`SETTINGS not acknowledged within ${this.limits.ack} ms`));
+    const waiters = this.#settingsWaiters;
+    if (waiters === null) return;
+    while (waiters.length > 0 && (waiters[0]?.deadline ?? Infinity) <= now) {
+      waiters.shift()?.reject(new AckTimeoutError(`SETTINGS not acknowledged within ${this.limits.ack} ms`));
     }
+    if (waiters.length === 0 && this.#settingsWaiters === waiters) this.#settingsWaiters = null;
   }
 }

@@ -24,7 +24,7 @@ import { type ChangedSetting, type Event, H2Connection } from '../core/index.js'
 import { ClientRequests, type RequestOptions } from './client-requests.js';
 import { ConnectionControl, type ControlHost, type PingCallback, type SettingsCallback } from './connection-control.js';
 import { ConnectionEnd, type EndHost } from './connection-end.js';
-import { Deadlines } from './deadlines.js';
+import { Deadlines, type DeadlinesOwner } from './deadlines.js';
 import type { H2DuplexEvents, H2DuplexStats } from './event-map.js';
 import { H2Stream, sendPort } from './h2-stream.js';
 import type { HeadersInput } from './node-headers.js';
@@ -65,9 +65,11 @@ const FRAMES_PER_CALL = 64;
 const NO_INPUT = Buffer.alloc(0);
 
 /** Every room's host interface at once, on one object per connection (see H2Duplex's static block). */
-type DuplexHost = StreamHost<H2Stream> & SchedulerHost & EndHost & RouterHost & ControlHost;
+type DuplexHost = StreamHost<H2Stream> & SchedulerHost & EndHost & RouterHost & ControlHost & DeadlinesOwner;
 /** Made in H2Duplex's static block, where the duplex's private members are in reach. */
 let makeDuplexHost: (duplex: H2Duplex) => DuplexHost;
+/** Every duplex's `'pipe'` listener (one function, not a closure each; made in the static block). */
+let duplexOnPipe: (this: H2Duplex, source: Duplex) => void;
 
 /**
  * One HTTP/2 connection as a Duplex: pipe a transport's bytes in and its output back
@@ -121,15 +123,10 @@ export class H2Duplex extends Duplex {
       writers: this.#scheduler,
     });
     this.#router = new StreamRouter(host);
-    this.#deadlines = new Deadlines(resolved.deadlines, (now) => {
-      this.#onTick(now);
-    });
+    this.#deadlines = new Deadlines(resolved.deadlines, host);
     this.#end = new ConnectionEnd(host);
     this.#control = new ConnectionControl(host);
-    // The source piped into us is usually the socket: remember its address for H2Stream.
-    this.on('pipe', (source: Duplex) => {
-      this.#link.piped(source);
-    });
+    this.on('pipe', duplexOnPipe);
     const connection = this.connection;
     const settings = withFirstSettings(connection, resolved.settings);
     const upgrade = options.upgrade;
@@ -693,6 +690,10 @@ export class H2Duplex extends Duplex {
           void d.close();
         }
       }
+      // DeadlinesOwner
+      deadlinesTick(now: number): void {
+        this.#d.#onTick(now);
+      }
       // ControlHost
       get end(): ConnectionEnd {
         return this.#d.#end;
@@ -702,5 +703,9 @@ export class H2Duplex extends Duplex {
       }
     }
     makeDuplexHost = (duplex) => new Host(duplex);
+    // The source piped into us is usually the socket: remember its address for H2Stream.
+    duplexOnPipe = function (source) {
+      this.#link.piped(source);
+    };
   }
 }

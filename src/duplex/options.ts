@@ -175,6 +175,20 @@ function traceSink(option: boolean | TraceSink | undefined): TraceSink | null {
   return null;
 }
 
+/** Frozen limits by their values: a server's connections share one object (~80 octets each). */
+const limitsCache = new Map<string, Readonly<DeadlineLimits>>();
+/** Distinct limits kept for sharing; past it (a program making up timeouts per connection) new ones are not kept. */
+const MAX_SHARED_LIMITS = 64;
+
+function sharedLimits(limits: DeadlineLimits): DeadlineLimits {
+  const key = `${limits.preface},${limits.settingsAck},${limits.headerBlock},${limits.idle},${limits.goawayClose},${limits.streamIdle},${limits.ack}`;
+  const shared = limitsCache.get(key);
+  if (shared !== undefined) return shared;
+  const frozen = Object.freeze(limits);
+  if (limitsCache.size < MAX_SHARED_LIMITS) limitsCache.set(key, frozen);
+  return frozen;
+}
+
 /** A timeout option: undefined → the default; 0 or Infinity → off (null). */
 function timeoutOption(name: string, value: number | undefined, fallback: number): number | null {
   const v = value ?? fallback;
@@ -214,7 +228,7 @@ export function resolveDuplexOptions(options: H2DuplexOptions): ResolvedDuplexOp
     streamHighWaterMark: options.streamHighWaterMark ?? DEFAULT_STREAM_HWM,
     settings: options.settings === undefined ? { [SettingCodes.INITIAL_WINDOW_SIZE]: DEFAULT_STREAM_WINDOW } : toSettingsInput(options.settings),
     connectionWindowSize: options.connectionWindowSize ?? DEFAULT_CONNECTION_WINDOW,
-    deadlines: {
+    deadlines: sharedLimits({
       preface: server ? timeoutOption('prefaceTimeout', options.prefaceTimeout, DEFAULT_PREFACE_TIMEOUT) : null,
       settingsAck: timeoutOption('settingsAckTimeout', options.settingsAckTimeout, DEFAULT_SETTINGS_ACK_TIMEOUT),
       headerBlock: timeoutOption('headerBlockTimeout', options.headerBlockTimeout, DEFAULT_HEADER_BLOCK_TIMEOUT),
@@ -222,7 +236,7 @@ export function resolveDuplexOptions(options: H2DuplexOptions): ResolvedDuplexOp
       goawayClose: timeoutOption('goawayCloseTimeout', options.goawayCloseTimeout, DEFAULT_GOAWAY_CLOSE_TIMEOUT),
       streamIdle: server ? timeoutOption('streamIdleTimeout', options.streamIdleTimeout, DEFAULT_STREAM_IDLE_TIMEOUT) : null,
       ack: options.ackTimeout ?? DEFAULT_ACK_TIMEOUT,
-    },
+    }),
     maxStreamsPerConnection: options.maxStreamsPerConnection ?? 0,
     config: coreConfig(options),
     maxSessionMemory,

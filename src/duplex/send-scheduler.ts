@@ -107,7 +107,8 @@ export class SendScheduler<S extends Schedulable> {
   #parked = NOTHING_PARKED as unknown as Map<S, ParkedWrite>;
   /** Streams whose parked write may go, by priority (RFC 9218), and each stream's priority. */
   readonly #ready = new SendOrder<S>();
-  readonly #opens: PendingOpen[] = [];
+  /** Requests waiting for a stream slot, oldest first; null when none (a server never has any). */
+  #opens: PendingOpen[] | null = null;
   /** Octets handed to the core since the last flush. */
   #spent = 0;
   /** A writer in this flush was held back by the output budget, not by its window. */
@@ -261,7 +262,7 @@ export class SendScheduler<S extends Schedulable> {
 
   /** A slot under the peer's SETTINGS_MAX_CONCURRENT_STREAMS is free, and no request waits before this one. */
   canOpen(): boolean {
-    return this.#opens.length === 0 && this.#connection.openOutboundStreams < this.#maxOpen();
+    return this.#opens === null && this.#connection.openOutboundStreams < this.#maxOpen();
   }
 
   /**
@@ -287,19 +288,21 @@ export class SendScheduler<S extends Schedulable> {
 
   /** Waits for a stream slot. */
   queueOpen(request: PendingOpen): void {
-    this.#opens.push(request);
+    (this.#opens ??= []).push(request);
   }
 
   /** Requests waiting for a slot. */
   get opensWaiting(): number {
-    return this.#opens.length;
+    return this.#opens?.length ?? 0;
   }
 
   /** Starts waiting requests while the peer allows more streams (a stream closed, SETTINGS raised the limit). */
   startOpens(): void {
     const connection = this.#connection;
-    while (this.#opens.length > 0 && connection.openOutboundStreams < this.#maxOpen() && !connection.draining) {
-      const next = this.#opens.shift();
+    const opens = this.#opens;
+    if (opens === null) return;
+    while (opens.length > 0 && connection.openOutboundStreams < this.#maxOpen() && !connection.draining) {
+      const next = opens.shift();
       if (next === undefined || next.cancelled) continue;
       let id: number;
       try {
@@ -310,11 +313,14 @@ export class SendScheduler<S extends Schedulable> {
       }
       next.opened(id);
     }
+    if (opens.length === 0 && this.#opens === opens) this.#opens = null;
   }
 
   /** Waiting requests will never start (a GOAWAY): each fails with the error `make` gives. */
   failOpens(make: () => Error): void {
-    for (const open of this.#opens.splice(0)) open.failed(make());
+    const opens = this.#opens;
+    this.#opens = null;
+    for (const open of opens ?? []) open.failed(make());
   }
 
   // ---------------------------------------------------------------- internals

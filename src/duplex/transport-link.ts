@@ -28,7 +28,7 @@ import { TLSSocket } from 'node:tls';
 import type { Duplex } from 'readable-stream';
 import { ActivityTimer } from './node-session.js';
 import type { FrameTrace } from './trace.js';
-import { isTransportTarget, TransportWriter } from './transport-writer.js';
+import { isTransportTarget, TransportWriter, type WriterOwner } from './transport-writer.js';
 
 /**
  * Milliseconds of input work (parsing, decoding, the listeners it runs) after which the next
@@ -47,7 +47,7 @@ function setNoDelay(stream: unknown): void {
   if (stream instanceof net.Socket) stream.setNoDelay(true);
 }
 
-export class TransportLink {
+export class TransportLink implements WriterOwner {
   /** The H2Duplex whose readable side is the output when no transport is written directly. */
   readonly #duplex: Duplex;
   readonly #noDelay: boolean;
@@ -201,16 +201,7 @@ export class TransportLink {
     if (this.#writer !== null || duplex.readableFlowing !== null || this.#ended || !isTransportTarget(destination)) return false;
     // The duplex was piped a turn or more after it was made: what it pushed meanwhile.
     const earlier = duplex.readableLength > 0 ? (duplex.read() as Buffer | null) : null;
-    const writer = new TransportWriter(
-      destination,
-      endWithOutput,
-      () => {
-        this.#outputDrained();
-      },
-      () => {
-        this.#leave(writer);
-      },
-    );
+    const writer = new TransportWriter(destination, endWithOutput, this);
     this.#writer = writer;
     destination.emit('pipe', duplex);
     if (earlier !== null) writer.write([earlier]);
@@ -294,10 +285,15 @@ export class TransportLink {
     return this.#bytesSent;
   }
 
-  /** The transport wrote a batch: held input and the writers waiting for room may go on. */
-  #outputDrained(): void {
+  /** The transport wrote a batch: held input and the writers waiting for room may go on (TransportWriter's owner). */
+  writerDrained(): void {
     if (this.buffered < this.#duplex.readableHighWaterMark) this.releaseInput();
     this.#writers.outputDrained();
+  }
+
+  /** The writer let go of its transport (TransportWriter's owner). */
+  writerLeft(writer: TransportWriter): void {
+    this.#leave(writer);
   }
 
   #leave(writer: TransportWriter): void {

@@ -44,6 +44,14 @@ export function isTransportTarget(dest: unknown): dest is TransportTarget {
   return ['write', 'end', 'cork', 'uncork', 'on', 'removeListener', 'listenerCount', 'emit'].every((m) => typeof d[m] === 'function');
 }
 
+/** Who the writer reports to (the TransportLink): methods, not closures, so an idle connection keeps none. */
+export interface WriterOwner {
+  /** A batch was written (more output room: wake held input and writers). */
+  writerDrained(): void;
+  /** The writer let go of its transport (it closed, finished or failed). */
+  writerLeft(writer: TransportWriter): void;
+}
+
 /** A write callback waiting until the octets before `at` have been written. */
 interface Release {
   at: number;
@@ -55,10 +63,10 @@ export class TransportWriter {
   #queued = 0;
   /** Octets whose writes completed. */
   #written = 0;
-  /** `#queued` at the end of each batch whose completion has not been reported yet, in order. */
-  readonly #batchEnds: number[] = [];
-  /** Write callbacks of lent payloads, in order of `at`. */
-  #releases: Release[] = [];
+  /** `#queued` at the end of each batch whose completion has not been reported yet, in order; null when none since the last compact(). */
+  #batchEnds: number[] | null = null;
+  /** Write callbacks of lent payloads, in order of `at`; null when none. */
+  #releases: Release[] | null = null;
   #detached = false;
   /** The transport copies what it writes before completing it (a socket): payloads may be lent. */
   readonly lendsPayloads: boolean;
@@ -66,14 +74,12 @@ export class TransportWriter {
   /**
    * @param dest the transport
    * @param endWithOutput end `dest` when the output ends (`pipe()`'s `end` option)
-   * @param onWritten a batch was written (more output room: wake held input and writers)
-   * @param onDetached the writer let go of `dest` (it closed, finished or failed)
+   * @param owner told when a batch was written and when the writer let go of `dest`
    */
   constructor(
     readonly dest: TransportTarget,
     private readonly endWithOutput: boolean,
-    private readonly onWritten: () => void,
-    private readonly onDetached: () => void,
+    private readonly owner: WriterOwner,
   ) {
     this.lendsPayloads = dest instanceof net.Socket;
     const prepend = dest.prependListener?.bind(dest) ?? dest.on.bind(dest);
@@ -105,21 +111,21 @@ export class TransportWriter {
     }
     const chunk = chunks[last] as Buffer;
     this.#queued += chunk.length;
-    this.#batchEnds.push(this.#queued);
+    (this.#batchEnds ??= []).push(this.#queued);
     dest.write(chunk, this.#onBatchWritten);
     if (last > 0) dest.uncork();
   }
 
   /** A quiet connection lets go of the batch list's storage once every batch was written. */
   compact(): void {
-    if (this.#batchEnds.length === 0) this.#batchEnds.length = 0;
-    if (this.#releases.length === 0) this.#releases = [];
+    if (this.#batchEnds?.length === 0) this.#batchEnds = null;
+    if (this.#releases?.length === 0) this.#releases = null;
   }
 
   /** Calls `callback` once every octet before offset `at` has been written (or the writer let go). */
   releaseAt(at: number, callback: () => void): void {
     if (at <= this.#written || this.#detached) callback();
-    else this.#releases.push({ at, callback });
+    else (this.#releases ??= []).push({ at, callback });
   }
 
   /** Ends the transport after what was written, if `pipe()` asked for it. */
@@ -135,25 +141,26 @@ export class TransportWriter {
     this.dest.removeListener('close', this.#onGone);
     this.dest.removeListener('finish', this.#onGone);
     const releases = this.#releases;
-    this.#releases = [];
-    for (const r of releases) r.callback();
+    this.#releases = null;
+    for (const r of releases ?? []) r.callback();
   }
 
   /** Batches complete in order (a Writable runs its writes in order), so the oldest end is this one. */
   readonly #onBatchWritten = (): void => {
-    this.#written = this.#batchEnds.shift() ?? this.#queued;
-    if (this.#releases.length > 0) {
+    this.#written = this.#batchEnds?.shift() ?? this.#queued;
+    const releases = this.#releases;
+    if (releases !== null && releases.length > 0) {
       let n = 0;
-      while (n < this.#releases.length && (this.#releases[n] as Release).at <= this.#written) n++;
-      const due = this.#releases.splice(0, n);
+      while (n < releases.length && (releases[n] as Release).at <= this.#written) n++;
+      const due = releases.splice(0, n);
       for (const r of due) r.callback();
     }
-    if (!this.#detached) this.onWritten();
+    if (!this.#detached) this.owner.writerDrained();
   };
 
   readonly #onGone = (): void => {
     this.detach();
-    this.onDetached();
+    this.owner.writerLeft(this);
   };
 
   /** As `pipe()` does: let go, and rethrow when nobody else handles the transport's error. */

@@ -31,6 +31,8 @@ export const CLIENT_PREFACE = Buffer.from('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n', 'l
 
 /** The payload of every empty frame (zero octets: nothing can be written into it). */
 const EMPTY = Buffer.alloc(0);
+/** The chunk list of every reader holding no input (frozen: only feed() adds, and it makes a list of its own first). */
+const NO_CHUNKS: readonly Buffer[] = Object.freeze([]);
 
 /** RFC 9113 §6.5.2: SETTINGS_MAX_FRAME_SIZE starts at 2^14. */
 const DEFAULT_MAX_FRAME_SIZE = 16384;
@@ -76,7 +78,8 @@ export class FrameReader {
   maxContinuationFrames: number;
 
   /** Fed chunks not yet consumed; `#head` is the read offset in the first. */
-  readonly #chunks: Buffer[] = [];
+  /** Buffered input, oldest first; the shared NO_CHUNKS while released (only feed() adds to it). */
+  #chunks: Buffer[] = NO_CHUNKS as Buffer[];
   #head = 0;
   #buffered = 0;
   /** Octets of the client preface still to check (0 once checked or when not expected). */
@@ -112,7 +115,7 @@ export class FrameReader {
    * the buffer joined blocks are reused in (reuseJoinedBlocks: the next such block makes a new one).
    */
   release(): void {
-    if (this.#chunks.length === 0) this.#chunks.length = 0;
+    if (this.#chunks.length === 0) this.#chunks = NO_CHUNKS as Buffer[];
     this.#joined = null;
   }
 
@@ -120,7 +123,7 @@ export class FrameReader {
   feed(chunk: Uint8Array): void {
     if (this.#dead || chunk.length === 0) return;
     const buf = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
-    this.#chunks.push(buf);
+    (this.#chunks === NO_CHUNKS ? (this.#chunks = []) : this.#chunks).push(buf);
     this.#buffered += buf.length;
   }
 

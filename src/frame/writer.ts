@@ -32,7 +32,8 @@ export const MIN_LENT_PAYLOAD = 4096;
 /** Serializes frames into reusable slabs; `take()`/`takeChunks()` hand them over without copying. */
 export class FrameWriter {
   /** Sealed pieces of earlier slabs, pending, in order, before the current slab's bytes. */
-  #sealed: Buffer[] = [];
+  /** Pieces sealed ahead of the slab's pending octets, in order; null when none (an idle connection keeps no array). */
+  #sealed: Buffer[] | null = null;
   #sealedLength = 0;
   #slab: Buffer = EMPTY;
   /** Start of the bytes not yet taken. */
@@ -125,14 +126,14 @@ export class FrameWriter {
       return;
     }
     this.#seal();
-    this.#sealed.push(Buffer.isBuffer(src) ? src : Buffer.from(src.buffer, src.byteOffset, src.length));
+    (this.#sealed ??= []).push(Buffer.isBuffer(src) ? src : Buffer.from(src.buffer, src.byteOffset, src.length));
     this.#sealedLength += src.length;
   }
 
   /** Moves the current slab's pending bytes to the sealed list; the slab stays in use after them. */
   #seal(): void {
     if (this.#end === this.#start) return;
-    this.#sealed.push(this.#slab.subarray(this.#start, this.#end));
+    (this.#sealed ??= []).push(this.#slab.subarray(this.#start, this.#end));
     this.#sealedLength += this.#end - this.#start;
     this.#start = this.#end;
   }
@@ -153,12 +154,12 @@ export class FrameWriter {
     const pending = this.length;
     const n = amount === undefined ? pending : Math.max(0, Math.min(amount, pending));
     if (n === 0) return EMPTY;
-    if (this.#sealed.length === 0) return this.#takeFromSlab(n);
+    if (this.#sealed === null) return this.#takeFromSlab(n);
     const chunks = this.takeChunks();
     const all = chunks.length === 1 && chunks[0] !== undefined ? chunks[0] : Buffer.concat(chunks, pending);
     if (n < pending) {
       // Put the rest back as a sealed piece, ahead of anything written later.
-      this.#sealed.push(all.subarray(n));
+      this.#sealed = [all.subarray(n)];
       this.#sealedLength = pending - n;
     }
     return n < pending ? all.subarray(0, n) : all;
@@ -166,8 +167,8 @@ export class FrameWriter {
 
   /** Removes and returns everything pending as views, in order, without joining them. */
   takeChunks(): Buffer[] {
-    const chunks = this.#sealed;
-    this.#sealed = [];
+    const chunks = this.#sealed ?? [];
+    this.#sealed = null;
     this.#sealedLength = 0;
     if (this.#end > this.#start) chunks.push(this.#takeFromSlab(this.#end - this.#start));
     return chunks;
@@ -196,7 +197,7 @@ export class FrameWriter {
 
   /** Discards everything pending. */
   clear(): void {
-    this.#sealed = [];
+    this.#sealed = null;
     this.#sealedLength = 0;
     this.#start = this.#end;
   }
