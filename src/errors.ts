@@ -308,7 +308,9 @@ export const UsageCodes = {
  * `ERR_H2_INVALID_ARG` for other arguments, and node:http2's refusals of a header object
  * (`ERR_H2_INVALID_HEADER`: a value of the wrong type; `ERR_H2_INVALID_PSEUDOHEADER`,
  * `ERR_H2_INVALID_CONNECTION_HEADER`, `ERR_H2_HEADER_SINGLE_VALUE`), and of an ORIGIN frame's
- * origins (`ERR_H2_INVALID_ORIGIN`, `ERR_H2_ORIGIN_LENGTH`, as node:http2's `origin()`).
+ * origins (`ERR_H2_INVALID_ORIGIN`, `ERR_H2_ORIGIN_LENGTH`, as node:http2's `origin()`) and of
+ * an ALTSVC frame's (`ERR_H2_ALTSVC_INVALID_ORIGIN`, `ERR_H2_ALTSVC_LENGTH`, `ERR_H2_INVALID_CHAR`,
+ * as node:http2's `altsvc()`).
  */
 export type InvalidArgumentCode =
   | 'ERR_H2_INVALID_OPTION'
@@ -318,7 +320,10 @@ export type InvalidArgumentCode =
   | 'ERR_H2_INVALID_CONNECTION_HEADER'
   | 'ERR_H2_HEADER_SINGLE_VALUE'
   | 'ERR_H2_INVALID_ORIGIN'
-  | 'ERR_H2_ORIGIN_LENGTH';
+  | 'ERR_H2_ORIGIN_LENGTH'
+  | 'ERR_H2_ALTSVC_INVALID_ORIGIN'
+  | 'ERR_H2_ALTSVC_LENGTH'
+  | 'ERR_H2_INVALID_CHAR';
 
 /**
  * An argument or option of the wrong type or an unknown option key (a `TypeError`, as Node's

@@ -256,10 +256,12 @@ export class AlternativeServiceAvailable extends Event {
   }
 
   constructor(
-    /** h2 `origin`: the origin it applies to, or null (stream-scoped). */
+    /** h2 `origin`: the origin it applies to; on a stream, the stream's `:authority` (null if it had none). */
     readonly origin: Buffer | null,
     /** h2 `field_value`: the Alt-Svc field value. */
     readonly fieldValue: Buffer,
+    /** Extension (not in h2): the stream the frame came on, 0 for the connection (node's `'altsvc'` reports it). */
+    readonly streamId: number = 0,
   ) {
     super();
   }

@@ -299,7 +299,7 @@ export class Stream {
     const outcome = this.machine.processInput(StreamInput.RECV_ALTERNATIVE_SERVICE);
     if (outcome !== Outcome.ALT_SVC_RECEIVED) return [];
     const origin = this.#authority === null ? null : Buffer.from(this.#authority, 'latin1');
-    return [new AlternativeServiceAvailable(origin, Buffer.from(frame.fieldValue))];
+    return [new AlternativeServiceAvailable(origin, Buffer.from(frame.fieldValue), this.streamId)];
   }
 
   /** SETTINGS_INITIAL_WINDOW_SIZE of ours was acknowledged: shift the inbound window (h2). */

@@ -13,6 +13,7 @@ import { randomBytes } from 'node:crypto';
 import { ErrorCodes } from '../error-codes.js';
 import { StreamResetError, UsageCodes, UsageError } from '../errors.js';
 import {
+  AlternativeServiceAvailable,
   type ChangedSetting,
   ConnectionTerminated,
   type Event,
@@ -24,6 +25,7 @@ import {
   SettingsAcknowledged,
   WindowUpdated,
 } from '../core/index.js';
+import { altSvcTarget } from './alt-svc.js';
 import type { ConnectionEnd } from './connection-end.js';
 import type { Deadlines } from './deadlines.js';
 import { type OriginInput, type SettingsArgument, type SettingsInForce, toNodeSettings, toOrigins, toSettingsInput } from './node-session.js';
@@ -160,6 +162,22 @@ export class ConnectionControl {
     host.scheduleFlush();
   }
 
+  /**
+   * Server: ALTSVC (RFC 7838), as node:http2's `session.altsvc(alt, originOrStream)`: for an
+   * origin on stream 0, or on an open stream (its id).
+   * @throws UsageError `ERR_H2_WRONG_SIDE` on a client; ConnectionClosedError after the end;
+   *   node's argument errors (alt-svc.ts); the core's for a stream id that is not open.
+   */
+  altsvc(alt: unknown, originOrStream: OriginInput | number | undefined): void {
+    const host = this.#host;
+    const unavailable = host.end.unavailable('altsvc()', false);
+    if (unavailable !== null) throw unavailable;
+    if (host.connection.config.clientSide) throw new UsageError('altsvc(): only a server sends ALTSVC (RFC 7838 §4); a client receives it as the session\'s \'altsvc\' event', UsageCodes.WRONG_SIDE);
+    const target = altSvcTarget(alt, originOrStream);
+    host.connection.advertiseAlternativeService(alt as string, target.streamId === 0 ? { origin: target.origin } : { streamId: target.streamId });
+    host.scheduleFlush();
+  }
+
   /** Origins received in ORIGIN frames (client over TLS), in the order first named. */
   get receivedOrigins(): readonly string[] {
     return this.#origins === null ? [] : [...this.#origins];
@@ -174,6 +192,7 @@ export class ConnectionControl {
     else if (ev instanceof PingReceived) this.#host.events.emit('ping', ev.pingData);
     else if (ev instanceof ConnectionTerminated) this.#onGoAway(ev);
     else if (ev instanceof OriginReceived) this.#onOrigin(ev);
+    else if (ev instanceof AlternativeServiceAvailable) this.#onAltSvc(ev);
     else return false;
     return true;
   }
@@ -226,6 +245,15 @@ export class ConnectionControl {
     const set = (this.#origins ??= new Set());
     for (const origin of ev.origins) set.add(origin);
     this.#host.events.emit('origin', ev.origins);
+  }
+
+  /**
+   * Client: ALTSVC, as node:http2 reports it: `'altsvc'` (alt, origin, streamId), the origin as
+   * the frame named it ('' on a stream, whose origin is its own), the stream 0 on stream 0.
+   */
+  #onAltSvc(ev: AlternativeServiceAvailable): void {
+    const origin = ev.streamId === 0 && ev.origin !== null ? ev.origin.toString('latin1') : '';
+    this.#host.events.emit('altsvc', ev.fieldValue.toString('latin1'), origin, ev.streamId);
   }
 
   #localSettings(): SettingsInForce {

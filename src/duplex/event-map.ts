@@ -30,6 +30,8 @@ export interface H2DuplexEvents extends H2CoreEvents {
   timeout: [];
   /** Client over TLS: the server named origins in an ORIGIN frame (RFC 8336), now in `originSet`. */
   origin: [origins: string[]];
+  /** Client: the server advertised an alternative service (ALTSVC, RFC 7838): the Alt-Svc value, the origin ('' on a stream), the stream (0: the connection). */
+  altsvc: [alt: string, origin: string, streamId: number];
   /** Emitted by `connect()` once the transport is up (TLS: after the handshake and ALPN). */
   connect: [session: unknown, socket: unknown];
   /** Every core event. */

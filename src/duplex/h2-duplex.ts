@@ -374,6 +374,20 @@ export class H2Duplex extends Duplex {
     this.#control.origin(origins);
   }
 
+  /**
+   * Server: an ALTSVC frame (RFC 7838), as node:http2's `session.altsvc(alt, originOrStream)`:
+   * `alt` is the Alt-Svc field value (`'h2=":8443"; ma=3600'`), `originOrStream` the origin it
+   * applies to (a URL string, a URL or an object with `origin`; sent on stream 0) or the id of
+   * an open stream (the origin is that stream's). A client receives it as `'altsvc'`.
+   * @throws UsageError `ERR_H2_WRONG_SIDE` on a client; ConnectionClosedError after the end;
+   *   InvalidArgumentError `ERR_H2_ALTSVC_INVALID_ORIGIN`, `ERR_H2_INVALID_CHAR`,
+   *   `ERR_H2_ALTSVC_LENGTH`, `ERR_H2_INVALID_ARG`; OutOfRangeError for a stream id out of
+   *   range; the core's StreamClosedError / NoSuchStreamError for a stream that is not open.
+   */
+  altsvc(alt: string, originOrStream?: OriginInput | number): void {
+    this.#control.altsvc(alt, originOrStream);
+  }
+
   /** Keep the process alive for this connection's transport (node's `session.ref()`). */
   ref(): void {
     this.#link.ref();
