@@ -11,9 +11,11 @@ import { ConnectionClosedError, connect, createPair, createServer, type H2Duplex
 const tick = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 /** The next `'altsvc'` of `session` (node's or ours): its arguments. */
-function nextAltsvc(session: { once(event: 'altsvc', listener: (...args: never[]) => void): unknown }): Promise<[string, string, number]> {
+function nextAltsvc(session: { once(event: 'altsvc', listener: (alt: string, origin: string, streamId: number) => void): unknown }): Promise<[string, string, number]> {
   return new Promise((resolve) => {
-    session.once('altsvc', ((alt: string, origin: string, streamId: number) => resolve([alt, origin, streamId])) as never);
+    session.once('altsvc', (alt, origin, streamId) => {
+      resolve([alt, origin, streamId]);
+    });
   });
 }
 

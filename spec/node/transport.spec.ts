@@ -14,7 +14,7 @@ import { rawFrame } from '../helpers/bytes.js';
 const tick = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 /** A socket whose writes complete only when the test says so (a peer that does not read). */
-function stalledSocket(): { socket: Duplex; completeWrites(): void } {
+function stalledSocket(): { socket: Duplex; completeWrites: () => void } {
   const pending: Array<() => void> = [];
   const socket = new Duplex({
     read() {
