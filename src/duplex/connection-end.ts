@@ -15,7 +15,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { ErrorCodes, errorCodeName } from '../error-codes.js';
-import { ConnectionClosedError, type H2Error, toH2Error, UsageCodes, UsageError } from '../errors.js';
+import { ConnectionClosedError, DenialOfServiceError, type H2Error, toH2Error, UsageCodes, UsageError } from '../errors.js';
 import { type CloseConnectionOptions, ConnectionState, type ConnectionTerminated, type H2Connection } from '../core/index.js';
 import type { Deadlines, Expiry } from './deadlines.js';
 
@@ -69,6 +69,8 @@ export class ConnectionEnd {
   #lingerError: H2Error | null = null;
   /** Octets discarded since the input closed (see MAX_LINGER_INPUT). */
   #discarded = 0;
+  /** Our GOAWAY answered a spent DoS budget: the transport is not read again (see inputHeld). */
+  #inputHeld = false;
 
   constructor(host: EndHost) {
     this.#host = host;
@@ -77,6 +79,19 @@ export class ConnectionEnd {
   /** The connection ended with an error either way: input is discarded unparsed. */
   get inputClosed(): boolean {
     return this.#inputClosed;
+  }
+
+  /**
+   * After our GOAWAY for a spent DoS budget (DenialOfServiceError), input is neither parsed nor
+   * read: the duplex holds the transport's next write, so the peer's flood stops in its own
+   * send buffer for the rest of the linger, as nghttpd and node:http2 stop reading a flooding
+   * peer. Read and discarded instead (up to MAX_LINGER_INPUT), a flood of cheap frames was
+   * another 1 MiB of garbage per attacking connection, and an attacker that never reads kept
+   * a core busy producing it for the whole second (fresh requests from other clients waited
+   * for the CPU). The GOAWAY still goes out; the peer reads it when it reads.
+   */
+  get inputHeld(): boolean {
+    return this.#inputHeld;
   }
 
   /**
@@ -193,6 +208,7 @@ export class ConnectionEnd {
     host.failAll(new ConnectionClosedError(`Connection error: ${error.message}`, error.errorCode, { cause: error }));
     // Set before the flush, so the flush does not take this for a graceful end.
     this.#inputClosed = true;
+    this.#inputHeld = error instanceof DenialOfServiceError;
     this.#lingerError = error;
     host.flush();
     host.endOutput();

@@ -403,6 +403,9 @@ export class H2Duplex extends Duplex {
   /** Input from the transport: fed to the core, events dispatched (Duplex internals). */
   override _write(chunk: Buffer, _encoding: string, callback: (error?: Error | null) => void): void {
     if (this.#end.inputClosed) {
+      // After a DoS GOAWAY the callback is never called: the transport is not read again
+      // (ConnectionEnd.inputHeld); the linger's end destroys the duplex.
+      if (this.#end.inputHeld) return;
       callback();
       this.#end.discarded(chunk.length);
       return;
