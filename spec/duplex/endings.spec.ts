@@ -164,6 +164,36 @@ describe('H2Stream and H2Duplex: endings', function () {
     expect(failure).to.be.instanceOf(ProtocolError);
   });
 
+  it('after a GOAWAY for a spent DoS budget, takes no more input: the transport is not read again until the linger ends', async function () {
+    const server = new H2Duplex({ config: { clientSide: false, glitchRateLimit: { burst: 10, perSecond: 0 } }, goawayCloseTimeout: 200 });
+    const chunks: Buffer[] = [];
+    server.on('data', (d: Buffer) => chunks.push(d));
+    let failure: unknown = null;
+    server.on('error', (err: Error) => {
+      failure = err;
+    });
+    const closed = new Promise((resolve) => server.once('close', resolve));
+    // Eleven unknown frames: one glitch over the burst.
+    const unknown = rawFrame(0xee, 0, 0, '00');
+    server.write(Buffer.concat([PREFACE, rawFrame(4, 0, 0), ...Array.from({ length: 11 }, () => unknown)]));
+    await new Promise((resolve) => setImmediate(resolve));
+    // The last frame out: GOAWAY (type 7) whose debug data names the budget.
+    const out = Buffer.concat(chunks);
+    expect(out.subarray(-17).toString('latin1')).to.equal('too_many_glitches');
+    expect(out[out.length - 8 - 17 - 9 + 3], 'frame type').to.equal(7);
+    // The next write is held (its callback never runs), so a pipe stops reading the source.
+    let taken = false;
+    server.write(Buffer.alloc(1000, 0xff), () => {
+      taken = true;
+    });
+    for (let i = 0; i < 100 && server.writableLength < server.writableHighWaterMark; i++) server.write(Buffer.alloc(1000, 0xff));
+    expect(server.write(Buffer.alloc(1000, 0xff)), 'backpressure to the transport').to.equal(false);
+    expect(taken).to.equal(false);
+    expect(server.destroyed).to.equal(false);
+    await closed;
+    expect(failure).to.have.property('debugData').that.satisfies((d: unknown) => String(d) === 'too_many_glitches');
+  });
+
   it('fails open streams when the transport ends in the middle of a frame', async function () {
     const client = new H2Duplex();
     const wire = new PassThrough();
