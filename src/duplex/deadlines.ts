@@ -1,5 +1,5 @@
 /**
- * Deadlines: every time limit of one connection, on one timer.
+ * Deadlines: every time limit of one connection, checked on a tick shared with other connections.
  *
  * - The connection's limits, checked on each tick: the client preface (`prefaceTimeout`), the
  *   ACK of our SETTINGS (`settingsAckTimeout`, RFC 9113 §6.5.3), an unfinished header block

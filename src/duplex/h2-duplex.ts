@@ -3,8 +3,10 @@
  * `socket.pipe(h2).pipe(socket)` speaks HTTP/2 over any byte stream.
  *
  * A Duplex that pumps bytes through a core: transport bytes → `receiveData` → events
- * (#dispatch); the core's frames → the transport, one flush per turn of the event loop, or at
- * once where waiting would cost a round trip (#flush). The work is handed to rooms:
+ * (#dispatch); the core's frames → the transport. The work is handed to rooms:
+ * - {@link InputPump}: the transport's octets into the core, a bounded amount of work per call;
+ * - {@link OutputFlush}: when the core's output goes to the transport: one flush per turn of
+ *   the event loop, or at once where waiting would cost a round trip;
  * - {@link TransportLink}: the transports either side (`pipe()` writes to a socket directly)
  *   and backpressure both ways: the output buffer, and the input held while it is full;
  * - {@link StreamRouter}: the streams by id, the core's stream events delivered to them;
@@ -12,9 +14,10 @@
  * - {@link ClientRequests}: `request()`, and requests queued until the peer has a stream slot;
  * - {@link SendScheduler}: which parked stream write goes to the core next, within the output
  *   budget and the peer's windows, and queued requests started as slots free up;
- * - {@link Deadlines}: every time limit and the ping/settings waiters, on one timer;
+ * - {@link Deadlines}: every time limit and the ping/settings waiters, on a shared tick;
  * - {@link ConnectionEnd}: the graceful and error closes.
- * What stays here: node:http2's session API, the wiring, and what input and each tick mean.
+ * What stays here: node:http2's session API, the wiring, where each event goes, and what each
+ * tick means.
  */
 import { Duplex } from 'readable-stream';
 import { useFastListeners } from './fast-listeners.js';
@@ -27,6 +30,8 @@ import { ConnectionEnd, type EndHost } from './connection-end.js';
 import { Deadlines, type DeadlinesOwner } from './deadlines.js';
 import type { H2DuplexEvents, H2DuplexStats } from './event-map.js';
 import { H2Stream, sendPort } from './h2-stream.js';
+import { type InputHost, InputPump } from './input-pump.js';
+import { type FlushHost, OutputFlush } from './output-flush.js';
 import type { HeadersInput } from './node-headers.js';
 import { type OriginInput, sessionState, type SettingsArgument, type SettingsInForce, toNodeSettings, withFirstSettings } from './node-session.js';
 import { type H2DuplexOptions, resolveDuplexOptions } from './options.js';
@@ -54,18 +59,9 @@ const INPUT_HIGH_WATER_MARK = 64 * 1024;
 const HEADER_TABLES_ESTIMATE = 2 * 4096;
 /** Input silence after which the connection's output slab is released. */
 const QUIET_RELEASE_MS = 1000;
-/** Core output that is pushed at once from `_write` instead of waiting for the coalescing flush. */
-const FLUSH_NOW_AT = 16 * 1024;
-/**
- * Frames the core handles per `receiveData` call; between calls the input may wait a turn
- * (TransportLink's INPUT_TURN_MS). A read of 64 KiB holds ~4500 minimal frames; 64 malformed
- * requests (reset-flood) took 1.5-5 ms of CPU while their code was cold, ~1000 of them 35-50 ms.
- */
-const FRAMES_PER_CALL = 64;
-const NO_INPUT = Buffer.alloc(0);
 
 /** Every room's host interface at once, on one object per connection (see H2Duplex's static block). */
-type DuplexHost = StreamHost<H2Stream> & SchedulerHost & EndHost & RouterHost & ControlHost & DeadlinesOwner;
+type DuplexHost = StreamHost<H2Stream> & SchedulerHost & EndHost & RouterHost & ControlHost & DeadlinesOwner & InputHost & FlushHost;
 /** Made in H2Duplex's static block, where the duplex's private members are in reach. */
 let makeDuplexHost: (duplex: H2Duplex) => DuplexHost;
 /** Every duplex's `'pipe'` listener (one function, not a closure each; made in the static block). */
@@ -84,14 +80,15 @@ export class H2Duplex extends Duplex {
   readonly #scheduler: SendScheduler<H2Stream>;
   readonly #deadlines: Deadlines;
   readonly #streamHwm: number;
-  #flushHandle: NodeJS.Immediate | null = null;
-  /** A flush is queued for the next tick (#flushAfterHandlers). */
-  #flushTicking = false;
+  /** When the core's output goes to the transport. */
+  readonly #output: OutputFlush;
   /** The transports either side, and the bytes between them and our buffers. */
   readonly #link: TransportLink;
   readonly #end: ConnectionEnd;
   /** Stream 0's messages: our PING and SETTINGS, and what the peer's control frames mean. */
   readonly #control: ConnectionControl;
+  /** The transport's octets into the core, a bounded amount of work at a time. */
+  readonly #input: InputPump;
   /** `request()`'s machinery, made by the first request (a server never needs it). */
   #requests: ClientRequests | null = null;
   readonly #maxStreams: number;
@@ -113,7 +110,8 @@ export class H2Duplex extends Duplex {
     this.#maxSessionMemory = resolved.maxSessionMemory;
     this.#authority = resolved.authority;
     // One host object answers every room (StreamHost, SchedulerHost, EndHost, RouterHost,
-    // ControlHost): ~35 closures and 5 object literals (one in dictionary mode) were ~2 KiB a connection.
+    // ControlHost, InputHost, FlushHost, DeadlinesOwner): ~35 closures and 5 object literals
+    // (one in dictionary mode) were ~2 KiB a connection.
     const host = makeDuplexHost(this);
     this.#host = host;
     this.#scheduler = new SendScheduler<H2Stream>(this.connection, host, sendPort, hwm);
@@ -126,6 +124,8 @@ export class H2Duplex extends Duplex {
     this.#deadlines = new Deadlines(resolved.deadlines, host);
     this.#end = new ConnectionEnd(host);
     this.#control = new ConnectionControl(host);
+    this.#input = new InputPump(host, this.#maxSessionMemory !== Infinity);
+    this.#output = new OutputFlush(host);
     this.on('pipe', duplexOnPipe);
     const connection = this.connection;
     const settings = withFirstSettings(connection, resolved.settings);
@@ -139,7 +139,7 @@ export class H2Duplex extends Duplex {
     // Timers last: a constructor that throws above (bad settings, a bad HTTP2-Settings value)
     // must not leave an interval running.
     this.#deadlines.watch();
-    this.#scheduleFlush();
+    this.#output.schedule();
   }
 
   /** Frames and octets each way, open streams, windows, the last ping RTT. */
@@ -179,7 +179,7 @@ export class H2Duplex extends Duplex {
     process.nextTick(() => {
       if (this.destroyed) return;
       this.#dispatch(events);
-      this.#scheduleFlush();
+      this.#output.schedule();
     });
   }
 
@@ -400,66 +400,9 @@ export class H2Duplex extends Duplex {
 
   // ------------------------------------------------------------------ Duplex implementation
 
-  /** Input from the transport: fed to the core, events dispatched (Duplex internals). */
+  /** Input from the transport: fed to the core a bounded amount at a time, events dispatched (InputPump; Duplex internals). */
   override _write(chunk: Buffer, _encoding: string, callback: (error?: Error | null) => void): void {
-    if (this.#end.inputClosed) {
-      // After a DoS GOAWAY the callback is never called: the transport is not read again
-      // (ConnectionEnd.inputHeld); the linger's end destroys the duplex.
-      if (this.#end.inputHeld) return;
-      callback();
-      this.#end.discarded(chunk.length);
-      return;
-    }
-    this.#link.received(chunk);
-    this.#receive(chunk, callback);
-  }
-
-  /**
-   * Feeds `data` to the core at most FRAMES_PER_CALL frames a call, dispatching each call's
-   * events; between calls the TransportLink decides whether to go on at once, after a turn of
-   * the event loop (INPUT_TURN_MS of work), or once the output drains. `callback` (the chunk's
-   * `_write` callback) runs once the core has taken all of it.
-   */
-  #receive(data: Buffer, callback: (error?: Error | null) => void): void {
-    for (;;) {
-      const started = performance.now();
-      this.#deadlines.inputArrived(Date.now());
-      // maxSessionMemory: decided before the core sees the input, so refused streams are counted there.
-      if (this.#maxSessionMemory !== Infinity) this.connection.refuseNewStreams = this.sessionMemory > this.#maxSessionMemory;
-      let events: Event[];
-      try {
-        events = this.connection.receiveData(data, FRAMES_PER_CALL);
-      } catch (err) {
-        this.#end.connectionError(err);
-        callback();
-        return;
-      }
-      this.#dispatch(events);
-      // Answers (PING/SETTINGS ACKs, resets) count against the output bound at once: a peer that
-      // sends many frames in one read must not queue unbounded answers before the next flush.
-      // A window that opened for a parked writer is used in this turn, not the next: in a
-      // window-bound transfer every WINDOW_UPDATE round trip includes that delay. So is the
-      // output of a connection with at most one stream: there is nothing to coalesce it with,
-      // and an answer written in the turn that asked saves one (S3: 22.5 -> 19 us from the
-      // request's read to the response's write; p50 0.093-0.096 -> 0.088-0.090 ms). Both after
-      // the handlers' next tick (#flushAfterHandlers).
-      const windowOpened = this.#control.takeWindowOpened();
-      if (this.connection.outboundDataLength >= FLUSH_NOW_AT) this.#flush();
-      else if ((windowOpened && this.#scheduler.waiting > 0) || this.#router.size <= 1) this.#flushAfterHandlers();
-      else this.#scheduleFlush();
-      if (!this.connection.inputPending) {
-        this.#link.inputDone(callback, started);
-        return;
-      }
-      // The rest of the read waits in the core: a read of small costly frames (malformed
-      // requests, a reset flood) ran as one task of 35-60 ms before.
-      data = NO_INPUT;
-      const resume = (): void => {
-        if (this.destroyed || this.#end.inputClosed) callback();
-        else this.#receive(NO_INPUT, callback);
-      };
-      if (this.destroyed || !this.#link.continueInput(resume, started)) return;
-    }
+    this.#input.write(chunk, callback);
   }
 
   /** The transport wants output: releases held input and waiting writers (Duplex internals). */
@@ -490,8 +433,8 @@ export class H2Duplex extends Duplex {
   override _final(callback: (error?: Error | null) => void): void {
     this.#end.transportEnded();
     this.#failAll(new ConnectionClosedError('The transport ended before the stream finished'));
-    this.#flush();
-    this.#endOutput();
+    this.#output.now();
+    this.#output.end();
     callback();
     this.#end.afterTransportEnded();
   }
@@ -499,8 +442,7 @@ export class H2Duplex extends Duplex {
   /** Fails every stream and stops the timers (Duplex internals). */
   override _destroy(error: Error | null, callback: (error: Error | null) => void): void {
     this.#end.destroying(error);
-    if (this.#flushHandle !== null) clearImmediate(this.#flushHandle);
-    this.#flushHandle = null;
+    this.#output.cancel();
     this.#failAll(new ConnectionClosedError(error === null ? 'The connection was destroyed' : `The connection failed: ${error.message}`, ErrorCodes.INTERNAL_ERROR, { cause: error ?? undefined }));
     this.#deadlines.stop();
     this.#link.destroyed();
@@ -508,60 +450,7 @@ export class H2Duplex extends Duplex {
     callback(error);
   }
 
-  // ------------------------------------------------------------------ byte flow
-
-  #scheduleFlush(): void {
-    if (this.#flushHandle === null && !this.#link.ended) {
-      this.#flushHandle = setImmediate(() => {
-        this.#flushHandle = null;
-        this.#flush();
-      });
-    }
-  }
-
-  /**
-   * A flush once the handlers that just ran have had their next tick: node:http2's pushStream()
-   * calls back on it, and a pushed response's HEADERS must go before the parent's last DATA, as
-   * nghttp2 orders them (node's push client closes its session when the parent ends, and then
-   * refuses the push). Still in this turn of the event loop, so the answer keeps its latency.
-   */
-  #flushAfterHandlers(): void {
-    if (this.#flushTicking) return;
-    this.#flushTicking = true;
-    process.nextTick(() => {
-      this.#flushTicking = false;
-      this.#flush();
-    });
-  }
-
-  /** Hands parked writes to the core (the scheduler's send phase), then what the core queued to the TransportLink. */
-  #flush(): void {
-    // Called directly (from _write, an abort, a close): the flush already scheduled for this
-    // turn has nothing left to do. Left pending, it ran an empty flush on every round trip of
-    // a window-bound transfer.
-    if (this.#flushHandle !== null) {
-      clearImmediate(this.#flushHandle);
-      this.#flushHandle = null;
-    }
-    if (this.#link.ended) return;
-    this.#scheduler.run();
-    this.#link.write(this.connection.dataToSendChunks());
-    // No stream left: the output slab (16 KiB) goes now rather than after QUIET_RELEASE_MS, so
-    // a burst of connections that each answered and went idle never holds a slab apiece (freed
-    // 1 s later, they left the malloc heap fragmented: ~4 KiB of RSS per connection).
-    if (this.#router.size === 0 && this.#scheduler.opensWaiting === 0) this.connection.releaseOutput();
-    this.#scheduler.afterFlush();
-    this.#end.maybeFinishDraining();
-  }
-
-  #endOutput(): void {
-    if (this.#link.ended) return;
-    if (this.#flushHandle !== null) clearImmediate(this.#flushHandle);
-    this.#flushHandle = null;
-    this.#deadlines.unwatch();
-    this.#link.end();
-    this.#end.ended();
-  }
+  // ------------------------------------------------------------------ ticks
 
   /** A tick of the deadlines: act on a connection limit that passed, reset idle streams, release memory. */
   #onTick(now: number): void {
@@ -576,9 +465,9 @@ export class H2Duplex extends Duplex {
       return;
     }
     const streamIdle = deadlines.limits.streamIdle;
-    if (streamIdle !== null && this.#router.resetIdle(now, streamIdle)) this.#flush();
+    if (streamIdle !== null && this.#router.resetIdle(now, streamIdle)) this.#output.now();
     // A quiet connection gives back its output slab (most of an idle connection's memory).
-    if (now - deadlines.lastInputAt >= QUIET_RELEASE_MS && this.#flushHandle === null) {
+    if (now - deadlines.lastInputAt >= QUIET_RELEASE_MS && !this.#output.scheduled) {
       connection.releaseBuffers();
       // And the collections emptied since (an empty Map is ~180 octets; an emptied array keeps ~150).
       this.#router.compact();
@@ -587,7 +476,7 @@ export class H2Duplex extends Duplex {
     }
     if (expired === 'idle') {
       this.#end.limitPassed(expired);
-      this.#scheduleFlush();
+      this.#output.schedule();
     }
   }
 
@@ -628,7 +517,7 @@ export class H2Duplex extends Duplex {
         return this.#d.#scheduler;
       }
       scheduleFlush(): void {
-        this.#d.#scheduleFlush();
+        this.#d.#output.schedule();
       }
       // StreamHost
       get session(): H2Duplex {
@@ -642,7 +531,7 @@ export class H2Duplex extends Duplex {
         d.#router.forget(stream);
         d.#scheduler.forget(stream);
         if (d.#scheduler.opensWaiting > 0) d.#scheduler.startOpens();
-        if (d.connection.draining) d.#scheduleFlush();
+        if (d.connection.draining) d.#output.schedule();
       }
       address(): { remoteAddress: string | undefined; remotePort: number | undefined } {
         return { remoteAddress: this.#d.#link.remoteAddress, remotePort: this.#d.#link.remotePort };
@@ -677,10 +566,10 @@ export class H2Duplex extends Duplex {
         return this.#d.#router.size;
       }
       flush(): void {
-        this.#d.#flush();
+        this.#d.#output.now();
       }
       endOutput(): void {
-        this.#d.#endOutput();
+        this.#d.#output.end();
       }
       failAll(error: ConnectionClosedError): void {
         this.#d.#failAll(error);
@@ -710,6 +599,23 @@ export class H2Duplex extends Duplex {
       // DeadlinesOwner
       deadlinesTick(now: number): void {
         this.#d.#onTick(now);
+      }
+      // FlushHost
+      takeWindowOpened(): boolean {
+        return this.#d.#control.takeWindowOpened();
+      }
+      // InputHost (and FlushHost's link)
+      get link(): TransportLink {
+        return this.#d.#link;
+      }
+      overSessionMemory(): boolean {
+        return this.#d.sessionMemory > this.#d.#maxSessionMemory;
+      }
+      dispatch(events: Event[]): void {
+        this.#d.#dispatch(events);
+      }
+      inputHandled(): void {
+        this.#d.#output.afterInput();
       }
       // ControlHost
       get end(): ConnectionEnd {
