@@ -100,6 +100,22 @@ describe('StreamRegistry', function () {
     expect(PRUNE_AT).to.be.lessThan(1000);
   });
 
+  it('prunes closed streams once the map has doubled since the last count, below the limit too (countOpenNear)', function () {
+    const r = registry(false);
+    let id = 1;
+    // 10 open streams, then many requests that open and close while those stay open.
+    for (; id < 2 * 10; id += 2) r.begin(id, 1, 16384).machine.processInput(StreamInput.RECV_HEADERS);
+    let most = 0;
+    for (let n = 0; n < 500; n++, id += 2) {
+      expect(r.countOpenNear(1, 100)).to.be.oneOf([0, 10]);
+      closeByPeerReset(r, id);
+      most = Math.max(most, r.size);
+    }
+    // Without the doubling rule the map would hold up to 100 streams (the limit) before a count.
+    expect(most).to.be.at.most(2 * 10 + 16 + 1);
+    expect(r.closedBy(id - 2)).to.equal(StreamClosedBy.RECV_RST_STREAM);
+  });
+
   it('knows the peer ended a stream: half-closed (remote), or closed by END_STREAMs', function () {
     const r = registry(false);
     const s = r.begin(1, 1, 16384);

@@ -19,17 +19,22 @@ export interface RetentionOptions {
   readonly ms: number;
 }
 
-/** Compact the queue arrays once this many forgotten slots sit at their front. */
-const COMPACT_AT = 1024;
+/** The ring's first capacity; it doubles as records accumulate, never beyond `max`. */
+const INITIAL_CAPACITY = 8;
 
 /** The index of every record that holds nothing: shared, never written. */
 const NOTHING: ReadonlyMap<number, StreamClosedBy | null> = EMPTY_MAP;
 
 export class ClosedStreams {
   #byId = NOTHING as Map<number, StreamClosedBy | null>;
-  /** Stream ids and when they were remembered, oldest first, from `#head` on (a FIFO queue); null while empty (an idle connection keeps no arrays). */
-  #ids: number[] | null = null;
-  #times: number[] | null = null;
+  /**
+   * Stream ids and when they were remembered, a ring of `#byId.size` records from `#head` on,
+   * oldest first; null while empty (an idle connection keeps none). Typed arrays of at most
+   * `max` slots: growable JS arrays compacted every 1024 forgotten slots held ~20 KiB per busy
+   * connection for the default 50 records, all of it in the old generation.
+   */
+  #ids: Uint32Array | null = null;
+  #times: Float64Array | null = null;
   #head = 0;
 
   constructor(
@@ -46,9 +51,14 @@ export class ClosedStreams {
       this.#byId.set(streamId, closedBy);
       return;
     }
-    if (this.#byId.size >= this.retention.max && this.#ids !== null && this.#times !== null) this.#forgetOldest(this.#ids, this.#times);
-    (this.#ids ??= []).push(streamId);
-    (this.#times ??= []).push(now);
+    if (this.#byId.size >= this.retention.max) this.#forgetOldest();
+    const count = this.#byId.size;
+    let ids = this.#ids;
+    let times = this.#times;
+    if (ids === null || times === null || count === ids.length) [ids, times] = this.#grow(count);
+    const at = (this.#head + count) % ids.length;
+    ids[at] = streamId;
+    times[at] = now;
     (this.#byId === NOTHING ? (this.#byId = new Map<number, StreamClosedBy | null>()) : this.#byId).set(streamId, closedBy);
   }
 
@@ -80,24 +90,36 @@ export class ClosedStreams {
   #expire(now: number): void {
     const { ms } = this.retention;
     if (ms === Infinity) return;
-    const ids = this.#ids;
     const times = this.#times;
-    if (ids === null || times === null) return;
-    while (this.#head < ids.length && now - (times[this.#head] ?? now) > ms) this.#forgetOldest(ids, times);
+    if (times === null) return;
+    while (this.#byId.size > 0 && now - (times[this.#head] ?? now) > ms) this.#forgetOldest();
   }
 
-  /** Forgets the oldest id of `ids` (this.#ids) and `times` (this.#times). */
-  #forgetOldest(ids: number[], times: number[]): void {
+  /** Forgets the oldest record. */
+  #forgetOldest(): void {
+    const ids = this.#ids;
+    if (ids === null || this.#byId.size === 0) return;
     this.#byId.delete(ids[this.#head] ?? 0);
-    this.#head += 1;
-    if (this.#head >= COMPACT_AT && this.#head * 2 >= ids.length) {
-      ids.splice(0, this.#head);
-      times.splice(0, this.#head);
-      this.#head = 0;
-    } else if (this.#head === ids.length) {
-      ids.length = 0;
-      times.length = 0;
-      this.#head = 0;
+    this.#head = this.#byId.size === 0 ? 0 : (this.#head + 1) % ids.length;
+  }
+
+  /** A ring twice as large (at most `max` slots) holding the `count` records, oldest at 0. */
+  #grow(count: number): [Uint32Array, Float64Array] {
+    const capacity = Math.min(Math.max(INITIAL_CAPACITY, count * 2), Math.ceil(this.retention.max));
+    const ids = new Uint32Array(capacity);
+    const times = new Float64Array(capacity);
+    const oldIds = this.#ids;
+    const oldTimes = this.#times;
+    if (oldIds !== null && oldTimes !== null) {
+      for (let i = 0; i < count; i++) {
+        const from = (this.#head + i) % oldIds.length;
+        ids[i] = oldIds[from] ?? 0;
+        times[i] = oldTimes[from] ?? 0;
+      }
     }
+    this.#ids = ids;
+    this.#times = times;
+    this.#head = 0;
+    return [ids, times];
   }
 }

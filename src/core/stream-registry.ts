@@ -22,9 +22,13 @@ import { EMPTY_MAP } from './empty-map.js';
 /**
  * Closed streams leave the stream map (for the bounded ClosedStreams record) when the open
  * streams are counted; counting is skipped while the map is smaller than MAX_CONCURRENT_STREAMS,
- * and forced once it holds this many, so the map stays small whatever the peer's limit.
+ * and forced once it holds this many, so the map stays small whatever the peer's limit (and
+ * once it has doubled since the last count, see {@link StreamRegistry.countOpenNear}).
  */
 export const PRUNE_AT = 128;
+
+/** How many streams the map may gain over twice its size after a walk before {@link StreamRegistry.countOpenNear} walks it again. */
+const PRUNE_SLACK = 16;
 
 /** The map of every registry with no stream in it: shared, never written (see #writable). */
 const NO_STREAMS: ReadonlyMap<number, Stream> = EMPTY_MAP;
@@ -38,6 +42,8 @@ export class StreamRegistry {
   /** NO_STREAMS while empty after compact() (an empty Map is ~180 octets an idle connection need not hold). */
   #streams = NO_STREAMS as Map<number, Stream>;
   readonly #closed: ClosedStreams;
+  /** Map size at which {@link countOpenNear} walks (and prunes) even below the limit. */
+  #pruneAt = PRUNE_SLACK;
   /** The parity of the ids we open: 1 (odd) for a client, 0 (even) for a server. */
   readonly #outboundParity: number;
 
@@ -135,7 +141,14 @@ export class StreamRegistry {
    * skipped until the map holds {@link PRUNE_AT} streams.
    */
   countOpenNear(parity: number, max: number): number {
-    return this.#streams.size < Math.min(max, PRUNE_AT) ? 0 : this.countOpen(parity);
+    const size = this.#streams.size;
+    if (size < Math.min(max, PRUNE_AT) && size < this.#pruneAt) return 0;
+    const open = this.countOpen(parity);
+    // Closed streams also leave once the map has doubled since the last walk, so a busy
+    // connection below its limit does not hold up to `max` closed streams (promoted to the old
+    // generation, then garbage); the walks stay amortized O(1) per new stream.
+    this.#pruneAt = 2 * this.#streams.size + PRUNE_SLACK;
+    return open;
   }
 
   /** A quiet connection: closed streams move to the closed record, which forgets expired ones; empty collections are let go. */
