@@ -55,7 +55,13 @@ export class HeaderBlocks {
       throw new DenialOfServiceError(`Oversized header block: A header list larger than ${this.#decoder.maxHeaderListSize} has been received`, { debugData: 'Oversized header block' });
     }
     // A field the peer sent never indexed keeps that mark (h2's NeverIndexedHeaderTuple).
-    return block.fields.map((f) => (f.neverIndex ? neverIndexed([f.name, f.value]) : [f.name, f.value]));
+    const fields = block.fields;
+    const list = new Array<[string, string]>(fields.length);
+    for (let i = 0; i < fields.length; i++) {
+      const f = fields[i] as DecodedBlock['fields'][number];
+      list[i] = f.neverIndex ? neverIndexed([f.name, f.value]) : [f.name, f.value];
+    }
+    return list;
   }
 
   /** Our SETTINGS_MAX_HEADER_LIST_SIZE was acknowledged: blocks are held to it from now on. */

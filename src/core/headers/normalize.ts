@@ -108,9 +108,14 @@ export function normalizeOutboundHeaders(fields: OutboundField[], splitCookies: 
 
 /** h2 `normalize_inbound_headers`: all `cookie` fields joined with "; " into one, moved to the end (RFC 9113 §8.2.3). */
 export function normalizeInboundHeaders(headers: Array<[string, string]>): Array<[string, string]> {
+  // Most blocks have no cookie: nothing to move, and no copy (every request allocated two arrays here).
+  let i = 0;
+  while (i < headers.length && (headers[i] as [string, string])[0] !== 'cookie') i++;
+  if (i === headers.length) return headers;
   const cookies: string[] = [];
-  const out: Array<[string, string]> = [];
-  for (const h of headers) {
+  const out: Array<[string, string]> = headers.slice(0, i);
+  for (; i < headers.length; i++) {
+    const h = headers[i] as [string, string];
     if (h[0] === 'cookie') cookies.push(h[1]);
     else out.push(h);
   }

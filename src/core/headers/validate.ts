@@ -14,8 +14,6 @@ export interface HeaderValidationFlags {
   readonly isPushPromise: boolean;
 }
 
-const PSEUDO_HEADERS: ReadonlySet<string> = new Set([':method', ':scheme', ':authority', ':path', ':status', ':protocol']);
-const REQUEST_ONLY: ReadonlyArray<string> = [':method', ':scheme', ':authority', ':path', ':protocol'];
 
 /**
  * Inbound violations are stream errors (the peer's message is malformed); outbound ones are
@@ -51,18 +49,69 @@ function checkCharacters(name: string, value: string, streamId: number): void {
   if (value.length > 0 && /^[ \t]|[ \t]$/.test(value)) fail(`Received header value surrounded by whitespace ${show(value)}`, streamId);
 }
 
+/** The pseudo-header fields of one block (RFC 9113 §8.3), each at most once. */
+interface Pseudo {
+  method: string | undefined;
+  scheme: string | undefined;
+  authority: string | undefined;
+  path: string | undefined;
+  status: string | undefined;
+  protocol: string | undefined;
+}
+
+/**
+ * Records pseudo-header `name` in `p`; fails on a duplicate or a custom one. Fields of a
+ * plain object, not a Map: this runs for every block, and a Map per request was the largest
+ * allocation of validating it.
+ */
+function notePseudo(p: Pseudo, name: string, value: string, streamId: number, scope: ErrorScope): void {
+  let seen: string | undefined;
+  switch (name) {
+    case ':method':
+      seen = p.method;
+      p.method = value;
+      break;
+    case ':scheme':
+      seen = p.scheme;
+      p.scheme = value;
+      break;
+    case ':authority':
+      seen = p.authority;
+      p.authority = value;
+      break;
+    case ':path':
+      seen = p.path;
+      p.path = value;
+      break;
+    case ':status':
+      seen = p.status;
+      p.status = value;
+      break;
+    case ':protocol':
+      seen = p.protocol;
+      p.protocol = value;
+      break;
+    default:
+      fail(`Received custom pseudo-header field ${show(name)}`, streamId, scope);
+  }
+  if (seen !== undefined) fail(`Received duplicate pseudo-header field ${show(name)}`, streamId, scope);
+}
+
 /** The rules shared by both directions: te, connection-specific fields, pseudo-headers, host/authority, :path. */
 function checkBlock(headers: ReadonlyArray<readonly [string, string]>, flags: HeaderValidationFlags, streamId: number, scope: ErrorScope): void {
-  const pseudo = new Map<string, string>();
+  const p: Pseudo = { method: undefined, scheme: undefined, authority: undefined, path: undefined, status: undefined, protocol: undefined };
+  let pseudoCount = 0;
   let sawRegular = false;
   let hosts = 0;
   let host: string | null = null;
-  for (const [name, value] of headers) {
-    if (name.startsWith(':')) {
+  for (let i = 0; i < headers.length; i++) {
+    const field = headers[i] as readonly [string, string];
+    const name = field[0];
+    const value = field[1];
+    if (name.charCodeAt(0) === 0x3a /* ':' */) {
       if (sawRegular) fail(`Received pseudo-header field out of sequence: ${show(name)}`, streamId, scope);
-      if (pseudo.has(name)) fail(`Received duplicate pseudo-header field ${show(name)}`, streamId, scope);
-      if (!PSEUDO_HEADERS.has(name)) fail(`Received custom pseudo-header field ${show(name)}`, streamId, scope);
-      pseudo.set(name, value);
+      notePseudo(p, name, value, streamId, scope);
+      pseudoCount += 1;
       continue;
     }
     sawRegular = true;
@@ -75,29 +124,30 @@ function checkBlock(headers: ReadonlyArray<readonly [string, string]>, flags: He
   }
 
   if (flags.isTrailer) {
-    if (pseudo.size > 0) fail('Received pseudo-header in trailer', streamId, scope);
+    if (pseudoCount > 0) fail('Received pseudo-header in trailer', streamId, scope);
     return;
   }
   if (flags.isResponseHeader) {
-    if (!pseudo.has(':status')) fail('Response header block missing mandatory :status header', streamId, scope);
-    for (const p of REQUEST_ONLY) if (pseudo.has(p)) fail(`Received request-only pseudo-header ${show(p)} in response`, streamId, scope);
+    if (p.status === undefined) fail('Response header block missing mandatory :status header', streamId, scope);
+    const requestOnly = p.method !== undefined ? ':method' : p.scheme !== undefined ? ':scheme' : p.authority !== undefined ? ':authority' : p.path !== undefined ? ':path' : p.protocol !== undefined ? ':protocol' : null;
+    if (requestOnly !== null) fail(`Received request-only pseudo-header ${show(requestOnly)} in response`, streamId, scope);
     return;
   }
   // A request (or the request of a PUSH_PROMISE).
-  const method = pseudo.get(':method');
+  const method = p.method;
   if (method === undefined) fail('Header block missing mandatory ":method" header', streamId, scope);
-  if (pseudo.has(':status')) fail('Received response-only pseudo-header ":status" in request', streamId, scope);
-  const protocol = pseudo.has(':protocol');
+  if (p.status !== undefined) fail('Received response-only pseudo-header ":status" in request', streamId, scope);
+  const protocol = p.protocol !== undefined;
   if (method === 'CONNECT' && !protocol) {
     // RFC 9113 §8.5: plain CONNECT has neither :scheme nor :path.
-    if (pseudo.has(':scheme') || pseudo.has(':path')) fail('CONNECT request must not have :scheme or :path', streamId, scope);
+    if (p.scheme !== undefined || p.path !== undefined) fail('CONNECT request must not have :scheme or :path', streamId, scope);
   } else {
     if (protocol && method !== 'CONNECT') fail(':protocol is only allowed with CONNECT (RFC 8441)', streamId, scope);
-    if (!pseudo.has(':scheme')) fail('Header block missing mandatory ":scheme" header', streamId, scope);
-    if (!pseudo.has(':path')) fail('Header block missing mandatory ":path" header', streamId, scope);
+    if (p.scheme === undefined) fail('Header block missing mandatory ":scheme" header', streamId, scope);
+    if (p.path === undefined) fail('Header block missing mandatory ":path" header', streamId, scope);
   }
-  if (pseudo.get(':path') === '') fail('An empty :path header is forbidden', streamId, scope);
-  const authority = pseudo.get(':authority');
+  if (p.path === '') fail('An empty :path header is forbidden', streamId, scope);
+  const authority = p.authority;
   if (hosts > 1) fail('Request header block has more than one Host header', streamId, scope);
   if (authority === undefined && host === null) fail('Request header block does not have an :authority or Host header.', streamId, scope);
   if (authority !== undefined && host !== null && authority !== host) {
@@ -107,7 +157,10 @@ function checkBlock(headers: ReadonlyArray<readonly [string, string]>, flags: He
 
 /** Inbound rules; throws a stream-scoped ProtocolError (the message is malformed). */
 export function validateInboundHeaders(headers: ReadonlyArray<readonly [string, string]>, flags: HeaderValidationFlags, streamId: number): void {
-  for (const [name, value] of headers) checkCharacters(name, value, streamId);
+  for (let i = 0; i < headers.length; i++) {
+    const field = headers[i] as readonly [string, string];
+    checkCharacters(field[0], field[1], streamId);
+  }
   checkBlock(headers, flags, streamId, 'stream');
 }
 
