@@ -97,8 +97,17 @@ export interface ReceiverParts {
 
 /** What a frame handler produced: frames to queue (after it returns) and events to report. */
 interface Handled {
-  frames: Serializable[];
+  frames: readonly Serializable[];
   events: Event[];
+}
+
+/** The frames of a handler that queues none (most do): one shared, frozen list instead of one per frame received. */
+const NO_FRAMES: readonly Serializable[] = Object.freeze([]);
+
+/** The block has a `:protocol` field (RFC 8441), checked by index: this runs for every request. */
+function hasProtocolField(headers: ReadonlyArray<readonly [string, string]>): boolean {
+  for (let i = 0; i < headers.length; i++) if ((headers[i] as readonly [string, string])[0] === ':protocol') return true;
+  return false;
 }
 
 /** Why the connection resets a stream by itself: decides the budget and what happens to the stream's state. */
@@ -287,7 +296,7 @@ export class FrameReceiver {
     this.#inbound.windowConsumed(length);
     const data = Buffer.isBuffer(frame.data) ? frame.data : Buffer.from(frame.data);
     try {
-      return { frames: [], events: this.#streams.get(frame.streamId).receiveData(data, frame.endStream, length) };
+      return { frames: NO_FRAMES, events: this.#streams.get(frame.streamId).receiveData(data, frame.endStream, length) };
     } catch (err) {
       if (err instanceof StreamClosedError || (err instanceof ProtocolError && err.scope === 'stream')) {
         // The data will never reach the application: hand its connection window back now (h2).
@@ -296,7 +305,7 @@ export class FrameReceiver {
         if (err instanceof StreamClosedError) {
           if (this.#onEndedStream) throw err;
           this.#resetStream(err.streamId, err.errorCode, ResetCause.STREAM_ERROR);
-          return { frames: [], events: CLOSED_ERROR_EVENTS.get(err) ?? [] };
+          return { frames: NO_FRAMES, events: CLOSED_ERROR_EVENTS.get(err) ?? [] };
         }
       }
       throw err;
@@ -318,14 +327,14 @@ export class FrameReceiver {
     // tells the peer it may retry (h2 makes it a connection error: see README).
     if (overLimit) {
       this.#resetStream(frame.streamId, ErrorCodes.REFUSED_STREAM, ResetCause.REFUSED_STREAM);
-      return { frames: [], events: [] };
+      return { frames: NO_FRAMES, events: [] };
     }
-    if (this.#refusedAfterGoAway(frame.streamId)) return { frames: [], events: [] };
+    if (this.#refusedAfterGoAway(frame.streamId)) return { frames: NO_FRAMES, events: [] };
     const stream = this.#streams.getOrBegin(frame.streamId, this.#streams.inboundParity, this.#conn.maxOutboundFrameSize);
     this.#budgets.streamAdmitted();
     this.#extensions?.streamOpened(frame.streamId);
     if (oversized) return this.#answerOversizedRequest(stream, frame.endStream, frame.headerBlock.length);
-    if (this.#config.validateInboundHeaders && !this.#config.clientSide && this.#localSettings.enableConnectProtocol !== 1 && headers.some(([name]) => name === ':protocol')) {
+    if (this.#config.validateInboundHeaders && !this.#config.clientSide && this.#localSettings.enableConnectProtocol !== 1 && hasProtocolField(headers)) {
       // RFC 8441 §3/§4: :protocol without our SETTINGS_ENABLE_CONNECT_PROTOCOL is a malformed request.
       throw new ProtocolError('Received :protocol without SETTINGS_ENABLE_CONNECT_PROTOCOL', { streamId: frame.streamId, scope: 'stream' });
     }
@@ -338,7 +347,7 @@ export class FrameReceiver {
     }
     const events = stream.receiveHeaders(headers, frame.endStream, priority);
     if (events[0] instanceof RequestReceived) stream.requestReceivedInCall = this.#receiveCall;
-    return { frames: [], events };
+    return { frames: NO_FRAMES, events };
   }
 
   /**
@@ -365,7 +374,7 @@ export class FrameReceiver {
     stream.receiveOversizedRequest(endStream);
     this.#conn.sendHeaders(stream.streamId, HEADER_LIST_TOO_LARGE, { endStream: true });
     if (!endStream) this.#conn.resetStream(stream.streamId, ErrorCodes.NO_ERROR);
-    return { frames: [], events: [] };
+    return { frames: NO_FRAMES, events: [] };
   }
 
   /**
@@ -385,7 +394,7 @@ export class FrameReceiver {
     this.#budgets.glitch();
     // RFC 9113 §5.3.1: self-dependency is a stream error (escalated: MadeYouReset).
     if (frame.dependsOn === frame.streamId) throw new ProtocolError(`Stream ${frame.streamId} may not depend on itself`, { streamId: frame.streamId, scope: this.#streamErrorScope() });
-    return { frames: [], events: [new PriorityUpdated(frame.streamId, frame.weight + 1, frame.dependsOn, frame.exclusive)] };
+    return { frames: NO_FRAMES, events: [new PriorityUpdated(frame.streamId, frame.weight + 1, frame.dependsOn, frame.exclusive)] };
   }
 
   #receiveRstStreamFrame(frame: RstStreamFrame): Handled {
@@ -396,20 +405,20 @@ export class FrameReceiver {
     if (stream === undefined) {
       // RFC 9113 §6.4: RST_STREAM on an idle stream is a connection error (h2 ignores it).
       if (this.#streams.isIdle(frame.streamId)) throw new ProtocolError(`RST_STREAM on idle stream ${frame.streamId}`, { streamId: frame.streamId });
-      return { frames: [], events: [] };
+      return { frames: NO_FRAMES, events: [] };
     }
     const events = stream.streamReset(frame.errorCode);
     // Rapid Reset without waiting: a request opened and reset within this call never reached
     // the application (hyperium/h2's "pending accept" resets).
     if (events.length > 0 && stream.requestReceivedInCall === this.#receiveCall) this.#budgets.pendingReset();
-    return { frames: [], events };
+    return { frames: NO_FRAMES, events };
   }
 
   #receiveSettingsFrame(frame: SettingsFrame): Handled {
     this.#stateMachine.processInput(ConnectionInput.RECV_SETTINGS);
     if (frame.ack) {
       if (this.outstandingSettings > 0) this.outstandingSettings -= 1;
-      return { frames: [], events: [new SettingsAcknowledged(this.#localSettingsAcked())] };
+      return { frames: NO_FRAMES, events: [new SettingsAcknowledged(this.#localSettingsAcked())] };
     }
     // CVE-2019-9515 variant: settings are applied one by one; cap the work per frame.
     if (frame.settings.length > this.#config.maxSettingsEntries) {
@@ -509,10 +518,10 @@ export class FrameReceiver {
       if (err instanceof StreamClosedError) return this.#refusePush(frame.promisedStreamId);
       throw err;
     }
-    if (this.#refusedAfterGoAway(frame.promisedStreamId)) return { frames: [], events: [] };
+    if (this.#refusedAfterGoAway(frame.promisedStreamId)) return { frames: NO_FRAMES, events: [] };
     const promised = this.#streams.begin(frame.promisedStreamId, 0, this.#conn.maxOutboundFrameSize);
     promised.remotelyPushed(headers.map(([name, value]) => ({ name, value })));
-    return { frames: [], events };
+    return { frames: NO_FRAMES, events };
   }
 
   /**
@@ -521,7 +530,7 @@ export class FrameReceiver {
    */
   #refusePush(promisedStreamId: number): Handled {
     this.#resetStream(promisedStreamId, ErrorCodes.REFUSED_STREAM, ResetCause.REFUSED_PUSH);
-    return { frames: [], events: [] };
+    return { frames: NO_FRAMES, events: [] };
   }
 
   #receivePingFrame(frame: PingFrame): Handled {
@@ -529,7 +538,7 @@ export class FrameReceiver {
     const data = Buffer.from(frame.opaqueData);
     if (frame.ack) {
       if (this.outstandingPings > 0) this.outstandingPings -= 1;
-      return { frames: [], events: [new PingAckReceived(data)] };
+      return { frames: NO_FRAMES, events: [new PingAckReceived(data)] };
     }
     return { frames: [new PingFrame(data, true)], events: [new PingReceived(data)] };
   }
@@ -550,14 +559,14 @@ export class FrameReceiver {
         if (stream.streamId > frame.lastStreamId && this.#streams.isOutbound(stream.streamId)) events.push(...stream.refusedByGoAway());
       }
     }
-    return { frames: [], events };
+    return { frames: NO_FRAMES, events };
   }
 
   #receiveWindowUpdateFrame(frame: WindowUpdateFrame): Handled {
     this.#stateMachine.processInput(ConnectionInput.RECV_WINDOW_UPDATE);
     if (frame.streamId === 0) {
       this.#conn.outboundFlowControlWindow = guardIncrementWindow(this.#conn.outboundFlowControlWindow, frame.windowIncrement);
-      return { frames: [], events: [new WindowUpdated(0, frame.windowIncrement)] };
+      return { frames: NO_FRAMES, events: [new WindowUpdated(0, frame.windowIncrement)] };
     }
     let stream: Stream;
     try {
@@ -565,7 +574,7 @@ export class FrameReceiver {
     } catch (err) {
       if (err instanceof StreamClosedError) {
         this.#budgets.glitch();
-        return { frames: [], events: [] };
+        return { frames: NO_FRAMES, events: [] };
       }
       throw err;
     }
@@ -579,11 +588,11 @@ export class FrameReceiver {
     this.#stateMachine.processInput(ConnectionInput.RECV_ALTERNATIVE_SERVICE);
     if (frame.streamId !== 0) {
       const stream = this.#streams.find(frame.streamId);
-      return { frames: [], events: stream === undefined ? [] : stream.receiveAltSvc(frame) };
+      return { frames: NO_FRAMES, events: stream === undefined ? [] : stream.receiveAltSvc(frame) };
     }
     // RFC 7838 §4: on stream 0 an empty origin is ignored, and servers ignore ALTSVC.
-    if (frame.origin.length === 0 || !this.#config.clientSide) return { frames: [], events: [] };
-    return { frames: [], events: [new AlternativeServiceAvailable(Buffer.from(frame.origin), Buffer.from(frame.fieldValue))] };
+    if (frame.origin.length === 0 || !this.#config.clientSide) return { frames: NO_FRAMES, events: [] };
+    return { frames: NO_FRAMES, events: [new AlternativeServiceAvailable(Buffer.from(frame.origin), Buffer.from(frame.fieldValue))] };
   }
 
   #extensionReceiver(): ExtensionReceiver {

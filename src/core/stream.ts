@@ -27,6 +27,7 @@ import {
   authorityFromHeaders,
   encodeEventHeaders,
   isInformationalResponse,
+  isInformationalResponsePairs,
   methodFromHeaders,
   normalizeInboundHeaders,
   normalizeOutboundHeaders,
@@ -206,9 +207,8 @@ export class Stream {
    * @throws ProtocolError (stream scope for malformed messages), StreamClosedError.
    */
   receiveHeaders(headers: Array<[string, string]>, endStream: boolean, priority: PriorityUpdated | null): Event[] {
-    const fields = headers.map(([name, value]) => ({ name, value }));
     let input = StreamInput.RECV_HEADERS;
-    if (isInformationalResponse(fields)) {
+    if (isInformationalResponsePairs(headers)) {
       if (endStream) throw new ProtocolError('Cannot set END_STREAM on informational responses', { streamId: this.streamId, scope: 'stream' });
       input = StreamInput.RECV_INFORMATIONAL_HEADERS;
     }
@@ -359,11 +359,7 @@ export class Stream {
   ): OutboundFrame[] {
     const fields = this.config.normalizeOutboundHeaders ? normalizeOutboundHeaders(input, this.config.splitOutboundCookies) : input;
     if (this.config.validateOutboundHeaders) {
-      validateOutboundHeaders(
-        fields.map((f) => [f.name, f.value] as const),
-        flags,
-        this.streamId,
-      );
+      validateOutboundHeaders(fields, flags, this.streamId);
     }
     const block = encoder.encode(fields);
     const firstRoom = this.maxOutboundFrameSize - firstOverhead;

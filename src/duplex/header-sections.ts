@@ -37,6 +37,8 @@ export interface SendHeadersAdapterOptions {
 
 /** Every key of {@link SendHeadersAdapterOptions}: a typo is named, not ignored. */
 const RESPOND_OPTION_KEYS: ReadonlySet<string> = new Set(['endStream', 'waitForTrailers']);
+/** A 1xx status other than 101 (node's `additionalHeaders()` rule). */
+const INFORMATIONAL_STATUS = /^1[0-9][0-9]$/;
 
 /** What the sections send through, one shared object for all streams (defined in H2Stream's static block). */
 export interface SectionsPort<S> {
@@ -169,7 +171,7 @@ export class HeaderSections<S extends SectionsStream> {
     this.#checkCanRespond('additionalHeaders()');
     const list = toHeaderList(headers, 'additionalHeaders()');
     const status = statusOf(list);
-    if (status === null || !/^1[0-9][0-9]$/.test(status) || status === '101') {
+    if (status === null || !INFORMATIONAL_STATUS.test(status) || status === '101') {
       throw new OutOfRangeError(`additionalHeaders() on stream ${this.#stream.id}: :status must be an informational 1xx other than 101, not ${String(status)}; the final response goes with respond()`);
     }
     this.#sendInformational(headers, list);

@@ -93,17 +93,23 @@ function strip(s: string): string {
  */
 export function normalizeOutboundHeaders(fields: OutboundField[], splitCookies: boolean): OutboundField[] {
   const out: OutboundField[] = [];
-  for (const f of fields) {
+  for (let i = 0; i < fields.length; i++) {
+    const f = fields[i] as OutboundField;
     const name = strip(f.name.toLowerCase());
-    const values = splitCookies && name === 'cookie' ? f.value.split('; ') : [f.value];
-    for (const raw of values) {
-      const value = strip(raw);
-      if (CONNECTION_HEADERS.has(name)) continue;
-      const neverIndex = f.neverIndex || SECURE_HEADERS.has(name) || (name === 'cookie' && value.length < SHORT_COOKIE);
-      out.push({ name, value, neverIndex });
+    if (CONNECTION_HEADERS.has(name)) continue;
+    if (splitCookies && name === 'cookie') {
+      for (const raw of f.value.split('; ')) out.push(normalizedField(f, name, strip(raw)));
+    } else {
+      out.push(normalizedField(f, name, strip(f.value)));
     }
   }
   return out;
+}
+
+/** `f` with its normalized name and value; `f` itself when nothing changed (most fields: no copy per field of every block sent). */
+function normalizedField(f: OutboundField, name: string, value: string): OutboundField {
+  const neverIndex = f.neverIndex || SECURE_HEADERS.has(name) || (name === 'cookie' && value.length < SHORT_COOKIE);
+  return name === f.name && value === f.value && neverIndex === f.neverIndex ? f : { name, value, neverIndex };
 }
 
 /** h2 `normalize_inbound_headers`: all `cookie` fields joined with "; " into one, moved to the end (RFC 9113 §8.2.3). */
@@ -154,10 +160,22 @@ export function methodFromHeaders(fields: ReadonlyArray<{ name: string; value: s
 
 /** h2 `is_informational_response`: the first `:status` among the leading pseudo-headers starts with "1". */
 export function isInformationalResponse(fields: ReadonlyArray<{ name: string; value: string }>): boolean {
-  for (const f of fields) {
+  for (let i = 0; i < fields.length; i++) {
+    const f = fields[i] as { name: string; value: string };
     if (!f.name.startsWith(':')) return false;
     if (f.name !== ':status') continue;
     return f.value.startsWith('1');
+  }
+  return false;
+}
+
+/** {@link isInformationalResponse} of a received block's [name, value] pairs. */
+export function isInformationalResponsePairs(headers: ReadonlyArray<readonly [string, string]>): boolean {
+  for (let i = 0; i < headers.length; i++) {
+    const field = headers[i] as readonly [string, string];
+    if (!field[0].startsWith(':')) return false;
+    if (field[0] !== ':status') continue;
+    return field[1].startsWith('1');
   }
   return false;
 }
