@@ -92,18 +92,25 @@ function strip(s: string): string {
  * whitespace, silently drop connection-specific fields, mark secrets never-indexed.
  */
 export function normalizeOutboundHeaders(fields: OutboundField[], splitCookies: boolean): OutboundField[] {
-  const out: OutboundField[] = [];
+  // `fields` itself when no field changes (most blocks): the copy starts at the first change.
+  let out: OutboundField[] | null = null;
   for (let i = 0; i < fields.length; i++) {
     const f = fields[i] as OutboundField;
     const name = strip(f.name.toLowerCase());
-    if (CONNECTION_HEADERS.has(name)) continue;
-    if (splitCookies && name === 'cookie') {
-      for (const raw of f.value.split('; ')) out.push(normalizedField(f, name, strip(raw)));
-    } else {
-      out.push(normalizedField(f, name, strip(f.value)));
+    if (CONNECTION_HEADERS.has(name)) {
+      out ??= fields.slice(0, i);
+      continue;
     }
+    if (splitCookies && name === 'cookie') {
+      out ??= fields.slice(0, i);
+      for (const raw of f.value.split('; ')) out.push(normalizedField(f, name, strip(raw)));
+      continue;
+    }
+    const normalized = normalizedField(f, name, strip(f.value));
+    if (out !== null) out.push(normalized);
+    else if (normalized !== f) (out = fields.slice(0, i)).push(normalized);
   }
-  return out;
+  return out ?? fields;
 }
 
 /** `f` with its normalized name and value; `f` itself when nothing changed (most fields: no copy per field of every block sent). */
