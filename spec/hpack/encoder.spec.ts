@@ -1,6 +1,7 @@
 /**
- * HpackEncoder: input validation before hpack.js, the Object.prototype static-table bug,
- * size updates for the peer's SETTINGS_HEADER_TABLE_SIZE, never-indexed fields.
+ * HpackEncoder: input validation before hpack.js, the Object.prototype static-table bug, the
+ * dynamic-table lookup hpack.js cuts short, size updates for the peer's
+ * SETTINGS_HEADER_TABLE_SIZE, never-indexed fields.
  */
 import { expect } from 'chai';
 import { HpackDecoder, HpackEncoder } from '../../src/hpack/index.js';
@@ -25,6 +26,26 @@ describe('HpackEncoder', function () {
       ['accept', 'valueOf'],
     ];
     expect(roundTrip(enc, dec, tricky)).to.deep.equal(tricky);
+  });
+
+  it('indexes a field found anywhere in the dynamic table, behind newer entries of the same name (hpack.js stops at the newest)', function () {
+    const enc = new HpackEncoder();
+    const dec = new HpackDecoder();
+    const sizes = ['2', '16384', '100000'];
+    // First round: literals, each added to the table.
+    for (const n of sizes) expect(roundTrip(enc, dec, [['content-length', n]])).to.deep.equal([['content-length', n]]);
+    const tableSize = enc.tableSize;
+    // Every later field is one octet (an index) and the table stays as it is.
+    for (let round = 0; round < 3; round++) {
+      for (const n of sizes) {
+        const block = enc.encode([{ name: 'content-length', value: n }]);
+        expect(block.length, `content-length ${n}`).to.equal(1);
+        expect(dec.decode(block).fields.map((f) => [f.name, f.value])).to.deep.equal([['content-length', n]]);
+      }
+    }
+    expect(enc.tableSize).to.equal(tableSize);
+    // A never-indexed field is still sent as a literal, whatever the table holds.
+    expect(enc.encode([{ name: 'content-length', value: '2', neverIndex: true }]).length).to.be.greaterThan(1);
   });
 
   it('refuses non-string and non-octet input with a TypeError and stays usable', function () {

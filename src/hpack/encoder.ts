@@ -12,8 +12,8 @@
  *    out of sync).
  */
 import { H2Error } from '../errors.js';
-import type { HpackBitEncoder, HpackCompressorCore } from './hpack-js.js';
-import { createBitEncoder, createCompressorCore } from './hpack-js.js';
+import type { HpackBitEncoder, HpackCompressorCore, HpackTable, HpackTableEntry } from './hpack-js.js';
+import { createBitEncoder, createCompressorCore, staticExactIndex } from './hpack-js.js';
 import { OctetSink } from './octet-sink.js';
 import { DEFAULT_HEADER_TABLE_SIZE } from './decoder.js';
 
@@ -49,6 +49,24 @@ function sharedWriter(): { bits: HpackBitEncoder; sink: OctetSink } {
     shared = { bits, sink };
   }
   return shared;
+}
+
+/**
+ * The index of the dynamic table entry holding exactly `name` and `value` (newest first), or 0;
+ * 0 too when the static table has them (hpack.js finds those). hpack.js's own lookup stops at
+ * the newest entry with the same name when the name is in the static table, so a field whose
+ * value alternates (`content-length` of responses of three sizes) was sent as a literal and
+ * added to the table again every time: more octets on the wire, and for each field an array
+ * per string and a Huffman code list built and thrown away.
+ */
+function dynamicExactIndex(table: HpackTable, name: string, value: string): number {
+  if (staticExactIndex(name, value) !== 0) return 0;
+  const dynamic = table.dynamic;
+  for (let i = dynamic.length - 1; i >= 0; i--) {
+    const entry = dynamic[i] as HpackTableEntry;
+    if (entry.name === name && entry.value === value) return table.length - i;
+  }
+  return 0;
 }
 
 /** HPACK encoder (RFC 7541) over hpack.js, with its bugs fixed. python hpack: `Encoder`. */
@@ -117,7 +135,17 @@ export class HpackEncoder {
         this.#pendingMin = null;
       }
       core._encoder = bits;
-      for (const f of list) core._encodeHeader({ name: f.name, value: f.value, neverIndex: f.neverIndex === true });
+      for (const f of list) {
+        const neverIndex = f.neverIndex === true;
+        const index = neverIndex ? 0 : dynamicExactIndex(core._table, f.name, f.value);
+        if (index > 0) {
+          // RFC 7541 §6.1: an indexed field, '1' then the index on a 7-bit prefix.
+          bits.encodeBits(1, 1);
+          bits.encodeInt(index);
+        } else {
+          core._encodeHeader({ name: f.name, value: f.value, neverIndex });
+        }
+      }
     } catch (err) {
       this.#dead = true;
       throw new H2Error(`HPACK encoding failed: ${err instanceof Error ? err.message : String(err)}`, undefined, { cause: err });

@@ -96,6 +96,11 @@ function hardenStaticTable(lib: HpackJs): void {
 
 hardenStaticTable(hpackJs);
 
+/** The static table's index of exactly this name and value (RFC 7541 Appendix A), or 0. */
+export function staticExactIndex(name: string, value: string): number {
+  return hpackJs['static-table'].map[name]?.values[value] ?? 0;
+}
+
 /** A fresh table with `maxSize` as both the current and the protocol maximum. */
 export function createTable(maxSize: number): HpackTable {
   return hpackJs.table.create({ maxSize });
