@@ -75,6 +75,22 @@ describe('Settings (h2 settings.py)', function () {
     });
   });
 
+  it('keeps thousands of codes a peer made up, in order, each as cheap as the first (a Map past 16 codes)', function () {
+    const s = new Settings(false);
+    const codes = Array.from({ length: 5000 }, (_, i) => 0x100 + ((i * 7919) % 0xfe00));
+    const unique = [...new Set(codes)];
+    for (const code of codes) s.set(code, code & 0xff);
+    s.maxConcurrentStreams = 9;
+    const changes = s.acknowledge();
+    expect(changes.size).to.equal(unique.length + 1);
+    expect(s.keys()).to.deep.equal([1, 2, 4, 5, 8, ...unique, 3]);
+    expect(s.get(unique[4000] as number)).to.equal((unique[4000] as number) & 0xff);
+    expect(s.maxConcurrentStreams).to.equal(9);
+    expect(s.delete(unique[0] as number)).to.equal(true);
+    expect(s.has(unique[0] as number)).to.equal(false);
+    expect(s.size).to.equal(5 + unique.length);
+  });
+
   it('refuses a value out of its RFC range', function () {
     expect(() => new Settings(false).set(SettingCodes.ENABLE_PUSH, 2)).to.throw(InvalidSettingsValueError);
     expect(() => new Settings(false, { [SettingCodes.MAX_FRAME_SIZE]: 100 })).to.throw(InvalidSettingsValueError);

@@ -194,6 +194,17 @@ describe('H2Stream and H2Duplex: endings', function () {
     expect(failure).to.have.property('debugData').that.satisfies((d: unknown) => String(d) === 'too_many_glitches');
   });
 
+  it('after a DoS GOAWAY with goawayCloseTimeout off, still ends the linger (after ackTimeout): the held input never reads the peer\'s close', async function () {
+    const server = new H2Duplex({ config: { clientSide: false, glitchRateLimit: { burst: 10, perSecond: 0 } }, goawayCloseTimeout: 0, ackTimeout: 100 });
+    server.resume();
+    server.on('error', () => undefined);
+    const closed = new Promise((resolve) => server.once('close', resolve));
+    server.write(Buffer.concat([PREFACE, rawFrame(4, 0, 0), ...Array.from({ length: 11 }, () => rawFrame(0xee, 0, 0, '00'))]));
+    server.write(Buffer.alloc(100, 0xff));
+    await closed;
+    expect(server.destroyed).to.equal(true);
+  });
+
   it('fails open streams when the transport ends in the middle of a frame', async function () {
     const client = new H2Duplex();
     const wire = new PassThrough();

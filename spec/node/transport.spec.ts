@@ -76,7 +76,7 @@ describe('node layer: a session tied to its socket (pipeSession)', function () {
     expect(socket.listenerCount('data')).to.equal(1);
     socket.push(Buffer.concat([CLIENT_PREFACE, rawFrame(4, 0, 0)]));
     socket.push(null);
-    while (!session.writableFinished) {
+    for (let i = 0; i < 100 && !session.writableFinished; i++) {
       completeWrites();
       await tick();
     }
@@ -84,5 +84,6 @@ describe('node layer: a session tied to its socket (pipeSession)', function () {
     session.destroy();
     await tick();
     expect(socket.listenerCount('data')).to.equal(0);
+    expect(socket.isPaused(), 'not read after the close').to.equal(true);
   });
 });

@@ -94,13 +94,22 @@ export function settingsEntries(input: SettingsInput): Array<[number, number]> {
 /**
  * Setting codes in insertion order, shared by every Settings whose codes came in the same
  * order (a server's connections all have the same few): each Settings keeps only its values.
- * Two Maps of ~290 octets each were a tenth of an idle connection's heap. Orders past
- * MAX_SHARED_LAYOUTS (unknown codes a peer made up) are not shared.
+ * Two Maps of ~290 octets each were a tenth of an idle connection's heap. Only orders of the
+ * codes we know are shared, at most MAX_SHARED_LAYOUTS of them: a peer's made-up codes neither
+ * fill the cache nor cost a lookup.
  */
 const sharedLayouts = new Map<string, readonly number[]>();
 const MAX_SHARED_LAYOUTS = 64;
+/** The largest code of {@link SettingCodes}. */
+const MAX_KNOWN_CODE: number = SettingCodes.NO_RFC7540_PRIORITIES;
+/**
+ * Codes a Settings keeps in the compact form; past it (a peer sending made-up codes) it keeps
+ * them in a Map, where each code costs the same however many there are.
+ */
+const MAX_COMPACT_CODES = 16;
 
 function layout(codes: number[]): readonly number[] {
+  if (codes.some((c) => c > MAX_KNOWN_CODE)) return codes;
   const key = codes.join(',');
   const shared = sharedLayouts.get(key);
   if (shared !== undefined) return shared;
@@ -116,10 +125,12 @@ const DEFAULT_LAYOUT = layout([SettingCodes.HEADER_TABLE_SIZE, SettingCodes.ENAB
  * queued by {@link set} and made current by {@link acknowledge}.
  */
 export class Settings implements Iterable<[number, number]> {
-  /** The codes, in insertion order (iteration order, as h2's dict); shared, never changed in place. */
+  /** The codes, in insertion order (iteration order, as h2's dict); shared, never changed in place. Unused once #map is made. */
   #codes: readonly number[] = DEFAULT_LAYOUT;
   /** The acknowledged value of each code in #codes, at the same index (null if none yet). */
-  readonly #values: Array<number | null>;
+  #values: Array<number | null>;
+  /** code -> acknowledged value (null if none yet), in insertion order: made when the codes outgrow MAX_COMPACT_CODES. */
+  #map: Map<number, number | null> | null = null;
   /** code -> pending values, oldest first; made by the first set() and dropped once all are acknowledged (most connections hold none). */
   #pending: Map<number, number[]> | null = null;
   readonly #client: boolean;
@@ -141,17 +152,36 @@ export class Settings implements Iterable<[number, number]> {
 
   /** Sets the acknowledged value of `code`, adding it at the end of the order if new. */
   #put(code: number, value: number | null): void {
+    if (this.#map !== null) {
+      this.#map.set(code, value);
+      return;
+    }
     const at = this.#codes.indexOf(code);
     if (at >= 0) {
       this.#values[at] = value;
+      return;
+    }
+    if (this.#codes.length >= MAX_COMPACT_CODES) {
+      const map = new Map<number, number | null>();
+      this.#codes.forEach((c, i) => map.set(c, this.#values[i] ?? null));
+      map.set(code, value);
+      this.#map = map;
+      this.#codes = DEFAULT_LAYOUT;
+      this.#values = [];
       return;
     }
     this.#codes = layout([...this.#codes, code]);
     this.#values.push(value);
   }
 
+  /** `code` has a place in the order (a value, or a pending one). */
+  #holds(code: number): boolean {
+    return this.#map !== null ? this.#map.has(code) : this.#codes.includes(code);
+  }
+
   /** The acknowledged value, or undefined when there is none. */
   get(code: number): number | undefined {
+    if (this.#map !== null) return this.#map.get(code) ?? undefined;
     const at = this.#codes.indexOf(code);
     return at < 0 ? undefined : (this.#values[at] ?? undefined);
   }
@@ -159,7 +189,7 @@ export class Settings implements Iterable<[number, number]> {
   /** Queues `value` as pending; it becomes current on {@link acknowledge}. @throws InvalidSettingsValueError */
   set(code: number, value: number): this {
     check(code, value);
-    if (!this.#codes.includes(code)) this.#put(code, null);
+    if (!this.#holds(code)) this.#put(code, null);
     const pending = (this.#pending ??= new Map<number, number[]>());
     const queue = pending.get(code);
     if (queue === undefined) pending.set(code, [value]);
@@ -175,6 +205,7 @@ export class Settings implements Iterable<[number, number]> {
   /** Map-like: removes a setting and its pending values. */
   delete(code: number): boolean {
     if (this.#pending?.delete(code) === true && this.#pending.size === 0) this.#pending = null;
+    if (this.#map !== null) return this.#map.delete(code);
     const at = this.#codes.indexOf(code);
     if (at < 0) return false;
     this.#codes = layout(this.#codes.filter((c) => c !== code));
@@ -189,6 +220,10 @@ export class Settings implements Iterable<[number, number]> {
 
   /** Map-like: `[code, value]` pairs of the values in force. */
   *[Symbol.iterator](): Iterator<[number, number]> {
+    if (this.#map !== null) {
+      for (const [code, v] of this.#map) if (v !== null) yield [code, v];
+      return;
+    }
     const codes = this.#codes;
     for (let i = 0; i < codes.length; i++) {
       const v = this.#values[i];
@@ -206,14 +241,14 @@ export class Settings implements Iterable<[number, number]> {
     const changes = new Map<number, ChangedSetting>();
     const pending = this.#pending;
     if (pending === null) return changes;
-    const codes = this.#codes;
-    for (let i = 0; i < codes.length; i++) {
-      const code = codes[i] as number;
+    // In the order of the codes (h2's dict order), not of the pending map.
+    const codes = this.#map !== null ? [...this.#map.keys()] : this.#codes;
+    for (const code of codes) {
       const queue = pending.get(code);
       if (queue === undefined) continue;
-      const old = this.#values[i] ?? null;
+      const old = this.get(code) ?? null;
       const now = queue.shift() ?? 0;
-      this.#values[i] = now;
+      this.#put(code, now);
       changes.set(code, new ChangedSetting(code, old, now));
       if (queue.length === 0) pending.delete(code);
     }

@@ -9,7 +9,9 @@
  * - **Error** (a connection error, a spent budget, a GOAWAY with an error code either way):
  *   every stream fails, the GOAWAY goes out, the output ends, and input is read and discarded
  *   (a lingering close: closing while the peer still sends makes its kernel answer with RST,
- *   which can discard the GOAWAY) until the peer closes or goawayCloseTimeout passes.
+ *   which can discard the GOAWAY) until the peer closes or goawayCloseTimeout passes. After a
+ *   GOAWAY for a spent DoS budget input is not read at all ({@link ConnectionEnd.inputHeld}),
+ *   and goawayCloseTimeout (ackTimeout when it is off) ends the linger.
  * - **Dead**: destroyed, failed or its transport ended: every later call fails at once
  *   ({@link ConnectionEnd.unavailable}).
  */
@@ -290,9 +292,14 @@ export class ConnectionEnd {
     });
   }
 
-  /** The peer has goawayCloseTimeout to close its side; then the duplex is destroyed. */
+  /**
+   * The peer has goawayCloseTimeout to close its side; then the duplex is destroyed. With the
+   * input held (a DoS GOAWAY) the peer's close is never read, so with goawayCloseTimeout off
+   * the linger still ends, after ackTimeout.
+   */
   #destroyLater(error?: Error): void {
-    const ms = this.#host.deadlines.limits.goawayClose;
+    const limits = this.#host.deadlines.limits;
+    const ms = limits.goawayClose ?? (this.#inputHeld ? limits.ack : null);
     if (ms === null) return;
     this.#host.deadlines.after(ms, () => {
       if (!this.#host.destroyed) this.#host.destroyQuietly(error);

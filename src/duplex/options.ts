@@ -40,8 +40,10 @@ export interface H2DuplexOptions {
    * After a connection error: our output ends after the GOAWAY, input is read and discarded
    * (a lingering close, so the peer's kernel does not answer a close with RST and lose the
    * GOAWAY), and the duplex is destroyed when the peer closes its side or after this long.
-   * After a graceful close, once the last stream is done and our output has ended, the peer
-   * has this long to close its side too. Default 1000 ms.
+   * After a GOAWAY for a spent DoS budget, input is not read at all and the duplex is destroyed
+   * after this long (after `ackTimeout` when this is 0 or Infinity). After a graceful close,
+   * once the last stream is done and our output has ended, the peer has this long to close its
+   * side too. Default 1000 ms.
    */
   goawayCloseTimeout?: number;
   /** Streams the peer may open over the connection's life, then a graceful close. Default 0 (no limit). */

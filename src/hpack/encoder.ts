@@ -51,6 +51,9 @@ function sharedWriter(): { bits: HpackBitEncoder; sink: OctetSink } {
   return shared;
 }
 
+/** Dynamic entries searched for a field, newest first (hpack.js searches 32): a bound on the work per field with a large table. */
+const LOOKUP_DEPTH = 64;
+
 /**
  * The index of the dynamic table entry holding exactly `name` and `value` (newest first), or 0;
  * 0 too when the static table has them (hpack.js finds those). hpack.js's own lookup stops at
@@ -62,7 +65,8 @@ function sharedWriter(): { bits: HpackBitEncoder; sink: OctetSink } {
 function dynamicExactIndex(table: HpackTable, name: string, value: string): number {
   if (staticExactIndex(name, value) !== 0) return 0;
   const dynamic = table.dynamic;
-  for (let i = dynamic.length - 1; i >= 0; i--) {
+  const oldest = Math.max(0, dynamic.length - LOOKUP_DEPTH);
+  for (let i = dynamic.length - 1; i >= oldest; i--) {
     const entry = dynamic[i] as HpackTableEntry;
     if (entry.name === name && entry.value === value) return table.length - i;
   }

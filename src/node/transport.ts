@@ -111,8 +111,10 @@ function sessionOnGoaway(this: H2Duplex): void {
 function sessionOnClose(this: H2Duplex): void {
   const socket = socketOf.get(this);
   if (socket === undefined) return;
-  // Octets still arriving have nowhere to go (pipe() unpiped here).
+  // Octets still arriving have nowhere to go: stop reading (pipe()'s unpipe paused the socket
+  // here; a socket with its 'data' listener removed would go on flowing).
   socket.off('data', socketOnData);
+  socket.pause();
   if (socket.destroyed) return;
   socket.end(() => socket.destroy());
   const timer = setTimeout(() => socket.destroy(), SOCKET_END_TIMEOUT_MS);
