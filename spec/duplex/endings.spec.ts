@@ -194,7 +194,7 @@ describe('H2Stream and H2Duplex: endings', function () {
     expect(failure).to.have.property('debugData').that.satisfies((d: unknown) => String(d) === 'too_many_glitches');
   });
 
-  it('after a DoS GOAWAY with goawayCloseTimeout off, still ends the linger (after ackTimeout): the held input never reads the peer\'s close', async function () {
+  it('after a DoS GOAWAY with goawayCloseTimeout off, still ends the linger (100 ms): the held input never reads the peer\'s close', async function () {
     const server = new H2Duplex({ config: { clientSide: false, glitchRateLimit: { burst: 10, perSecond: 0 } }, goawayCloseTimeout: 0, ackTimeout: 100 });
     server.resume();
     server.on('error', () => undefined);

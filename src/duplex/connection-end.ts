@@ -11,7 +11,7 @@
  *   (a lingering close: closing while the peer still sends makes its kernel answer with RST,
  *   which can discard the GOAWAY) until the peer closes or goawayCloseTimeout passes. After a
  *   GOAWAY for a spent DoS budget input is not read at all ({@link ConnectionEnd.inputHeld}),
- *   and goawayCloseTimeout (ackTimeout when it is off) ends the linger.
+ *   and the linger is DOS_LINGER_MS at most.
  * - **Dead**: destroyed, failed or its transport ended: every later call fails at once
  *   ({@link ConnectionEnd.unavailable}).
  */
@@ -49,6 +49,15 @@ export interface EndHost {
  * thrown away in that second, and the server's RSS grew by 20-30 MB).
  */
 const MAX_LINGER_INPUT = 1024 * 1024;
+
+/**
+ * How long a peer that spent a DoS budget has to read our GOAWAY (written by then) before the
+ * connection is destroyed: its input is no longer read, so waiting longer only holds the
+ * socket, the session and their buffers (under an attack from many connections, ten times as
+ * many of them for goawayCloseTimeout's second), and node:http2 and nghttpd close such a peer
+ * at once.
+ */
+const DOS_LINGER_MS = 100;
 
 /** The error of a new stream refused because the connection is going away. */
 function goawayError(what: string, cause: string): UsageError {
@@ -294,12 +303,12 @@ export class ConnectionEnd {
 
   /**
    * The peer has goawayCloseTimeout to close its side; then the duplex is destroyed. With the
-   * input held (a DoS GOAWAY) the peer's close is never read, so with goawayCloseTimeout off
-   * the linger still ends, after ackTimeout.
+   * input held (a DoS GOAWAY) the peer's close is never read: the linger is DOS_LINGER_MS at
+   * most, and ends even with goawayCloseTimeout off.
    */
   #destroyLater(error?: Error): void {
     const limits = this.#host.deadlines.limits;
-    const ms = limits.goawayClose ?? (this.#inputHeld ? limits.ack : null);
+    const ms = this.#inputHeld ? Math.min(limits.goawayClose ?? limits.ack, DOS_LINGER_MS) : limits.goawayClose;
     if (ms === null) return;
     this.#host.deadlines.after(ms, () => {
       if (!this.#host.destroyed) this.#host.destroyQuietly(error);

@@ -41,7 +41,7 @@ export interface H2DuplexOptions {
    * (a lingering close, so the peer's kernel does not answer a close with RST and lose the
    * GOAWAY), and the duplex is destroyed when the peer closes its side or after this long.
    * After a GOAWAY for a spent DoS budget, input is not read at all and the duplex is destroyed
-   * after this long (after `ackTimeout` when this is 0 or Infinity). After a graceful close,
+   * after 100 ms (or this, when shorter). After a graceful close,
    * once the last stream is done and our output has ended, the peer has this long to close its
    * side too. Default 1000 ms.
    */
