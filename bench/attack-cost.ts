@@ -4,7 +4,7 @@
  * of its own, attacked by a process of its own, probed from this one.
  *
  *   npx tsx bench/attack-cost.ts [--servers ours,node,nghttpd] [--attacks huge-headers,ping-flood,…]
- *                                [--seconds 5] [--runs 1] [--prof DIR] [--json]
+ *                                [--seconds 5] [--runs 1] [--prof DIR] [--json] [--no-pin]
  *
  * Per (server, attack): the attacker (a child process) writes raw frames over one TCP
  * connection as fast as the server takes them, for `--seconds` or until the server answers
@@ -16,7 +16,8 @@
  *   - for ours, reads the server's own event-loop delay over the attack
  *     (bench/loop-delay-probe.ts): the probe's latency also includes the machine's contention
  *     (attacker, server and prober share its cores), the loop delay only the server's.
- * Each attack runs three times on a fresh server: alone (CPU, RSS), alone again on the same
+ * The server runs on CPU 0, the attacker and the prober on CPU 1 (taskset, when there are two
+ * CPUs; `--no-pin` lets them share both). Each attack runs three times on a fresh server: alone (CPU, RSS), alone again on the same
  * server ("2nd": RSS growth without the one-time growth of a fresh process, such as V8's young
  * generation reaching its working size), and probed (latency).
  * `--prof DIR` runs our server with `node --cpu-prof` into DIR; `--server-script FILE` runs FILE
@@ -32,17 +33,18 @@
  *   closed-rst      RST_STREAM frames on a stream already closed; answers read
  *   none            an idle connection: what the probes alone cost (the baseline)
  */
-import { type ChildProcess, fork, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http2 from 'node:http2';
-import { tmpdir } from 'node:os';
+import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Attacker } from '../spec/helpers/attacker.js';
 import { rawFrame } from '../spec/helpers/bytes.js';
 import { REPO_ROOT } from '../spec/helpers/shared.js';
-import { commandPath, freePort, waitForPort } from '../spec/helpers/tools.js';
+import { commandPath, freePort, hasCommand, waitForPort } from '../spec/helpers/tools.js';
 import type { LoopDelay } from './loop-delay-probe.js';
+import { pinned } from './measure.js';
 
 const THIS_FILE = fileURLToPath(import.meta.url);
 /** `--server-script FILE`: run FILE instead of examples/server.ts as ours (it reads PORT from the environment). */
@@ -50,6 +52,13 @@ const serverScript = ((): string => {
   const at = process.argv.indexOf('--server-script');
   return at >= 0 ? (process.argv[at + 1] ?? '') : join(REPO_ROOT, 'examples', 'server.ts');
 })();
+/**
+ * The server on CPU 0, the attacker and this process (the prober) on CPU 1, as the other
+ * benchmarks pin servers and load (`--no-pin`: all three share both cores, where the
+ * attacker's own work delays the server it attacks: a stand-in for nothing a remote attacker
+ * does).
+ */
+const pin = !process.argv.includes('--no-pin') && hasCommand('taskset') && cpus().length >= 2;
 /** `--timeline`: print the server's RSS and CPU every 50 ms. */
 const timeline = process.argv.includes('--timeline');
 /** `--server-args "--trace-gc …"`: extra node options for our server (its output is then shown). */
@@ -197,13 +206,16 @@ async function startTarget(name: ServerName, profDir: string | null): Promise<Ta
   if (name === 'ours') {
     const prof = profDir === null ? [] : ['--cpu-prof', `--cpu-prof-dir=${profDir}`];
     const probe = join(REPO_ROOT, 'bench', 'loop-delay-probe.ts');
-    child = spawn(process.execPath, [...prof, ...serverNodeArgs, '--import', 'tsx', '--import', probe, serverScript], { env: { ...process.env, PORT: String(port) }, stdio: ['ignore', 'pipe', 'inherit'], cwd: REPO_ROOT });
+    const [command, args] = pinned(0, pin, process.execPath, [...prof, ...serverNodeArgs, '--import', 'tsx', '--import', probe, serverScript]);
+    child = spawn(command, args, { env: { ...process.env, PORT: String(port) }, stdio: ['ignore', 'pipe', 'inherit'], cwd: REPO_ROOT });
   } else if (name === 'node') {
-    child = spawn(process.execPath, ['--input-type=module', '-e', NODE_SERVER, String(port)], { stdio: 'ignore' });
+    const [command, args] = pinned(0, pin, process.execPath, ['--input-type=module', '-e', NODE_SERVER, String(port)]);
+    child = spawn(command, args, { stdio: 'ignore' });
   } else {
     docroot = mkdtempSync(join(tmpdir(), 'attack-cost-'));
     writeFileSync(join(docroot, 'index.html'), 'hello from nghttpd\n');
-    child = spawn(commandPath('nghttpd'), ['--no-tls', '-d', docroot, String(port)], { stdio: 'ignore' });
+    const [command, args] = pinned(0, pin, commandPath('nghttpd'), ['--no-tls', '-d', docroot, String(port)]);
+    child = spawn(command, args, { stdio: 'ignore' });
   }
   await waitForPort(port);
   if (child.pid === undefined) throw new Error(`${name} did not start`);
@@ -308,7 +320,8 @@ async function attackOnce(target: Target, attack: AttackName, seconds: number, p
       // the server exited; the probes report it
     }
   }, 10);
-  const attacker = fork(THIS_FILE, ['--attacker', String(target.port), attack, String(seconds)], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const [command, args] = pinned(1, pin, process.execPath, ['--import', 'tsx', THIS_FILE, '--attacker', String(target.port), attack, String(seconds)]);
+  const attacker = spawn(command, args, { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const started = new Promise((resolve) => attacker.once('message', resolve));
   const report = started.then(
     () =>
@@ -405,6 +418,9 @@ if (argv[0] === '--attacker') {
   const profDir = option('prof') ?? null;
   const json = argv.includes('--json');
   const MB = 1024 * 1024;
+  // The prober: every thread of this process on CPU 1, beside the attacker.
+  if (pin) execFileSync('taskset', ['-a', '-cp', '1', String(process.pid)], { stdio: 'ignore' });
+  console.log(pin ? '# servers on CPU 0; attacker and prober on CPU 1 (taskset; --no-pin to share both)' : '# not pinned: servers, attacker and prober share the cores');
   console.log('server   attack          ended by                         frames      s   CPU ms  RSS+peak RSS+after  2nd: RSS+peak RSS+after | probes  p50 ms  p90 ms  max ms  loop max  ended by');
   for (const attack of attacks) {
     for (const server of servers) {
