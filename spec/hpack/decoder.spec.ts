@@ -103,6 +103,21 @@ function expectCompressionError(block: string, setup?: (d: HpackDecoder) => void
 }
 
 describe('HpackDecoder', function () {
+  it('decodeWith() makes each field in the caller\'s shape, never-indexed marks included', function () {
+    const enc = new HpackEncoder();
+    const block = enc.encode([
+      { name: ':method', value: 'GET' },
+      { name: 'authorization', value: 'secret', neverIndex: true },
+    ]);
+    const made = new HpackDecoder().decodeWith(block, (name, value, neverIndex) => [name, value, neverIndex] as const);
+    expect(made.fields).to.deep.equal([
+      [':method', 'GET', false],
+      ['authorization', 'secret', true],
+    ]);
+    expect(made.fieldCount).to.equal(2);
+    expect(made.tooLarge).to.equal(false);
+  });
+
   it('decodes RFC 7541 C.3.1 (first request, no Huffman)', function () {
     const d = new HpackDecoder();
     expect(fields(d, '828684410f7777772e6578616d706c652e636f6d')).to.deep.equal([

@@ -355,7 +355,7 @@ export class FrameReceiver {
    * with 431, not by ending the connection: only that request is at fault. A client, trailers
    * and PUSH_PROMISE keep h2's answer, GOAWAY(ENHANCE_YOUR_CALM).
    */
-  #isOversizedRequest(streamId: number, block: DecodedBlock): boolean {
+  #isOversizedRequest(streamId: number, block: DecodedBlock<unknown>): boolean {
     if (!this.#headerBlocks.isOversized(block)) return false;
     return !this.#config.clientSide && streamId % 2 === 1 && streamId > this.#streams.highestInboundStreamId;
   }

@@ -16,6 +16,11 @@ import { type DecodedBlock, HpackDecoder, HpackEncoder } from '../hpack/index.js
 import { DEFAULT_MAX_HEADER_LIST_SIZE } from './limits.js';
 import { neverIndexed } from './headers/normalize.js';
 
+/** A received field as the core keeps it; one the peer sent never indexed keeps that mark (h2's NeverIndexedHeaderTuple). */
+function makePair(name: string, value: string, neverIndex: boolean): [string, string] {
+  return neverIndex ? neverIndexed([name, value]) : [name, value];
+}
+
 export class HeaderBlocks {
   /** Compresses the blocks we send; its table size follows the peer's SETTINGS_HEADER_TABLE_SIZE. */
   readonly encoder = new HpackEncoder();
@@ -26,18 +31,18 @@ export class HeaderBlocks {
     readonly maxFields: number,
   ) {}
 
-  /** Decodes a received block (always in full: the table must stay in sync). @throws CompressionError */
-  decode(block: Uint8Array): DecodedBlock {
-    return this.#decoder.decode(block);
+  /** Decodes a received block (always in full: the table must stay in sync) into [name, value] pairs. @throws CompressionError */
+  decode(block: Uint8Array): DecodedBlock<[string, string]> {
+    return this.#decoder.decodeWith(block, makePair);
   }
 
   /** Decodes a received block into [name, value] pairs. @throws as {@link decode} and {@link headerList}. */
   decodeHeaders(block: Uint8Array): Array<[string, string]> {
-    return this.headerList(this.#decoder.decode(block));
+    return this.headerList(this.decode(block));
   }
 
   /** The block is over our header list size or has too many fields (its fields were dropped or must be). */
-  isOversized(block: DecodedBlock): boolean {
+  isOversized(block: DecodedBlock<unknown>): boolean {
     return block.tooLarge || block.fieldCount > this.maxFields;
   }
 
@@ -46,7 +51,7 @@ export class HeaderBlocks {
    * @throws DenialOfServiceError ("too_many_headers") past `maxHeaderListPairs` fields, or
    *   h2's "Oversized header block" past our SETTINGS_MAX_HEADER_LIST_SIZE.
    */
-  headerList(block: DecodedBlock): Array<[string, string]> {
+  headerList(block: DecodedBlock<[string, string]>): Array<[string, string]> {
     if (block.fieldCount > this.maxFields) {
       throw new DenialOfServiceError(`too_many_headers: ${block.fieldCount} fields in one header block (maxHeaderListPairs ${this.maxFields})`, { debugData: 'too_many_headers' });
     }
@@ -54,14 +59,7 @@ export class HeaderBlocks {
       // h2: DenialOfServiceError (GOAWAY ENHANCE_YOUR_CALM). The block was fully decoded first.
       throw new DenialOfServiceError(`Oversized header block: A header list larger than ${this.#decoder.maxHeaderListSize} has been received`, { debugData: 'Oversized header block' });
     }
-    // A field the peer sent never indexed keeps that mark (h2's NeverIndexedHeaderTuple).
-    const fields = block.fields;
-    const list = new Array<[string, string]>(fields.length);
-    for (let i = 0; i < fields.length; i++) {
-      const f = fields[i] as DecodedBlock['fields'][number];
-      list[i] = f.neverIndex ? neverIndexed([f.name, f.value]) : [f.name, f.value];
-    }
-    return list;
+    return block.fields;
   }
 
   /** Our SETTINGS_MAX_HEADER_LIST_SIZE was acknowledged: blocks are held to it from now on. */

@@ -38,16 +38,24 @@ export interface DecodedField {
   readonly neverIndex: boolean;
 }
 
-/** The result of decoding one field block. */
-export interface DecodedBlock {
+/** Makes one decoded field in the shape the caller keeps (see {@link HpackDecoder.decode}). */
+export type FieldMaker<F> = (name: string, value: string, neverIndex: boolean) => F;
+
+/** The result of decoding one field block; `F` is the field shape (a {@link DecodedField} unless a maker is given). */
+export interface DecodedBlock<F = DecodedField> {
   /** The fields in wire order; empty when `tooLarge`. */
-  readonly fields: DecodedField[];
+  readonly fields: F[];
   /** Σ(name + value + 32) over every field of the block. */
   readonly listSize: number;
   /** Number of fields in the block (also counted when `tooLarge`). */
   readonly fieldCount: number;
   /** The list exceeded `maxHeaderListSize`: the block was decoded (the table is in sync) but its fields were dropped. */
   readonly tooLarge: boolean;
+}
+
+/** The default {@link FieldMaker}: a {@link DecodedField}. */
+function makeField(name: string, value: string, neverIndex: boolean): DecodedField {
+  return { name, value, neverIndex };
 }
 
 /** Options of {@link HpackDecoder}. */
@@ -105,14 +113,23 @@ export class HpackDecoder {
   }
 
   /**
-   * Decodes one complete field block.
+   * Decodes one complete field block into {@link DecodedField}s.
    * @throws CompressionError for any malformed block; the decoder is then unusable.
    */
   decode(block: Uint8Array): DecodedBlock {
+    return this.decodeWith(block, makeField);
+  }
+
+  /**
+   * {@link decode}, with each field made by `make` in the caller's shape (the core keeps
+   * [name, value] pairs: made directly, not copied from field objects).
+   * @throws CompressionError for any malformed block; the decoder is then unusable.
+   */
+  decodeWith<F>(block: Uint8Array, make: FieldMaker<F>): DecodedBlock<F> {
     if (this.#dead !== null) throw new CompressionError('the HPACK decoder failed earlier on this connection', { cause: this.#dead });
     const buf = Buffer.isBuffer(block) ? block : Buffer.from(block.buffer, block.byteOffset, block.byteLength);
     const table = this.#table;
-    const fields: DecodedField[] = [];
+    const fields: F[] = [];
     let listSize = 0;
     let fieldCount = 0;
     let sawField = false;
@@ -150,7 +167,7 @@ export class HpackDecoder {
         }
         fieldCount += 1;
         listSize += name.length + value.length + HEADER_FIELD_OVERHEAD;
-        if (listSize <= this.maxHeaderListSize) fields.push({ name, value, neverIndex });
+        if (listSize <= this.maxHeaderListSize) fields.push(make(name, value, neverIndex));
       }
       // A block of nothing but size updates (or nothing at all) must still settle an owed update.
       this.#checkOwedUpdate();

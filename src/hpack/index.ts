@@ -7,6 +7,6 @@
  * @module h2duplex/hpack
  */
 export { HpackDecoder, DEFAULT_HEADER_TABLE_SIZE, HEADER_FIELD_OVERHEAD } from './decoder.js';
-export type { DecodedBlock, DecodedField, HpackDecoderOptions } from './decoder.js';
+export type { DecodedBlock, DecodedField, FieldMaker, HpackDecoderOptions } from './decoder.js';
 export { HpackEncoder } from './encoder.js';
 export type { EncodeField, HpackEncoderOptions } from './encoder.js';
