@@ -18,6 +18,7 @@ function setup() {
     connection: client,
     deadlines,
     destroyed: false,
+    outputPending: 0,
     outputEnded: false,
     openStreams: 0,
     flush: () => undefined,

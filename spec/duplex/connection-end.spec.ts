@@ -25,6 +25,7 @@ function setup(openStreams = 0) {
     get outputEnded() {
       return state.outputEnded;
     },
+    outputPending: 0,
     get openStreams() {
       return state.openStreams;
     },

@@ -205,6 +205,23 @@ describe('H2Stream and H2Duplex: endings', function () {
     expect(server.destroyed).to.equal(true);
   });
 
+  it('after a DoS GOAWAY, closes a peer that does not read our output 100 ms later; one that reads keeps the whole goawayCloseTimeout', async function () {
+    const flood = Buffer.concat([PREFACE, rawFrame(4, 0, 0), ...Array.from({ length: 11 }, () => rawFrame(0xee, 0, 0, '00'))]);
+    const attack = (reads: boolean): H2Duplex => {
+      const server = new H2Duplex({ config: { clientSide: false, glitchRateLimit: { burst: 10, perSecond: 0 } }, goawayCloseTimeout: 600 });
+      server.on('error', () => undefined);
+      if (reads) server.resume(); // else our output stays in the readable side: not taken
+      server.write(flood);
+      return server;
+    };
+    const notReading = attack(false);
+    const reading = attack(true);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(notReading.destroyed, 'a peer that does not read: closed after ~100 ms').to.equal(true);
+    expect(reading.destroyed, 'a peer that reads: still lingering').to.equal(false);
+    await new Promise((resolve) => reading.once('close', resolve));
+  });
+
   it('fails open streams when the transport ends in the middle of a frame', async function () {
     const client = new H2Duplex();
     const wire = new PassThrough();

@@ -100,16 +100,22 @@ export function settingsEntries(input: SettingsInput): Array<[number, number]> {
  */
 const sharedLayouts = new Map<string, readonly number[]>();
 const MAX_SHARED_LAYOUTS = 64;
-/** The largest code of {@link SettingCodes}. */
-const MAX_KNOWN_CODE: number = SettingCodes.NO_RFC7540_PRIORITIES;
+/** The codes of {@link SettingCodes}. */
+const KNOWN_CODES: ReadonlySet<number> = new Set(Object.values(SettingCodes).filter((v): v is number => typeof v === 'number'));
 /**
  * Codes a Settings keeps in the compact form; past it (a peer sending made-up codes) it keeps
  * them in a Map, where each code costs the same however many there are.
  */
 const MAX_COMPACT_CODES = 16;
+/**
+ * Unknown codes {@link Settings.set} keeps (RFC 9113 §6.5.2: an unknown setting is ignored;
+ * h2 keeps them all, node:http2 ten). Past it a peer's made-up codes are dropped, or each
+ * SETTINGS frame would cost work and memory for every code it ever sent.
+ */
+const MAX_UNKNOWN_CODES = 32;
 
 function layout(codes: number[]): readonly number[] {
-  if (codes.some((c) => c > MAX_KNOWN_CODE)) return codes;
+  if (!codes.every((c) => KNOWN_CODES.has(c))) return codes;
   const key = codes.join(',');
   const shared = sharedLayouts.get(key);
   if (shared !== undefined) return shared;
@@ -133,6 +139,8 @@ export class Settings implements Iterable<[number, number]> {
   #map: Map<number, number | null> | null = null;
   /** code -> pending values, oldest first; made by the first set() and dropped once all are acknowledged (most connections hold none). */
   #pending: Map<number, number[]> | null = null;
+  /** Unknown codes set() has added (see MAX_UNKNOWN_CODES). */
+  #unknownCodes = 0;
   readonly #client: boolean;
 
   /**
@@ -186,10 +194,17 @@ export class Settings implements Iterable<[number, number]> {
     return at < 0 ? undefined : (this.#values[at] ?? undefined);
   }
 
-  /** Queues `value` as pending; it becomes current on {@link acknowledge}. @throws InvalidSettingsValueError */
+  /**
+   * Queues `value` as pending; it becomes current on {@link acknowledge}. A code not in
+   * {@link SettingCodes} past the 32nd such code is ignored (RFC 9113 §6.5.2).
+   * @throws InvalidSettingsValueError
+   */
   set(code: number, value: number): this {
     check(code, value);
-    if (!this.#holds(code)) this.#put(code, null);
+    if (!this.#holds(code)) {
+      if (!KNOWN_CODES.has(code) && ++this.#unknownCodes > MAX_UNKNOWN_CODES) return this;
+      this.#put(code, null);
+    }
     const pending = (this.#pending ??= new Map<number, number[]>());
     const queue = pending.get(code);
     if (queue === undefined) pending.set(code, [value]);

@@ -29,6 +29,8 @@ export interface EndHost {
   readonly destroyed: boolean;
   /** The output has ended (or the duplex is destroyed). */
   readonly outputEnded: boolean;
+  /** Octets of output the transport has not taken yet. */
+  readonly outputPending: number;
   /** Streams still routed (open, or finishing). */
   readonly openStreams: number;
   /** Hands what the core queued to the transport now (the GOAWAY goes out before we tear down). */
@@ -51,11 +53,12 @@ export interface EndHost {
 const MAX_LINGER_INPUT = 1024 * 1024;
 
 /**
- * How long a peer that spent a DoS budget has to read our GOAWAY (written by then) before the
- * connection is destroyed: its input is no longer read, so waiting longer only holds the
- * socket, the session and their buffers (under an attack from many connections, ten times as
- * many of them for goawayCloseTimeout's second), and node:http2 and nghttpd close such a peer
- * at once.
+ * After a GOAWAY for a spent DoS budget, a peer whose output from us is still not taken by the
+ * transport this long after (it does not read: a flood whose answers pile up) is closed then,
+ * as node:http2 and nghttpd close such a peer at once; waiting goawayCloseTimeout's second
+ * only held the socket, the session and their buffers. A peer that reads keeps the whole
+ * linger (closing while it still sends would make our kernel answer with RST, and a peer far
+ * away could lose the GOAWAY that says which requests were processed).
  */
 const DOS_LINGER_MS = 100;
 
@@ -303,15 +306,24 @@ export class ConnectionEnd {
 
   /**
    * The peer has goawayCloseTimeout to close its side; then the duplex is destroyed. With the
-   * input held (a DoS GOAWAY) the peer's close is never read: the linger is DOS_LINGER_MS at
-   * most, and ends even with goawayCloseTimeout off.
+   * input held (a DoS GOAWAY) the peer's close is never read, so the linger ends even with
+   * goawayCloseTimeout off (after ackTimeout), and after DOS_LINGER_MS when the peer is not
+   * reading our output either (see there).
    */
   #destroyLater(error?: Error): void {
-    const limits = this.#host.deadlines.limits;
-    const ms = this.#inputHeld ? Math.min(limits.goawayClose ?? limits.ack, DOS_LINGER_MS) : limits.goawayClose;
-    if (ms === null) return;
-    this.#host.deadlines.after(ms, () => {
-      if (!this.#host.destroyed) this.#host.destroyQuietly(error);
+    const host = this.#host;
+    const limits = host.deadlines.limits;
+    const destroy = (): void => {
+      if (!host.destroyed) host.destroyQuietly(error);
+    };
+    if (!this.#inputHeld) {
+      if (limits.goawayClose !== null) host.deadlines.after(limits.goawayClose, destroy);
+      return;
+    }
+    const full = Math.max(limits.goawayClose ?? limits.ack, DOS_LINGER_MS);
+    host.deadlines.after(DOS_LINGER_MS, () => {
+      if (host.outputPending > 0) destroy();
+      else host.deadlines.after(full - DOS_LINGER_MS, destroy);
     });
   }
 }

@@ -562,6 +562,9 @@ export class H2Duplex extends Duplex {
       get outputEnded(): boolean {
         return this.#d.#link.ended;
       }
+      get outputPending(): number {
+        return this.#d.#link.buffered;
+      }
       get openStreams(): number {
         return this.#d.#router.size;
       }
