@@ -15,7 +15,7 @@
  *     attack, minus the RSS before it, is the "RSS growth");
  *   - for ours, reads the server's own event-loop delay over the attack
  *     (bench/loop-delay-probe.ts): the probe's latency also includes the machine's contention
- *     (attacker, server and prober share its cores), the loop delay only the server's.
+ *     (the attacker and the prober share a core), the loop delay only the server's.
  * The server runs on CPU 0, the attacker and the prober on CPU 1 (taskset, when there are two
  * CPUs; `--no-pin` lets them share both). Each attack runs three times on a fresh server: alone (CPU, RSS), alone again on the same
  * server ("2nd": RSS growth without the one-time growth of a fresh process, such as V8's young

@@ -40,8 +40,9 @@ export interface H2DuplexOptions {
    * After a connection error: our output ends after the GOAWAY, input is read and discarded
    * (a lingering close, so the peer's kernel does not answer a close with RST and lose the
    * GOAWAY), and the duplex is destroyed when the peer closes its side or after this long.
-   * After a GOAWAY for a spent DoS budget, input is not read at all and the duplex is destroyed
-   * after 100 ms (or this, when shorter). After a graceful close,
+   * After a GOAWAY for a spent DoS budget, input is not read at all; a peer that does not read
+   * our output either is closed after 100 ms, and with this off the linger ends after
+   * `ackTimeout`. After a graceful close,
    * once the last stream is done and our output has ended, the peer has this long to close its
    * side too. Default 1000 ms.
    */
