@@ -27,12 +27,12 @@ import {
   authorityFromHeaders,
   encodeEventHeaders,
   isInformationalResponse,
-  isInformationalResponsePairs,
   methodFromHeaders,
   normalizeInboundHeaders,
   normalizeOutboundHeaders,
   type OutboundField,
 } from './headers/normalize.js';
+import { FIELDS, PAIRS } from './headers/field-reader.js';
 import { type HeaderValidationFlags, validateInboundHeaders, validateOutboundHeaders } from './headers/validate.js';
 import { Outcome, StreamInput, StreamMachine, StreamState } from './stream-state.js';
 import { guardIncrementWindow, WindowManager } from './windows.js';
@@ -97,7 +97,7 @@ export class Stream {
   /** HEADERS (+ CONTINUATION) for a request, response, 1xx or trailers. */
   sendHeaders(fields: OutboundField[], encoder: HpackEncoder, endStream: boolean, priority: PriorityFields | null = null): OutboundFrame[] {
     let input = StreamInput.SEND_HEADERS;
-    if (this.machine.client !== true && isInformationalResponse(fields)) {
+    if (this.machine.client !== true && isInformationalResponse(fields, FIELDS)) {
       if (endStream) throw new ProtocolError('Cannot set END_STREAM on informational responses.', { streamId: this.streamId });
       input = StreamInput.SEND_INFORMATIONAL_HEADERS;
     }
@@ -208,7 +208,7 @@ export class Stream {
    */
   receiveHeaders(headers: Array<[string, string]>, endStream: boolean, priority: PriorityUpdated | null): Event[] {
     let input = StreamInput.RECV_HEADERS;
-    if (isInformationalResponsePairs(headers)) {
+    if (isInformationalResponse(headers, PAIRS)) {
       if (endStream) throw new ProtocolError('Cannot set END_STREAM on informational responses', { streamId: this.streamId, scope: 'stream' });
       input = StreamInput.RECV_INFORMATIONAL_HEADERS;
     }

@@ -10,6 +10,7 @@
 import { describeValue, InvalidArgumentError } from '../../errors.js';
 import type { EventHeaders } from '../events.js';
 import type { HeaderEncoding } from '../config.js';
+import type { FieldReader } from './field-reader.js';
 
 /** A header as users give it: strings are encoded as UTF-8 (as h2 does), byte arrays taken as is. */
 export type HeaderInput = readonly [string | Uint8Array, string | Uint8Array];
@@ -166,23 +167,12 @@ export function methodFromHeaders(fields: ReadonlyArray<{ name: string; value: s
 }
 
 /** h2 `is_informational_response`: the first `:status` among the leading pseudo-headers starts with "1". */
-export function isInformationalResponse(fields: ReadonlyArray<{ name: string; value: string }>): boolean {
+export function isInformationalResponse<F>(fields: ReadonlyArray<F>, read: FieldReader<F>): boolean {
   for (let i = 0; i < fields.length; i++) {
-    const f = fields[i] as { name: string; value: string };
-    if (!f.name.startsWith(':')) return false;
-    if (f.name !== ':status') continue;
-    return f.value.startsWith('1');
-  }
-  return false;
-}
-
-/** {@link isInformationalResponse} of a received block's [name, value] pairs. */
-export function isInformationalResponsePairs(headers: ReadonlyArray<readonly [string, string]>): boolean {
-  for (let i = 0; i < headers.length; i++) {
-    const field = headers[i] as readonly [string, string];
-    if (!field[0].startsWith(':')) return false;
-    if (field[0] !== ':status') continue;
-    return field[1].startsWith('1');
+    const name = read.name(fields[i] as F);
+    if (!name.startsWith(':')) return false;
+    if (name !== ':status') continue;
+    return read.value(fields[i] as F).startsWith('1');
   }
   return false;
 }
