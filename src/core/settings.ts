@@ -103,14 +103,10 @@ const MAX_SHARED_LAYOUTS = 64;
 /** The codes of {@link SettingCodes}. */
 const KNOWN_CODES: ReadonlySet<number> = new Set(Object.values(SettingCodes).filter((v): v is number => typeof v === 'number'));
 /**
- * Codes a Settings keeps in the compact form; past it (a peer sending made-up codes) it keeps
- * them in a Map, where each code costs the same however many there are.
- */
-const MAX_COMPACT_CODES = 16;
-/**
  * Unknown codes {@link Settings.set} keeps (RFC 9113 §6.5.2: an unknown setting is ignored;
  * h2 keeps them all, node:http2 ten). Past it a peer's made-up codes are dropped, or each
- * SETTINGS frame would cost work and memory for every code it ever sent.
+ * SETTINGS frame would cost work and memory for every code it ever sent (each new code copies
+ * the code list, and each acknowledge() walks it).
  */
 const MAX_UNKNOWN_CODES = 32;
 
@@ -131,12 +127,10 @@ const DEFAULT_LAYOUT = layout([SettingCodes.HEADER_TABLE_SIZE, SettingCodes.ENAB
  * queued by {@link set} and made current by {@link acknowledge}.
  */
 export class Settings implements Iterable<[number, number]> {
-  /** The codes, in insertion order (iteration order, as h2's dict); shared, never changed in place. Unused once #map is made. */
+  /** The codes, in insertion order (iteration order, as h2's dict); shared, never changed in place. */
   #codes: readonly number[] = DEFAULT_LAYOUT;
   /** The acknowledged value of each code in #codes, at the same index (null if none yet). */
-  #values: Array<number | null>;
-  /** code -> acknowledged value (null if none yet), in insertion order: made when the codes outgrow MAX_COMPACT_CODES. */
-  #map: Map<number, number | null> | null = null;
+  readonly #values: Array<number | null>;
   /** code -> pending values, oldest first; made by the first set() and dropped once all are acknowledged (most connections hold none). */
   #pending: Map<number, number[]> | null = null;
   /** Unknown codes set() has added (see MAX_UNKNOWN_CODES). */
@@ -160,36 +154,17 @@ export class Settings implements Iterable<[number, number]> {
 
   /** Sets the acknowledged value of `code`, adding it at the end of the order if new. */
   #put(code: number, value: number | null): void {
-    if (this.#map !== null) {
-      this.#map.set(code, value);
-      return;
-    }
     const at = this.#codes.indexOf(code);
     if (at >= 0) {
       this.#values[at] = value;
-      return;
-    }
-    if (this.#codes.length >= MAX_COMPACT_CODES) {
-      const map = new Map<number, number | null>();
-      this.#codes.forEach((c, i) => map.set(c, this.#values[i] ?? null));
-      map.set(code, value);
-      this.#map = map;
-      this.#codes = DEFAULT_LAYOUT;
-      this.#values = [];
       return;
     }
     this.#codes = layout([...this.#codes, code]);
     this.#values.push(value);
   }
 
-  /** `code` has a place in the order (a value, or a pending one). */
-  #holds(code: number): boolean {
-    return this.#map !== null ? this.#map.has(code) : this.#codes.includes(code);
-  }
-
   /** The acknowledged value, or undefined when there is none. */
   get(code: number): number | undefined {
-    if (this.#map !== null) return this.#map.get(code) ?? undefined;
     const at = this.#codes.indexOf(code);
     return at < 0 ? undefined : (this.#values[at] ?? undefined);
   }
@@ -201,7 +176,7 @@ export class Settings implements Iterable<[number, number]> {
    */
   set(code: number, value: number): this {
     check(code, value);
-    if (!this.#holds(code)) {
+    if (!this.#codes.includes(code)) {
       if (!KNOWN_CODES.has(code) && ++this.#unknownCodes > MAX_UNKNOWN_CODES) return this;
       this.#put(code, null);
     }
@@ -220,7 +195,6 @@ export class Settings implements Iterable<[number, number]> {
   /** Map-like: removes a setting and its pending values. */
   delete(code: number): boolean {
     if (this.#pending?.delete(code) === true && this.#pending.size === 0) this.#pending = null;
-    if (this.#map !== null) return this.#map.delete(code);
     const at = this.#codes.indexOf(code);
     if (at < 0) return false;
     this.#codes = layout(this.#codes.filter((c) => c !== code));
@@ -235,10 +209,6 @@ export class Settings implements Iterable<[number, number]> {
 
   /** Map-like: `[code, value]` pairs of the values in force. */
   *[Symbol.iterator](): Iterator<[number, number]> {
-    if (this.#map !== null) {
-      for (const [code, v] of this.#map) if (v !== null) yield [code, v];
-      return;
-    }
     const codes = this.#codes;
     for (let i = 0; i < codes.length; i++) {
       const v = this.#values[i];
@@ -257,13 +227,14 @@ export class Settings implements Iterable<[number, number]> {
     const pending = this.#pending;
     if (pending === null) return changes;
     // In the order of the codes (h2's dict order), not of the pending map.
-    const codes = this.#map !== null ? [...this.#map.keys()] : this.#codes;
-    for (const code of codes) {
+    const codes = this.#codes;
+    for (let i = 0; i < codes.length; i++) {
+      const code = codes[i] as number;
       const queue = pending.get(code);
       if (queue === undefined) continue;
-      const old = this.get(code) ?? null;
+      const old = this.#values[i] ?? null;
       const now = queue.shift() ?? 0;
-      this.#put(code, now);
+      this.#values[i] = now;
       changes.set(code, new ChangedSetting(code, old, now));
       if (queue.length === 0) pending.delete(code);
     }
