@@ -6,18 +6,10 @@
 import { expect } from 'chai';
 import { ErrorCodes } from '../../src/error-codes.js';
 import { FrameDataMissingError, FrameTooLargeError, ProtocolError } from '../../src/errors.js';
-import { FrameReader, FrameType, FrameWriter, OriginFrame, PriorityUpdateFrame, parseFrame, readFrameHeader, type Frame } from '../../src/frame/index.js';
+import { FrameReader, FrameType, OriginFrame, PriorityUpdateFrame, type Frame } from '../../src/frame/index.js';
 import { hex, rawFrame } from '../helpers/bytes.js';
+import { reparse, serialize } from '../helpers/frame-bytes.js';
 
-function serialize(frame: { serializeInto(w: FrameWriter): void }): Buffer {
-  const w = new FrameWriter();
-  frame.serializeInto(w);
-  return Buffer.from(w.take());
-}
-
-function reparse(bytes: Buffer): Frame {
-  return parseFrame(readFrameHeader(bytes, 0), bytes.subarray(9));
-}
 
 /** The error `parse()` throws for `bytes`, or null. */
 function parseError(bytes: Buffer): ProtocolError | null {

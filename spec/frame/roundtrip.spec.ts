@@ -6,31 +6,20 @@ import {
   AltSvcFrame,
   ContinuationFrame,
   DataFrame,
-  FrameWriter,
   GoAwayFrame,
   HeadersFrame,
   PingFrame,
   PriorityFrame,
   PushPromiseFrame,
-  readFrameHeader,
   RstStreamFrame,
   SettingsFrame,
   UnknownFrame,
   WindowUpdateFrame,
-  parseFrame,
   type Frame,
 } from '../../src/frame/index.js';
 import { hex } from '../helpers/bytes.js';
+import { reparse, serialize } from '../helpers/frame-bytes.js';
 
-function serialize(frame: { serializeInto(w: FrameWriter): void }): Buffer {
-  const w = new FrameWriter();
-  frame.serializeInto(w);
-  return Buffer.from(w.take());
-}
-
-function reparse(bytes: Buffer): Frame {
-  return parseFrame(readFrameHeader(bytes, 0), bytes.subarray(9));
-}
 
 const CASES: Array<{ name: string; frame: Frame; bytes: string }> = [
   { name: 'DATA', frame: new DataFrame(1, Buffer.from('hello')), bytes: '000005 00 00 00000001 68656c6c6f' },

@@ -1,7 +1,7 @@
 /**
  * Connected in-memory H2Connection pairs for specs (no sockets).
  */
-import { H2Configuration, type H2ConfigurationOptions, H2Connection } from '../../src/index.js';
+import { H2Configuration, type H2ConfigurationOptions, H2Connection, SettingCodes } from '../../src/index.js';
 
 /** The request of notes/h2-behaviour.md §9 ("REQ"). */
 export const REQ: Array<[string, string]> = [
@@ -44,4 +44,13 @@ export function server(options: H2ConfigurationOptions = {}): H2Connection {
 
 export function names(events: object[]): string[] {
   return events.map((e) => e.constructor.name);
+}
+
+/** A connected pair whose server has SETTINGS_MAX_CONCURRENT_STREAMS = `max` in force. */
+export function limitedServer(max: number): { client: H2Connection; server: H2Connection } {
+  const pair = connectedPair();
+  pair.server.updateSettings({ [SettingCodes.MAX_CONCURRENT_STREAMS]: max });
+  pair.client.receiveData(pair.server.dataToSend());
+  pair.server.receiveData(pair.client.dataToSend());
+  return pair;
 }

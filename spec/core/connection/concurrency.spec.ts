@@ -5,15 +5,7 @@
  */
 import { expect } from 'chai';
 import { ErrorCodes, SettingCodes, TooManyStreamsError } from '../../../src/index.js';
-import { connectedPair, names, REQ } from '../../helpers/peers.js';
-
-function limitedServer(max: number) {
-  const pair = connectedPair();
-  pair.server.updateSettings({ [SettingCodes.MAX_CONCURRENT_STREAMS]: max });
-  pair.client.receiveData(pair.server.dataToSend());
-  pair.server.receiveData(pair.client.dataToSend());
-  return pair;
-}
+import { limitedServer, names, REQ } from '../../helpers/peers.js';
 
 describe('H2Connection: concurrent stream limits', function () {
   it('refuses a stream over our limit with REFUSED_STREAM and keeps HPACK in sync', function () {

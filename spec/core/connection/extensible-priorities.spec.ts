@@ -26,7 +26,7 @@ import { encodeHttp2Settings } from '../../../src/core/upgrade.js';
 import { HeadersFrame, PriorityFrame, PriorityUpdateFrame } from '../../../src/frame/index.js';
 import { rawFrame } from '../../helpers/bytes.js';
 import { framesIn } from '../../helpers/frame-factory.js';
-import { connectedPair, names, REQ } from '../../helpers/peers.js';
+import { connectedPair, limitedServer, names, REQ } from '../../helpers/peers.js';
 
 const ascii = (s: string) => Buffer.from(s, 'latin1').toString('hex');
 
@@ -38,15 +38,6 @@ function priorityUpdate(id: number, fieldValue = 'u=1'): Buffer {
 /** GOAWAY with `lastStreamId` and `code`, no debug data. */
 function goaway(lastStreamId: number, code: ErrorCodes): string {
   return '000008070000000000' + lastStreamId.toString(16).padStart(8, '0') + code.toString(16).padStart(8, '0');
-}
-
-/** A connected pair whose server has SETTINGS_MAX_CONCURRENT_STREAMS = `max` in force. */
-function limitedServer(max: number) {
-  const pair = connectedPair();
-  pair.server.updateSettings({ [SettingCodes.MAX_CONCURRENT_STREAMS]: max });
-  pair.client.receiveData(pair.server.dataToSend());
-  pair.server.receiveData(pair.client.dataToSend());
-  return pair;
 }
 
 /** A pair whose server sent SETTINGS_NO_RFC7540_PRIORITIES = 1 in its first SETTINGS frame. */
