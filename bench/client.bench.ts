@@ -36,7 +36,7 @@ import { REPO_ROOT } from '../spec/helpers/shared.js';
 import { commandPath, freePort, hasCommand, waitForPort } from '../spec/helpers/tools.js';
 import type { ClientResult } from './clients/program.js';
 import { compileBenchClients } from './compiled.js';
-import { busyTicks, CLK_TCK, fmt, median, nghttpdVersion, pinned, processTicks, quietGate, sleep, stopChild } from './measure.js';
+import { busyTicks, CLK_TCK, fmt, median, nghttpdVersion, pinned, processTicks, quietGate, sleep, stopChild, writeBenchmarksSection } from './measure.js';
 
 /** The scenarios; C3 gives two rows (its two windows), C4 two (req/s and MB/s uploaded). */
 export type ClientScenario = 'C1' | 'C2' | 'C3' | 'C4';
@@ -395,15 +395,7 @@ export function writeClientSection(rows: readonly ClientRow[], description: stri
     ...(failed > 0 ? [`Failed requests (both clients, counted runs): ${failed}.`, ''] : []),
     ...(notes.length > 0 ? [`Notes: ${notes.join('; ')}.`, ''] : []),
   ].join('\n');
-  const file = join(REPO_ROOT, 'BENCHMARKS.md');
-  const previous = existsSync(file) ? readFileSync(file, 'utf8') : '# Benchmarks\n';
-  const at = previous.indexOf(CLIENT_SECTION);
-  if (at < 0) {
-    writeFileSync(file, `${previous.trimEnd()}\n\n${section}`);
-    return;
-  }
-  const next = previous.indexOf('\n## ', at + CLIENT_SECTION.length);
-  writeFileSync(file, previous.slice(0, at) + section + (next < 0 ? '' : `\n${previous.slice(next + 1)}`));
+  writeBenchmarksSection(CLIENT_SECTION, section);
 }
 
 /** Prints the top inclusive (and self) frames of each .cpuprofile in `dir`. */

@@ -1,11 +1,13 @@
 /**
  * What the benchmark parts that run their own processes (tls and priority through
  * bench/h2load-runs.ts, client, proxy, soak) share: CPU time read from /proc, the quiet gate
- * run-h2load.sh applies before each run, pinning, h2load's wall time, medians, and stopping a
- * child. One copy, so the parts measure alike.
+ * run-h2load.sh applies before each run, pinning, h2load's wall time, medians, stopping a
+ * child, and writing their section of BENCHMARKS.md. One copy, so the parts measure alike.
  */
 import { type ChildProcess, execFileSync, spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { REPO_ROOT } from '../spec/helpers/shared.js';
 import { commandPath } from '../spec/helpers/tools.js';
 
 /** Clock ticks per second, the unit of /proc's CPU times. */
@@ -117,4 +119,20 @@ export function nghttpdVersion(): string {
   } catch {
     return '(version unknown)';
   }
+}
+
+/**
+ * Writes `section` (starting with its `heading` line) into BENCHMARKS.md in place of the
+ * section with that heading, keeping every other section; appended when there is none yet.
+ */
+export function writeBenchmarksSection(heading: string, section: string): void {
+  const file = join(REPO_ROOT, 'BENCHMARKS.md');
+  const previous = existsSync(file) ? readFileSync(file, 'utf8') : '# Benchmarks\n';
+  const at = previous.indexOf(heading);
+  if (at < 0) {
+    writeFileSync(file, `${previous.trimEnd()}\n\n${section}`);
+    return;
+  }
+  const next = previous.indexOf('\n## ', at + heading.length);
+  writeFileSync(file, previous.slice(0, at) + section + (next < 0 ? '' : `\n${previous.slice(next + 1)}`));
 }

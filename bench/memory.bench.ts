@@ -14,11 +14,11 @@
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import http2 from 'node:http2';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { REPO_ROOT, SHARED_DIR } from '../spec/helpers/shared.js';
+import { SHARED_DIR } from '../spec/helpers/shared.js';
 import { freePort, waitForPort } from '../spec/helpers/tools.js';
 import { compileBenchServer } from './compiled.js';
+import { writeBenchmarksSection } from './measure.js';
 import { MEMORY_SECTION } from './memory-section.js';
 
 const argv = process.argv.slice(2);
@@ -165,15 +165,7 @@ const section = [
   row('open stream, createServer()', oursServer.stream, node.stream),
   '',
 ].join('\n');
-if (!argv.includes('--no-write')) {
-  const file = join(REPO_ROOT, 'BENCHMARKS.md');
-  const previous = existsSync(file) ? readFileSync(file, 'utf8') : '# Benchmarks\n';
-  const at = previous.indexOf(MEMORY_SECTION);
-  // The sections after ours (the client benchmarks') are kept.
-  const next = at >= 0 ? previous.indexOf('\n## ', at + MEMORY_SECTION.length) : -1;
-  const after = next >= 0 ? `\n${previous.slice(next + 1)}` : '';
-  writeFileSync(file, `${(at >= 0 ? previous.slice(0, at) : `${previous.trimEnd()}\n\n`)}${section}${after}`);
-}
+if (!argv.includes('--no-write')) writeBenchmarksSection(MEMORY_SECTION, section);
 for (const [label, o] of [['socket.pipe(h2)', ours], ['createServer()', oursServer]] as const) {
   console.log(`ratio ours ÷ node, ${label} (lower is better): idle connection live ${ratio(o.connection.live, node.connection.live)}, RSS ${ratio(o.connection.rss, node.connection.rss)} (marginal: RSS ${ratio(o.marginal.rss, node.marginal.rss)}); open stream live ${ratio(o.stream.live, node.stream.live)}, RSS ${ratio(o.stream.rss, node.stream.rss)}`);
 }

@@ -27,11 +27,8 @@
  * Used by bench/h2load.bench.ts (`npm run bench -- -s S1p,S4p`), which writes the Priorities
  * section of BENCHMARKS.md with {@link writePrioritySection}.
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { REPO_ROOT } from '../spec/helpers/shared.js';
 import { type H2loadBenchOptions, type H2loadSummary, metricOf, runH2loadBench, s1Requests, summaryLine } from './h2load-runs.js';
-import { fmt } from './measure.js';
+import { fmt, writeBenchmarksSection } from './measure.js';
 
 /** The priority scenario names, as `-s` takes them. */
 export const PRIORITY_SCENARIOS: readonly string[] = ['S1p', 'S4p'];
@@ -149,13 +146,5 @@ export function writePrioritySection(result: PriorityResult, how: { command: str
     ...priorityTable(result),
     '',
   ].join('\n');
-  const file = join(REPO_ROOT, 'BENCHMARKS.md');
-  const previous = existsSync(file) ? readFileSync(file, 'utf8') : '# Benchmarks\n';
-  const at = previous.indexOf(PRIORITY_SECTION);
-  if (at < 0) {
-    writeFileSync(file, `${previous.trimEnd()}\n\n${section}`);
-    return;
-  }
-  const next = previous.indexOf('\n## ', at + PRIORITY_SECTION.length);
-  writeFileSync(file, previous.slice(0, at) + section + (next < 0 ? '' : `\n${previous.slice(next + 1)}`));
+  writeBenchmarksSection(PRIORITY_SECTION, section);
 }

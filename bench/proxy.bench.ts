@@ -33,7 +33,7 @@ import { REPO_ROOT } from '../spec/helpers/shared.js';
 import { commandPath, freePort, hasCommand, waitForPort } from '../spec/helpers/tools.js';
 import { summariseProfiles } from './client.bench.js';
 import { compileBenchProxy } from './compiled.js';
-import { busyTicks, CLK_TCK, fmt, h2loadSeconds, median, nghttpdVersion, pinned, processTicks, quietGate, stopChild } from './measure.js';
+import { busyTicks, CLK_TCK, fmt, h2loadSeconds, median, nghttpdVersion, pinned, processTicks, quietGate, stopChild, writeBenchmarksSection } from './measure.js';
 
 export type ProxyScenario = 'P1' | 'P2' | 'P3';
 export const PROXY_SCENARIOS: readonly ProxyScenario[] = ['P1', 'P2', 'P3'];
@@ -372,15 +372,7 @@ export function writeProxySection(rows: readonly ProxyRow[], description: string
     ...(failed > 0 ? [`Failed requests (both proxies, counted runs): ${failed}.`, ''] : []),
     ...(notes.length > 0 ? [`Notes: ${notes.join('; ')}.`, ''] : []),
   ].join('\n');
-  const file = join(REPO_ROOT, 'BENCHMARKS.md');
-  const previous = existsSync(file) ? readFileSync(file, 'utf8') : '# Benchmarks\n';
-  const at = previous.indexOf(PROXY_SECTION);
-  if (at < 0) {
-    writeFileSync(file, `${previous.trimEnd()}\n\n${section}`);
-    return;
-  }
-  const next = previous.indexOf('\n## ', at + PROXY_SECTION.length);
-  writeFileSync(file, previous.slice(0, at) + section + (next < 0 ? '' : `\n${previous.slice(next + 1)}`));
+  writeBenchmarksSection(PROXY_SECTION, section);
 }
 
 // ------------------------------------------------------------------ CLI

@@ -28,7 +28,7 @@ import { pathToFileURL } from 'node:url';
 import { REPO_ROOT, SHARED_DIR } from '../spec/helpers/shared.js';
 import { freePort, hasCommand, waitForPort } from '../spec/helpers/tools.js';
 import { compileBenchServer } from './compiled.js';
-import { busyTicks, CLK_TCK, fmt, h2loadSeconds, processTicks, quietGate, sleep, stopChild } from './measure.js';
+import { busyTicks, CLK_TCK, fmt, h2loadSeconds, processTicks, quietGate, sleep, stopChild, writeBenchmarksSection } from './measure.js';
 
 /** The scenario name `npm run bench -- -s SOAK` takes. */
 export const SOAK_SCENARIOS: readonly string[] = ['SOAK'];
@@ -361,15 +361,7 @@ export function writeSoakSection(rows: readonly SoakRow[], description: string):
     ...soakTable(rows),
     '',
   ].join('\n');
-  const file = join(REPO_ROOT, 'BENCHMARKS.md');
-  const previous = existsSync(file) ? readFileSync(file, 'utf8') : '# Benchmarks\n';
-  const at = previous.search(/^## Soak\b/m);
-  if (at < 0) {
-    writeFileSync(file, `${previous.trimEnd()}\n\n${section}`);
-    return;
-  }
-  const next = previous.indexOf('\n## ', at + SOAK_SECTION.length);
-  writeFileSync(file, previous.slice(0, at) + section + (next < 0 ? '' : `\n${previous.slice(next + 1)}`));
+  writeBenchmarksSection(SOAK_SECTION, section);
 }
 
 // ------------------------------------------------------------------ CLI
