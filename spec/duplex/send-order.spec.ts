@@ -5,13 +5,20 @@
  */
 import { expect } from 'chai';
 import { DEFAULT_PRIORITY } from '../../src/core/index.js';
-import { SendOrder } from '../../src/duplex/send-order.js';
+import { SendOrder, SendSlot, type SlotOf } from '../../src/duplex/send-order.js';
 
 interface S {
   readonly id: number;
+  slot: SendSlot<S> | null;
 }
 
-const stream = (id: number): S => ({ id });
+const stream = (id: number): S => ({ id, slot: null });
+
+/** Where the order finds a stream's slot: on the stream, as H2Stream keeps it. */
+const SLOTS: SlotOf<S> = {
+  slot: (s) => (s.slot ??= new SendSlot<S>()),
+  existingSlot: (s) => s.slot,
+};
 
 /** Takes every ready stream in order. */
 function drain(order: SendOrder<S>): number[] {
@@ -22,7 +29,7 @@ function drain(order: SendOrder<S>): number[] {
 
 describe('SendOrder: RFC 9218 scheduling', function () {
   it('takes unsignalled streams in the order they became ready (round robin), as before priorities', function () {
-    const order = new SendOrder<S>();
+    const order = new SendOrder<S>(SLOTS);
     for (const id of [5, 1, 3]) order.add(stream(id));
     expect(order.size).to.equal(3);
     expect(drain(order)).to.deep.equal([5, 1, 3]);
@@ -31,7 +38,7 @@ describe('SendOrder: RFC 9218 scheduling', function () {
   });
 
   it('serves lower urgency first, whatever the order of arrival', function () {
-    const order = new SendOrder<S>();
+    const order = new SendOrder<S>(SLOTS);
     const [a, b, c] = [stream(1), stream(3), stream(5)];
     order.setPriority(a, { urgency: 7, incremental: true });
     order.setPriority(c, { urgency: 0, incremental: false });
@@ -40,7 +47,7 @@ describe('SendOrder: RFC 9218 scheduling', function () {
   });
 
   it('within an urgency: non-incremental streams by id first, then incremental and unsignalled ones in arrival order', function () {
-    const order = new SendOrder<S>();
+    const order = new SendOrder<S>(SLOTS);
     const streams = [9, 7, 5, 3, 1].map(stream);
     const [s9, s7, s5, s3, s1] = streams as [S, S, S, S, S];
     order.setPriority(s9, { urgency: 3, incremental: false });
@@ -52,7 +59,7 @@ describe('SendOrder: RFC 9218 scheduling', function () {
   });
 
   it('moves a queued stream when its priority changes, and keeps adding idempotent', function () {
-    const order = new SendOrder<S>();
+    const order = new SendOrder<S>(SLOTS);
     const [a, b] = [stream(1), stream(3)];
     order.add(a);
     order.add(b);
@@ -63,7 +70,7 @@ describe('SendOrder: RFC 9218 scheduling', function () {
   });
 
   it('reports RFC 9218 defaults for a stream with no signal, and forgets a priority', function () {
-    const order = new SendOrder<S>();
+    const order = new SendOrder<S>(SLOTS);
     const a = stream(1);
     expect(order.priorityOf(a)).to.equal(DEFAULT_PRIORITY);
     expect(order.hasPriority(a)).to.equal(false);
@@ -76,7 +83,7 @@ describe('SendOrder: RFC 9218 scheduling', function () {
   });
 
   it('applies a PRIORITY_UPDATE for an idle stream when it opens, over its header, and drops those it passed', function () {
-    const order = new SendOrder<S>();
+    const order = new SendOrder<S>(SLOTS);
     order.prioritizeIdle(3, { urgency: 0, incremental: false });
     order.prioritizeIdle(5, { urgency: 6, incremental: true });
     const s5 = stream(5);

@@ -6,6 +6,7 @@ import { expect } from 'chai';
 import { DataFrame, WindowUpdateFrame } from '../../src/frame/index.js';
 import { SettingCodes } from '../../src/index.js';
 import { type PendingOpen, type SchedulerHost, SendScheduler } from '../../src/duplex/send-scheduler.js';
+import { SendSlot } from '../../src/duplex/send-order.js';
 import { frameBytes, framesIn } from '../helpers/frame-factory.js';
 import { connectedPair, REQ } from '../helpers/peers.js';
 
@@ -14,6 +15,7 @@ class FakeStream {
   destroyed = false;
   ended = false;
   error: Error | undefined;
+  slot: SendSlot<FakeStream> | null = null;
   constructor(readonly id: number) {}
   destroy(error?: Error): void {
     this.destroyed = true;
@@ -51,6 +53,8 @@ function setup(options: { streams?: number; room?: number; maxConcurrent?: numbe
     client,
     host,
     {
+      slot: (stream) => (stream.slot ??= new SendSlot<FakeStream>()),
+      existingSlot: (stream) => stream.slot,
       beforeData: () => undefined,
       isLastWrite: (stream) => stream.ended,
       sent: (stream, octets, ended) => log.push(`${stream.id}:${octets}${ended ? ' END' : ''}`),

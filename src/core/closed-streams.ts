@@ -11,7 +11,10 @@
  * state is made for any of them.
  */
 import type { StreamClosedBy } from './stream-state.js';
-import { EMPTY_MAP } from './empty-map.js';
+import { EMPTY_STREAM_TABLE, StreamTable } from './stream-table.js';
+
+/** The index of every record that holds nothing: shared, never written. */
+const NOTHING = EMPTY_STREAM_TABLE as StreamTable<StreamClosedBy | null>;
 
 /** `{ max, ms }`: records kept at once and how long each is kept (Infinity: no bound). */
 export interface RetentionOptions {
@@ -22,11 +25,9 @@ export interface RetentionOptions {
 /** The ring's first capacity; it doubles as records accumulate, never beyond `max`. */
 const INITIAL_CAPACITY = 8;
 
-/** The index of every record that holds nothing: shared, never written. */
-const NOTHING: ReadonlyMap<number, StreamClosedBy | null> = EMPTY_MAP;
-
 export class ClosedStreams {
-  #byId = NOTHING as Map<number, StreamClosedBy | null>;
+  /** How each remembered stream closed, by id (a StreamTable: records come and go all the time). */
+  #byId = NOTHING;
   /**
    * Stream ids and when they were remembered, a ring of `#byId.size` records from `#head` on,
    * oldest first; null while empty (an idle connection keeps none). Typed arrays of at most
@@ -59,7 +60,7 @@ export class ClosedStreams {
     const at = (this.#head + count) % ids.length;
     ids[at] = streamId;
     times[at] = now;
-    (this.#byId === NOTHING ? (this.#byId = new Map<number, StreamClosedBy | null>()) : this.#byId).set(streamId, closedBy);
+    (this.#byId === NOTHING ? (this.#byId = new StreamTable()) : this.#byId).set(streamId, closedBy);
   }
 
   has(streamId: number): boolean {
@@ -77,7 +78,7 @@ export class ClosedStreams {
   compact(): void {
     this.#expire(this.clock());
     if (this.#byId.size > 0) return;
-    this.#byId = NOTHING as Map<number, StreamClosedBy | null>;
+    this.#byId = NOTHING;
     this.#ids = null;
     this.#times = null;
     this.#head = 0;

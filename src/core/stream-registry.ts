@@ -17,7 +17,7 @@ import type { H2Configuration } from './config.js';
 import type { Settings } from './settings.js';
 import { Stream } from './stream.js';
 import { StreamClosedBy, StreamState } from './stream-state.js';
-import { EMPTY_MAP } from './empty-map.js';
+import { EMPTY_STREAM_TABLE, StreamTable } from './stream-table.js';
 
 /**
  * Closed streams leave the stream map (for the bounded ClosedStreams record) when the open
@@ -27,11 +27,46 @@ import { EMPTY_MAP } from './empty-map.js';
  */
 export const PRUNE_AT = 128;
 
-/** How many streams the map may gain over twice its size after a walk before {@link StreamRegistry.countOpenNear} walks it again. */
+/** How many streams the map may gain after a walk before {@link StreamRegistry.countOpenNear} walks it again. */
 const PRUNE_SLACK = 16;
 
-/** The map of every registry with no stream in it: shared, never written (see #writable). */
-const NO_STREAMS: ReadonlyMap<number, Stream> = EMPTY_MAP;
+/** The map of every registry with no stream in it: shared, never written. */
+const NO_STREAMS = EMPTY_STREAM_TABLE as StreamTable<Stream>;
+
+/**
+ * What {@link StreamRegistry.countOpen}'s sweep counts and collects into (one shared object:
+ * no closure per count). The table is walked in its own order, but the closed record forgets
+ * oldest first, so closed streams are collected and remembered in id order afterwards (h2
+ * walks its `streams` dict in insertion order): each as `id * 8 + how it closed`, so one
+ * numeric sort orders them with nothing allocated per stream.
+ */
+interface OpenCount {
+  parity: number;
+  count: number;
+  /** Closed streams of this sweep, encoded (see above), in the first `retiredCount` slots; grows by doubling, kept between sweeps. */
+  retired: Float64Array;
+  retiredCount: number;
+}
+const OPEN_COUNT: OpenCount = { parity: 0, count: 0, retired: new Float64Array(64), retiredCount: 0 };
+/** The low 3 bits of a retired entry: StreamClosedBy (0..3), or this for null (closed implicitly). */
+const CLOSED_IMPLICITLY = 7;
+/** Those bits back to how the stream closed (CLOSED_IMPLICITLY is past the end: null). */
+const CLOSED_BY: readonly StreamClosedBy[] = [StreamClosedBy.SEND_END_STREAM, StreamClosedBy.RECV_END_STREAM, StreamClosedBy.SEND_RST_STREAM, StreamClosedBy.RECV_RST_STREAM];
+
+/** One stream of the sweep: a closed one is collected for the closed record (true: delete it); an open one of the parity counts. */
+function countOrRetire(c: OpenCount, stream: Stream, id: number): boolean {
+  if (stream.closed) {
+    if (c.retiredCount === c.retired.length) {
+      const grown = new Float64Array(c.retired.length * 2);
+      grown.set(c.retired);
+      c.retired = grown;
+    }
+    c.retired[c.retiredCount++] = id * 8 + (stream.machine.closedBy ?? CLOSED_IMPLICITLY);
+    return true;
+  }
+  if (id % 2 === c.parity && stream.open) c.count += 1;
+  return false;
+}
 
 export class StreamRegistry {
   /** The highest stream id the peer used. h2: `highest_inbound_stream_id`. */
@@ -39,8 +74,8 @@ export class StreamRegistry {
   /** The highest stream id we used. h2: `highest_outbound_stream_id`. */
   highestOutboundStreamId = 0;
 
-  /** NO_STREAMS while empty after compact() (an empty Map is ~180 octets an idle connection need not hold). */
-  #streams = NO_STREAMS as Map<number, Stream>;
+  /** NO_STREAMS while empty after compact() (an idle connection holds no table). */
+  #streams = NO_STREAMS;
   readonly #closed: ClosedStreams;
   /** Map size at which {@link countOpenNear} walks (and prunes) even below the limit. */
   #pruneAt = PRUNE_SLACK;
@@ -80,8 +115,8 @@ export class StreamRegistry {
     return this.#streams.get(streamId);
   }
 
-  /** The streams in the map, in the order they were opened. */
-  values(): IterableIterator<Stream> {
+  /** The streams in the map by id: for each side, in the order they were opened (a new array). */
+  values(): Stream[] {
     return this.#streams.values();
   }
 
@@ -112,7 +147,7 @@ export class StreamRegistry {
     if (streamId <= highest) throw new StreamIDTooLowError(streamId, highest);
     if (streamId % 2 !== allowedParity) throw new ProtocolError('Invalid stream ID for peer.');
     const stream = new Stream(streamId, this.config, this.localSettings.initialWindowSize, this.remoteSettings.initialWindowSize, maxOutboundFrameSize);
-    (this.#streams === NO_STREAMS ? (this.#streams = new Map<number, Stream>()) : this.#streams).set(streamId, stream);
+    (this.#streams === NO_STREAMS ? (this.#streams = new StreamTable<Stream>()) : this.#streams).set(streamId, stream);
     if (outbound) this.highestOutboundStreamId = streamId;
     else this.highestInboundStreamId = streamId;
     return stream;
@@ -123,16 +158,19 @@ export class StreamRegistry {
    * moves closed streams to the bounded record on the way. h2: `_open_streams`.
    */
   countOpen(parity: number): number {
-    let count = 0;
-    for (const [id, stream] of this.#streams) {
-      if (stream.closed) {
-        this.#closed.remember(id, stream.machine.closedBy);
-        this.#streams.delete(id);
-      } else if (id % 2 === parity && stream.open) {
-        count += 1;
-      }
+    const c = OPEN_COUNT;
+    c.parity = parity;
+    c.count = 0;
+    c.retiredCount = 0;
+    this.#streams.sweep(countOrRetire, c);
+    const n = c.retiredCount;
+    if (n > 1) c.retired.subarray(0, n).sort(); // a typed array sorts numerically
+    for (let i = 0; i < n; i++) {
+      const entry = c.retired[i] as number;
+      const how = entry % 8;
+      this.#closed.remember((entry - how) / 8, CLOSED_BY[how] ?? null);
     }
-    return count;
+    return c.count;
   }
 
   /**
@@ -144,17 +182,18 @@ export class StreamRegistry {
     const size = this.#streams.size;
     if (size < Math.min(max, PRUNE_AT) && size < this.#pruneAt) return 0;
     const open = this.countOpen(parity);
-    // Closed streams also leave once the map has doubled since the last walk, so a busy
-    // connection below its limit does not hold up to `max` closed streams (promoted to the old
-    // generation, then garbage); the walks stay amortized O(1) per new stream.
-    this.#pruneAt = 2 * this.#streams.size + PRUNE_SLACK;
+    // Closed streams also leave once PRUNE_SLACK streams have opened since the last walk, so a
+    // busy connection below its limit does not hold up to `max` closed streams (each one
+    // promoted to the old generation, then garbage); a walk visits the open streams and at
+    // most PRUNE_SLACK closed ones, so it costs a few slots per new stream.
+    this.#pruneAt = this.#streams.size + PRUNE_SLACK;
     return open;
   }
 
   /** A quiet connection: closed streams move to the closed record, which forgets expired ones; empty collections are let go. */
   compact(): void {
     this.countOpen(0);
-    if (this.#streams.size === 0) this.#streams = NO_STREAMS as Map<number, Stream>;
+    if (this.#streams.size === 0) this.#streams = NO_STREAMS;
     this.#closed.compact();
   }
 

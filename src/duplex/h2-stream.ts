@@ -37,6 +37,7 @@ import { type FdResponseOptions, type FileResponseOptions, respondWithFD, respon
 import { HeaderSections, type SectionsPort, type SendHeadersAdapterOptions } from './header-sections.js';
 import type { HeadersInput, IncomingHeaders, OutgoingHeaders } from './node-headers.js';
 import type { SendPort } from './send-scheduler.js';
+import { SendSlot } from './send-order.js';
 import { pushStream } from './server-push.js';
 import { StreamActivity } from './stream-activity.js';
 import type { StreamHost, StreamInbox, StreamRole } from './stream-host.js';
@@ -113,6 +114,8 @@ export class H2Stream extends Duplex {
   #aborted = false;
   /** The consumer asked for the body (read(), for await, pipe): an unread one is not dumped at the end. */
   #didRead = false;
+  /** The send scheduler's state for this stream (its parked write, place in the queues, priority); made by the first write or priority. */
+  #sendSlot: SendSlot<H2Stream> | null = null;
 
   /** @internal Created by H2Duplex (request, incoming request, push). */
   constructor(host: StreamHost<H2Stream>, id: number, role: StreamRole, highWaterMark: number, localEnded = false) {
@@ -494,6 +497,12 @@ export class H2Stream extends Duplex {
       },
     };
     sendPort = {
+      slot(stream) {
+        return (stream.#sendSlot ??= new SendSlot<H2Stream>());
+      },
+      existingSlot(stream) {
+        return stream.#sendSlot;
+      },
       beforeData(stream) {
         stream.#sectionsOf().autoRespond();
       },

@@ -14,28 +14,78 @@
  *   interleaving node:http2 (nghttp2's RFC 7540 default tree) gives.
  *
  * One queue per urgency, made when first used: with no priorities in play everything is in
- * the urgency-3 ring, a Set, as before priorities existed.
+ * the urgency-3 ring, as before priorities existed.
+ *
+ * Where a stream is queued, and its priority, are kept on the stream itself (its
+ * {@link SendSlot}), the ring is a list linked through the slots: queuing and taking a stream,
+ * which happens for every write, allocates nothing. (With a Map and Sets, whose tables V8
+ * rebuilds once deleted entries fill them, a busy connection made a new table every few dozen
+ * writes, each promoted to the old generation.)
  */
 import { DEFAULT_PRIORITY, type ExtensiblePriority } from '../core/index.js';
-import { EMPTY_MAP } from '../core/empty-map.js';
 
 /** RFC 9218 §4.1: urgencies 0..7. */
 const URGENCY_LEVELS = 8;
+
+/** Not in any ready queue. */
+const NOT_READY = -1;
+
+/**
+ * What the scheduler keeps on one stream: its place in the ready queues, its priority, and its
+ * parked write (send-scheduler.ts). One per stream, made when the stream first writes or is
+ * given a priority.
+ */
+export class SendSlot<S> {
+  /** The urgency of the ready queue the stream is in; NOT_READY when in none. */
+  readyAt = NOT_READY;
+  /** Ready in its urgency's ring (incremental or unsignalled), not its sequential list. */
+  inRing = false;
+  /** Neighbours in the ring. */
+  prev: S | null = null;
+  next: S | null = null;
+  /** The priority it was given (a signal or an override); null: none, RFC 9218's defaults apply. */
+  priority: ExtensiblePriority | null = null;
+  /** The parked write's data, null when none: see SendScheduler.park. */
+  data: Uint8Array | null = null;
+  /** Octets of `data` the core has taken. */
+  offset = 0;
+  callback: ((error?: Error | null) => void) | null = null;
+  /** Part of `data` went to the core by reference (zero copy): see SchedulerHost.afterSent. */
+  lent = false;
+}
+
+/** How SendOrder finds a stream's slot (the stream keeps it; see H2Stream's sendPort). */
+export interface SlotOf<S> {
+  /** The stream's slot, made on first use. */
+  slot(stream: S): SendSlot<S>;
+  /** The stream's slot if it has one (a stream that never wrote nor had a priority has none). */
+  existingSlot(stream: S): SendSlot<S> | null;
+}
 
 /** Ready streams of one urgency. */
 class UrgencyQueue<S extends { readonly id: number }> {
   /** Non-incremental streams, by stream id (few at a time: kept sorted on insertion). */
   readonly sequential: S[] = [];
-  /** Incremental and unsignalled streams, round robin in the order they became ready. */
-  readonly ring = new Set<S>();
+  /** Incremental and unsignalled streams, round robin in the order they became ready: a list linked through their slots. */
+  #head: S | null = null;
+  #tail: S | null = null;
+  #ringSize = 0;
+
+  constructor(readonly slots: SlotOf<S>) {}
 
   get size(): number {
-    return this.sequential.length + this.ring.size;
+    return this.sequential.length + this.#ringSize;
   }
 
-  add(stream: S, incremental: boolean): void {
+  add(stream: S, slot: SendSlot<S>, incremental: boolean): void {
+    slot.inRing = incremental;
     if (incremental) {
-      this.ring.add(stream);
+      slot.prev = this.#tail;
+      slot.next = null;
+      if (this.#tail === null) this.#head = stream;
+      else this.slots.slot(this.#tail).next = stream;
+      this.#tail = stream;
+      this.#ringSize++;
       return;
     }
     const list = this.sequential;
@@ -44,69 +94,76 @@ class UrgencyQueue<S extends { readonly id: number }> {
     list.splice(at, 0, stream);
   }
 
-  delete(stream: S): boolean {
-    if (this.ring.delete(stream)) return true;
-    const at = this.sequential.indexOf(stream);
-    if (at < 0) return false;
-    this.sequential.splice(at, 1);
-    return true;
+  delete(stream: S, slot: SendSlot<S>): void {
+    if (!slot.inRing) {
+      const at = this.sequential.indexOf(stream);
+      if (at >= 0) this.sequential.splice(at, 1);
+      return;
+    }
+    const { prev, next } = slot;
+    if (prev === null) this.#head = next;
+    else this.slots.slot(prev).next = next;
+    if (next === null) this.#tail = prev;
+    else this.slots.slot(next).prev = prev;
+    slot.prev = null;
+    slot.next = null;
+    slot.inRing = false;
+    this.#ringSize--;
   }
 
-  take(): S | undefined {
-    if (this.sequential.length > 0) return this.sequential.shift();
-    for (const stream of this.ring) {
-      this.ring.delete(stream);
-      return stream;
-    }
-    return undefined;
+  /** The next stream of this urgency, left in place (take it with delete). */
+  first(): S | undefined {
+    return this.sequential[0] ?? this.#head ?? undefined;
   }
 }
 
-/** The ready map of every SendOrder with nothing ready: shared, never written. */
-const NOTHING_READY: ReadonlyMap<unknown, ExtensiblePriority | null> = EMPTY_MAP;
-
-export class SendOrder<S extends { readonly id: number } & WeakKey> {
+export class SendOrder<S extends { readonly id: number }> {
+  readonly #slots: SlotOf<S>;
   /** Made by the first stream queued; dropped by compact() once nothing is ready. */
   #queues: Array<UrgencyQueue<S> | undefined> | null = null;
-  /** Streams in a queue, and where (their urgency and whether in the ring). */
-  #ready = NOTHING_READY as unknown as Map<S, ExtensiblePriority | null>;
-  /** Priorities of streams that were given one; absent: no signal. Weak: a stream dropped anywhere takes its entry with it. */
-  #priorities: WeakMap<S, ExtensiblePriority> | null = null;
+  /** Streams in a queue. */
+  #size = 0;
   /** Server: PRIORITY_UPDATEs for streams not open yet, by id; applied when they open. */
   #idle: Map<number, ExtensiblePriority> | null = null;
 
+  constructor(slots: SlotOf<S>) {
+    this.#slots = slots;
+  }
+
   /** Streams ready to send. */
   get size(): number {
-    return this.#ready.size;
+    return this.#size;
   }
 
   has(stream: S): boolean {
-    return this.#ready.has(stream);
+    const slot = this.#slots.existingSlot(stream);
+    return slot !== null && slot.readyAt !== NOT_READY;
   }
 
   /** `stream` may send: queue it by its priority (no-op if queued). */
   add(stream: S): void {
-    if (this.#ready.has(stream)) return;
-    const priority = this.#priorities?.get(stream) ?? null;
-    ((this.#ready as unknown) === NOTHING_READY ? (this.#ready = new Map()) : this.#ready).set(stream, priority);
-    this.#queue(priority?.urgency ?? DEFAULT_PRIORITY.urgency).add(stream, priority === null || priority.incremental);
+    const slot = this.#slots.slot(stream);
+    if (slot.readyAt !== NOT_READY) return;
+    const priority = slot.priority;
+    const urgency = priority?.urgency ?? DEFAULT_PRIORITY.urgency;
+    slot.readyAt = urgency;
+    this.#size++;
+    this.#queue(urgency).add(stream, slot, priority === null || priority.incremental);
   }
 
   /** Removes `stream` from the ready queues. */
   delete(stream: S): void {
-    if (!this.#ready.has(stream)) return;
-    const priority = this.#ready.get(stream) ?? null;
-    this.#ready.delete(stream);
-    this.#queues?.[priority?.urgency ?? DEFAULT_PRIORITY.urgency]?.delete(stream);
+    const slot = this.#slots.existingSlot(stream);
+    if (slot !== null) this.#remove(stream, slot);
   }
 
   /** The ready stream that sends next, removed from the queues (see the module comment). */
   take(): S | undefined {
-    if (this.#ready.size === 0 || this.#queues === null) return undefined;
+    if (this.#size === 0 || this.#queues === null) return undefined;
     for (const queue of this.#queues) {
       if (queue === undefined || queue.size === 0) continue;
-      const stream = queue.take();
-      if (stream !== undefined) this.#ready.delete(stream);
+      const stream = queue.first();
+      if (stream !== undefined) this.#remove(stream, this.#slots.slot(stream));
       return stream;
     }
     return undefined;
@@ -114,19 +171,20 @@ export class SendOrder<S extends { readonly id: number } & WeakKey> {
 
   /** The priority `stream` is scheduled by: the one it was given, or RFC 9218's defaults. */
   priorityOf(stream: S): ExtensiblePriority {
-    return this.#priorities?.get(stream) ?? DEFAULT_PRIORITY;
+    return this.#slots.existingSlot(stream)?.priority ?? DEFAULT_PRIORITY;
   }
 
   /** Whether `stream` was given a priority (a signal or an override). */
   hasPriority(stream: S): boolean {
-    return this.#priorities?.has(stream) === true;
+    return (this.#slots.existingSlot(stream)?.priority ?? null) !== null;
   }
 
   /** Gives `stream` a priority (a signal or an override); a queued stream moves to its new place. */
   setPriority(stream: S, priority: ExtensiblePriority): void {
-    (this.#priorities ??= new WeakMap()).set(stream, priority);
-    if (this.#ready.has(stream)) {
-      this.delete(stream);
+    const slot = this.#slots.slot(stream);
+    slot.priority = priority;
+    if (slot.readyAt !== NOT_READY) {
+      this.#remove(stream, slot);
       this.add(stream);
     }
   }
@@ -152,21 +210,29 @@ export class SendOrder<S extends { readonly id: number } & WeakKey> {
     if (priority !== undefined) this.setPriority(stream, priority);
   }
 
-  /** A quiet connection: with nothing ready, the queues and the map go (made again by the next stream). */
+  /** A quiet connection: with nothing ready, the queues go (made again by the next stream). */
   compact(): void {
-    if (this.#ready.size > 0) return;
-    this.#ready = NOTHING_READY as unknown as Map<S, ExtensiblePriority | null>;
+    if (this.#size > 0) return;
     this.#queues = null;
   }
 
   /** `stream` is finished with: forget its priority and its place. */
   forget(stream: S): void {
-    this.delete(stream);
-    this.#priorities?.delete(stream);
+    const slot = this.#slots.existingSlot(stream);
+    if (slot === null) return;
+    this.#remove(stream, slot);
+    slot.priority = null;
+  }
+
+  #remove(stream: S, slot: SendSlot<S>): void {
+    if (slot.readyAt === NOT_READY) return;
+    this.#queues?.[slot.readyAt]?.delete(stream, slot);
+    slot.readyAt = NOT_READY;
+    this.#size--;
   }
 
   #queue(urgency: number): UrgencyQueue<S> {
     const queues = (this.#queues ??= new Array<UrgencyQueue<S> | undefined>(URGENCY_LEVELS));
-    return (queues[urgency] ??= new UrgencyQueue<S>());
+    return (queues[urgency] ??= new UrgencyQueue<S>(this.#slots));
   }
 }

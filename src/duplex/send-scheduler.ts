@@ -19,15 +19,14 @@
  */
 import { type ExtensiblePriority, type H2Connection, type HeaderInput, MIN_LENT_PAYLOAD } from '../core/index.js';
 import { DenialOfServiceError } from '../errors.js';
-import { SendOrder } from './send-order.js';
-import { EMPTY_MAP } from '../core/empty-map.js';
+import { SendOrder, type SendSlot, type SlotOf } from './send-order.js';
 
 
 /** Our streams allowed before the peer's first SETTINGS arrive: RFC 9113 §6.5.2's recommended minimum, nghttp2's assumption. */
 const STREAMS_BEFORE_SETTINGS = 100;
 
-/** What the scheduler asks of a stream, through one shared object (no per-stream cost). */
-export interface SendPort<S> {
+/** What the scheduler asks of a stream, through one shared object (no per-stream cost); the stream keeps its {@link SendSlot}. */
+export interface SendPort<S> extends SlotOf<S> {
   /** Before DATA: a server that has not responded sends `:status: 200` first. May throw. */
   beforeData(stream: S): void;
   /** A write of `octets` is the stream's last: end() was called, no trailers follow, nothing else is buffered. */
@@ -72,15 +71,6 @@ export interface PendingOpen {
   failed(error: Error): void;
 }
 
-/** A write the core has not taken all of yet. */
-interface ParkedWrite {
-  readonly data: Uint8Array;
-  offset: number;
-  readonly callback: (error?: Error | null) => void;
-  /** Part of `data` went to the core by reference (zero copy): see SchedulerHost.afterSent. */
-  lent: boolean;
-}
-
 /** Rounds over the parked writers in one flush (bounded so one flush cannot starve the loop). */
 const MAX_SEND_ROUNDS = 16;
 /** Smallest output budget worth a DATA frame; below it writers wait for the transport. */
@@ -95,18 +85,14 @@ const LESS_URGENT_QUANTUM = 16 * 1024;
 /** No stream is active: an urgency past the last (RFC 9218 §4.1: 0..7). */
 const NO_URGENCY = 8;
 
-/** The parked-write map of every scheduler with none: shared, never written. */
-const NOTHING_PARKED: ReadonlyMap<unknown, ParkedWrite> = EMPTY_MAP;
-
 export class SendScheduler<S extends Schedulable> {
   readonly #connection: H2Connection;
   readonly #host: SchedulerHost;
   readonly #port: SendPort<S>;
   /** The duplex's output high-water mark: budgets under half of it are not worth a frame. */
   readonly #minBudget: number;
-  #parked = NOTHING_PARKED as unknown as Map<S, ParkedWrite>;
   /** Streams whose parked write may go, by priority (RFC 9218), and each stream's priority. */
-  readonly #ready = new SendOrder<S>();
+  readonly #ready: SendOrder<S>;
   /** Requests waiting for a stream slot, oldest first; null when none (a server never has any). */
   #opens: PendingOpen[] | null = null;
   /** Octets handed to the core since the last flush. */
@@ -129,12 +115,12 @@ export class SendScheduler<S extends Schedulable> {
     this.#connection = connection;
     this.#host = host;
     this.#port = port;
+    this.#ready = new SendOrder<S>(port);
     this.#minBudget = Math.min(MIN_SEND_BUDGET, outputHighWaterMark >> 1);
   }
 
   /** A quiet connection lets go of empty collections. */
   compact(): void {
-    if (this.#parked.size === 0) this.#parked = NOTHING_PARKED as unknown as Map<S, ParkedWrite>;
     this.#ready.compact();
   }
 
@@ -142,18 +128,22 @@ export class SendScheduler<S extends Schedulable> {
 
   /** Parks `stream`'s write until window and room allow; a stream without an id yet (a queued request) waits for {@link started}. */
   park(stream: S, data: Uint8Array, callback: (error?: Error | null) => void): void {
-    ((this.#parked as unknown) === NOTHING_PARKED ? (this.#parked = new Map()) : this.#parked).set(stream, { data, offset: 0, callback, lent: false });
+    const slot = this.#port.slot(stream);
+    slot.data = data;
+    slot.offset = 0;
+    slot.callback = callback;
+    slot.lent = false;
     if (stream.id !== 0) this.#makeReady(stream);
   }
 
   /** A queued request got its stream id: its parked write may go now. */
   started(stream: S): void {
-    if (this.#parked.has(stream)) this.#makeReady(stream);
+    if (this.hasParked(stream)) this.#makeReady(stream);
   }
 
   /** True while `stream` has a write the core has not taken all of. */
   hasParked(stream: S): boolean {
-    return this.#parked.has(stream);
+    return (this.#port.existingSlot(stream)?.data ?? null) !== null;
   }
 
   /** Streams with a write waiting to be polled. */
@@ -166,12 +156,13 @@ export class SendScheduler<S extends Schedulable> {
    * `error` (none for a graceful stop), once the transport has written any part lent to it.
    */
   drop(stream: S, error?: Error): void {
-    const write = this.#parked.get(stream);
+    const slot = this.#port.existingSlot(stream);
+    if (slot === null) return;
     this.#ready.delete(stream);
-    if (write === undefined) return;
-    this.#parked.delete(stream);
-    this.#release(write, () => {
-      write.callback(error);
+    const callback = this.#unpark(slot);
+    if (callback === null) return;
+    this.#release(slot.lent, () => {
+      callback(error);
     });
   }
 
@@ -368,7 +359,7 @@ export class SendScheduler<S extends Schedulable> {
       } else if (!lessUrgent) {
         this.#budgetLimited = true;
       }
-      if (this.#parked.has(stream) && !stream.destroyed) (again ??= []).push(stream);
+      if (this.hasParked(stream) && !stream.destroyed) (again ??= []).push(stream);
     }
     if (again !== null) for (const stream of again) this.#ready.add(stream);
     return sent;
@@ -379,8 +370,9 @@ export class SendScheduler<S extends Schedulable> {
    * window. @returns octets handed over.
    */
   #send(stream: S, budget: number): number {
-    const write = this.#parked.get(stream);
-    if (write === undefined || stream.destroyed) return 0;
+    const write = this.#port.existingSlot(stream);
+    const data = write?.data ?? null;
+    if (write === null || data === null || stream.destroyed) return 0;
     const connection = this.#connection;
     let window: number;
     try {
@@ -390,16 +382,16 @@ export class SendScheduler<S extends Schedulable> {
       stream.destroy(err as Error);
       return 0;
     }
-    const left = write.data.length - write.offset;
+    const left = data.length - write.offset;
     const n = Math.min(left, window, budget);
     if (n <= 0 && left > 0) return 0;
     // The last chunk of an ended stream carries END_STREAM itself (no empty DATA frame after).
-    const last = n === left && this.#port.isLastWrite(stream, write.data.length);
+    const last = n === left && this.#port.isLastWrite(stream, data.length);
     // Zero copy: the core keeps a large piece by reference, so the write's callback (after
     // which the application may reuse its Buffer) waits until the transport has written it.
     const zeroCopy = n >= MIN_LENT_PAYLOAD && this.#host.zeroCopy();
     try {
-      const piece = write.offset === 0 && n === write.data.length ? write.data : write.data.subarray(write.offset, write.offset + n);
+      const piece = write.offset === 0 && n === data.length ? data : data.subarray(write.offset, write.offset + n);
       // A frame the peer's tiny window forces counts against smallDataFrameRateLimit in the
       // core (CVE-2019-9511); past it the core ends the connection.
       connection.sendData(stream.id, piece, { endStream: last, zeroCopy });
@@ -411,19 +403,29 @@ export class SendScheduler<S extends Schedulable> {
     write.offset += n;
     if (zeroCopy) write.lent = true;
     this.#port.sent(stream, n, last);
-    if (write.offset === write.data.length) {
-      this.#parked.delete(stream);
-      this.#release(write, write.callback);
+    // (`write.data === data`: the write is still parked, not dropped by what `sent` ran.)
+    if (write.offset === data.length && write.data === data) {
+      const callback = this.#unpark(write) as () => void;
+      this.#release(write.lent, callback);
     }
     return n;
   }
 
+  /** Clears the slot's parked write; returns its callback (null: there was none). */
+  #unpark(slot: SendSlot<S>): ((error?: Error | null) => void) | null {
+    const callback = slot.callback;
+    slot.data = null;
+    slot.callback = null;
+    return callback;
+  }
+
   /**
    * Runs a finished write's callback, after which the application may reuse its Buffer: at
-   * once, or, when part of it went to the core by reference, once the transport has written it.
+   * once, or, when part of it went to the core by reference (`lent`), once the transport has
+   * written it.
    */
-  #release(write: ParkedWrite, callback: () => void): void {
-    if (write.lent) this.#host.afterSent(callback);
+  #release(lent: boolean, callback: () => void): void {
+    if (lent) this.#host.afterSent(callback);
     else callback();
   }
 }

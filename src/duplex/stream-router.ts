@@ -25,7 +25,7 @@ import { toHeaderObject, toRawHeaders } from './node-headers.js';
 import type { StreamRole } from './stream-host.js';
 import type { H2Error } from '../errors.js';
 import type { SendScheduler } from './send-scheduler.js';
-import { EMPTY_MAP } from '../core/empty-map.js';
+import { EMPTY_STREAM_TABLE, StreamTable } from '../core/stream-table.js';
 
 /**
  * What one open stream costs besides its buffers: an H2Stream (a Duplex) and the core's Stream.
@@ -50,11 +50,17 @@ export interface RouterHost {
 }
 
 /** The map of every router with no stream: shared, never written. */
-const NO_STREAMS: ReadonlyMap<number, H2Stream> = EMPTY_MAP;
+const NO_STREAMS = EMPTY_STREAM_TABLE as StreamTable<H2Stream>;
+
+/** What {@link StreamRouter.memory} adds up (one shared object: no closure per call). */
+const MEMORY = { octets: 0 };
+function addStreamMemory(sum: typeof MEMORY, stream: H2Stream): void {
+  sum.octets += STREAM_MEMORY_ESTIMATE + stream.readableLength + stream.writableLength;
+}
 
 export class StreamRouter {
   readonly #host: RouterHost;
-  #streams = NO_STREAMS as Map<number, H2Stream>;
+  #streams = NO_STREAMS;
   /** Streams reset in the read being routed: their requests are never shown. */
   #resetInBatch: Set<number> | null = null;
 
@@ -62,13 +68,13 @@ export class StreamRouter {
     this.#host = host;
   }
 
-  #writable(): Map<number, H2Stream> {
-    return this.#streams === NO_STREAMS ? (this.#streams = new Map<number, H2Stream>()) : this.#streams;
+  #writable(): StreamTable<H2Stream> {
+    return this.#streams === NO_STREAMS ? (this.#streams = new StreamTable<H2Stream>()) : this.#streams;
   }
 
   /** A quiet connection lets go of an empty map. */
   compact(): void {
-    if (this.#streams.size === 0) this.#streams = NO_STREAMS as Map<number, H2Stream>;
+    if (this.#streams.size === 0) this.#streams = NO_STREAMS;
   }
 
   /** Streams routed now. */
@@ -78,9 +84,9 @@ export class StreamRouter {
 
   /** Octets the routed streams hold: each one's unread input and unsent writes, plus STREAM_MEMORY_ESTIMATE. */
   memory(): number {
-    let octets = 0;
-    for (const stream of this.#streams.values()) octets += STREAM_MEMORY_ESTIMATE + stream.readableLength + stream.writableLength;
-    return octets;
+    MEMORY.octets = 0;
+    this.#streams.forEach(addStreamMemory, MEMORY);
+    return MEMORY.octets;
   }
 
   /**
@@ -88,9 +94,12 @@ export class StreamRouter {
    * RST_STREAM(CANCEL). True when any did (their resets wait for a flush).
    */
   resetIdle(now: number, ms: number): boolean {
-    let idle: H2Stream[] | null = null;
-    for (const stream of this.#streams.values()) if (streamInbox.idleFor(stream, now) >= ms) (idle ??= []).push(stream);
-    if (idle === null) return false;
+    const idle: H2Stream[] = [];
+    this.#streams.forEach((found, stream) => {
+      if (streamInbox.idleFor(stream, now) >= ms) found.push(stream);
+    }, idle);
+    if (idle.length === 0) return false;
+    idle.sort((a, b) => a.id - b.id); // in the order they opened, whatever the table's order
     for (const stream of idle) streamInbox.idleTimeout(stream, ms);
     return true;
   }
@@ -114,8 +123,8 @@ export class StreamRouter {
 
   /** The connection ended under the streams: each fails with `error`, routed no more. */
   failAll(error: H2Error): void {
-    const all = [...this.#streams.values()];
-    this.#streams = NO_STREAMS as Map<number, H2Stream>;
+    const all = this.#streams.values();
+    this.#streams = NO_STREAMS;
     for (const stream of all) streamInbox.fail(stream, error);
   }
 
