@@ -45,6 +45,23 @@ describe('TransportLink', function () {
     expect(called).to.equal(true);
   });
 
+  it('sums input work per turn of the event loop: cheap reads in turns of their own never wait a turn', async function () {
+    const { link } = setup();
+    let calls = 0;
+    // 0.6 ms of work a turn, for five turns (3 ms in all): each called back at once.
+    for (let turn = 0; turn < 5; turn++) {
+      link.inputDone(() => calls++, performance.now() - 0.6);
+      expect(calls).to.equal(turn + 1);
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    // Twice that in one turn passes the millisecond: the second waits for the next turn.
+    link.inputDone(() => calls++, performance.now() - 0.6);
+    link.inputDone(() => calls++, performance.now() - 0.6);
+    expect(calls).to.equal(6);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(calls).to.equal(7);
+  });
+
   it('lets a chunk the core left part of go on now, after a turn once input work passed a millisecond, or once the output drains', async function () {
     const { duplex, link } = setup(16);
     expect(link.continueInput(() => undefined, performance.now())).to.equal(true);
