@@ -195,7 +195,7 @@ describe('H2Duplex: zero-copy output to a piped transport', function () {
     client.write = ((chunk: Buffer, ...rest: never[]) => {
       seen.push(chunk);
       return original(chunk, ...rest);
-    }) as typeof client.write;
+    });
     const plans = await reuseAcrossStreams(client, server);
     expect(seen.length).to.be.above(0);
     expect(plans.every((reused) => !seen.some((c) => c.buffer === reused.buffer))).to.equal(true);
