@@ -100,7 +100,7 @@ describe('StreamRegistry', function () {
     expect(PRUNE_AT).to.be.lessThan(1000);
   });
 
-  it('prunes closed streams once the map has doubled since the last count, below the limit too (countOpenNear)', function () {
+  it('prunes closed streams once 16 more have opened since the last count, below the limit too (countOpenNear)', function () {
     const r = registry(false);
     let id = 1;
     // 10 open streams, then many requests that open and close while those stay open.
@@ -111,9 +111,31 @@ describe('StreamRegistry', function () {
       closeByPeerReset(r, id);
       most = Math.max(most, r.size);
     }
-    // Without the doubling rule the map would hold up to 100 streams (the limit) before a count.
-    expect(most).to.be.at.most(2 * 10 + 16 + 1);
+    // Without the rule the map would hold up to 100 streams (the limit) before a count.
+    expect(most).to.be.at.most(10 + 16 + 1);
     expect(r.closedBy(id - 2)).to.equal(StreamClosedBy.RECV_RST_STREAM);
+  });
+
+  it('moves the closed streams of one count into the record in id order, so the record keeps the newest (more than 64 at once, some closed by END_STREAMs)', function () {
+    const r = registry(false, { max: 50, ms: 1000 });
+    for (let id = 1; id <= 399; id += 2) {
+      if (id % 4 === 1) {
+        closeByPeerReset(r, id);
+      } else {
+        const s = r.begin(id, 1, 16384);
+        s.machine.processInput(StreamInput.RECV_HEADERS);
+        s.machine.processInput(StreamInput.RECV_END_STREAM);
+        s.machine.processInput(StreamInput.SEND_HEADERS);
+        s.machine.processInput(StreamInput.SEND_END_STREAM);
+      }
+    }
+    expect(r.countOpen(1)).to.equal(0);
+    expect(r.size).to.equal(0);
+    // 200 closed in one count: the 50 highest ids are remembered, each with how it closed.
+    expect(r.closedBy(399 - 2 * 50)).to.equal(undefined);
+    for (let id = 399 - 2 * 49; id <= 399; id += 2) {
+      expect(r.closedBy(id)).to.equal(id % 4 === 1 ? StreamClosedBy.RECV_RST_STREAM : StreamClosedBy.SEND_END_STREAM);
+    }
   });
 
   it('knows the peer ended a stream: half-closed (remote), or closed by END_STREAMs', function () {

@@ -69,6 +69,28 @@ describe('SendOrder: RFC 9218 scheduling', function () {
     expect(drain(order)).to.deep.equal([3, 1]);
   });
 
+  it('takes a stream out of the middle, the head or the tail of the round robin, and takes back one it forgot', function () {
+    const order = new SendOrder<S>(SLOTS);
+    const streams = [1, 3, 5, 7, 9].map(stream);
+    const [s1, s3, s5, , s9] = streams as [S, S, S, S, S];
+    for (const s of streams) order.add(s);
+    order.delete(s5); // middle
+    order.delete(s1); // head
+    order.delete(s9); // tail
+    expect(order.size).to.equal(2);
+    order.forget(s3);
+    order.add(s9);
+    order.add(s3); // forgotten, then ready again: at the back
+    expect(drain(order)).to.deep.equal([7, 9, 3]);
+    // Nothing links the drained streams any more.
+    for (const s of streams) expect([s.slot?.prev ?? null, s.slot?.next ?? null]).to.deep.equal([null, null]);
+    // From the ring to the sequential list and back while queued.
+    order.add(s1);
+    order.add(s3);
+    order.setPriority(s3, { urgency: 3, incremental: false });
+    expect(drain(order)).to.deep.equal([3, 1]);
+  });
+
   it('reports RFC 9218 defaults for a stream with no signal, and forgets a priority', function () {
     const order = new SendOrder<S>(SLOTS);
     const a = stream(1);

@@ -104,6 +104,19 @@ interface Handled {
 /** The frames of a handler that queues none (most do): one shared, frozen list instead of one per frame received. */
 const NO_FRAMES: readonly Serializable[] = Object.freeze([]);
 
+// What a SETTINGS change does to each stream (module functions with the value as context: no
+// closure per frame; the stream map is walked in no particular order, none is needed).
+function shiftInboundWindow(delta: number, stream: Stream): void {
+  stream.inboundFlowControlChangeFromSettings(delta);
+}
+function shiftOutboundWindow(delta: number, stream: Stream): void {
+  // RFC 9113 §6.9.2: applies to every stream's outbound window, and may make one negative.
+  stream.outboundWindow = guardIncrementWindow(stream.outboundWindow, delta);
+}
+function setMaxOutboundFrameSize(size: number, stream: Stream): void {
+  stream.maxOutboundFrameSize = size;
+}
+
 /** The block has a `:protocol` field (RFC 8441), checked by index: this runs for every request. */
 function hasProtocolField(headers: ReadonlyArray<readonly [string, string]>): boolean {
   for (let i = 0; i < headers.length; i++) if ((headers[i] as readonly [string, string])[0] === ':protocol') return true;
@@ -470,7 +483,7 @@ export class FrameReceiver {
     const window = changes.get(SettingCodes.INITIAL_WINDOW_SIZE);
     if (window !== undefined) {
       const delta = window.newValue - (window.originalValue ?? 65535);
-      for (const stream of this.#streams.values()) stream.inboundFlowControlChangeFromSettings(delta);
+      this.#streams.forEach(shiftInboundWindow, delta);
     }
     const listSize = changes.get(SettingCodes.MAX_HEADER_LIST_SIZE);
     if (listSize !== undefined) this.#headerBlocks.setMaxHeaderListSize(listSize.newValue);
@@ -487,14 +500,14 @@ export class FrameReceiver {
     if (window !== undefined) {
       // RFC 9113 §6.9.2: applies to every stream's outbound window, and may make one negative.
       const delta = window.newValue - (window.originalValue ?? 65535);
-      for (const stream of this.#streams.values()) stream.outboundWindow = guardIncrementWindow(stream.outboundWindow, delta);
+      this.#streams.forEach(shiftOutboundWindow, delta);
     }
     const tableSize = changes.get(SettingCodes.HEADER_TABLE_SIZE);
     if (tableSize !== undefined) this.#headerBlocks.setEncoderTableSize(tableSize.newValue);
     const frameSize = changes.get(SettingCodes.MAX_FRAME_SIZE);
     if (frameSize !== undefined) {
       this.#conn.maxOutboundFrameSize = frameSize.newValue;
-      for (const stream of this.#streams.values()) stream.maxOutboundFrameSize = frameSize.newValue;
+      this.#streams.forEach(setMaxOutboundFrameSize, frameSize.newValue);
     }
   }
 

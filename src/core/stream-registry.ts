@@ -120,6 +120,11 @@ export class StreamRegistry {
     return this.#streams.values();
   }
 
+  /** Calls `visit(context, stream)` for every stream in the map, in no particular order; `visit` must not open or close streams. */
+  forEach<C>(visit: (context: C, stream: Stream) => void, context: C): void {
+    this.#streams.forEach(visit, context);
+  }
+
   /**
    * A known stream. h2: `_get_stream_by_id`.
    * @throws NoSuchStreamError above the highest id (idle), StreamClosedError at or below it.

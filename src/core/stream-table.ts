@@ -96,7 +96,8 @@ export class StreamTable<V> {
   }
 
   /**
-   * Calls `visit` once for every entry, in table order, and deletes those it returns true for.
+   * Calls `visit` once for every entry, in table order, and deletes those it returns true for;
+   * `visit` itself must not add or delete entries (the table may shrink after the walk).
    * Allocates nothing (the context argument saves the caller a closure).
    */
   sweep<C>(visit: (context: C, value: V, id: number) => boolean, context: C): void {
@@ -169,7 +170,7 @@ export class StreamTable<V> {
     this.#size--;
   }
 
-  /** Below an eighth full past SHRINK_ABOVE slots: halve until it is not (so at least a quarter full: no resize back at once). */
+  /** Below an eighth full past SHRINK_ABOVE slots: halve until it is not (then an eighth to a quarter full, far from the half that grows it). */
   #maybeShrink(): void {
     const capacity = this.#mask + 1;
     let target = capacity;
@@ -188,6 +189,9 @@ export class StreamTable<V> {
       const id = oldIds[slot] as number;
       if (id !== 0) this.set(id, oldValues[slot] as V);
     }
+    // The old array may be in the old generation: left full, it would keep streams that die
+    // later looking alive to scavenges (the very thing this table avoids; see the header).
+    if (oldValues !== NO_VALUES) oldValues.fill(undefined);
   }
 }
 

@@ -404,12 +404,12 @@ export class H2Duplex extends Duplex {
    * Input from the transport. Writable's answer is false whenever a chunk is at least the
    * high-water mark, even when `_write` took it at once; a socket piped in then paused and
    * resumed around every read (some 2,000 times per 256 MiB downloaded, its reads buffered in
-   * between). The answer here is false only while input is still queued; 'drain' follows as
-   * before.
+   * between). The answer here is false only while input is still queued (or the duplex is
+   * ended, errored or destroyed, as Writable's); 'drain' follows as before.
    */
   override write(chunk: unknown, encoding?: string | ((error: Error | null | undefined) => void), callback?: (error: Error | null | undefined) => void): boolean {
     const taken = typeof encoding === 'function' ? super.write(chunk, encoding) : super.write(chunk, encoding, callback);
-    return taken || this.writableLength < this.writableHighWaterMark;
+    return taken || (!this.destroyed && this.errored === null && !this.writableEnded && this.writableLength < this.writableHighWaterMark);
   }
 
   /** Input from the transport: fed to the core a bounded amount at a time, events dispatched (InputPump; Duplex internals). */

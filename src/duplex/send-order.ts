@@ -36,6 +36,7 @@ const NOT_READY = -1;
  * given a priority.
  */
 export class SendSlot<S> {
+  // ---- SendOrder's: where the stream is queued, and by what priority.
   /** The urgency of the ready queue the stream is in; NOT_READY when in none. */
   readyAt = NOT_READY;
   /** Ready in its urgency's ring (incremental or unsignalled), not its sequential list. */
@@ -45,6 +46,7 @@ export class SendSlot<S> {
   next: S | null = null;
   /** The priority it was given (a signal or an override); null: none, RFC 9218's defaults apply. */
   priority: ExtensiblePriority | null = null;
+  // ---- SendScheduler's: the stream's parked write (one object per stream for both, not two).
   /** The parked write's data, null when none: see SendScheduler.park. */
   data: Uint8Array | null = null;
   /** Octets of `data` the core has taken. */

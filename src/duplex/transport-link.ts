@@ -48,6 +48,8 @@ const INPUT_TURN_MS = 1;
  */
 let inputTurn = 0;
 let turnCounted = false;
+/** setImmediate as the module found it: a fake-timer library installed later (tests) must not swallow the count and leave it stuck. */
+const countAfterTurn = setImmediate;
 function countTurn(): void {
   inputTurn++;
   turnCounted = false;
@@ -192,7 +194,7 @@ export class TransportLink implements WriterOwner {
     }
     if (!turnCounted) {
       turnCounted = true;
-      setImmediate(countTurn);
+      countAfterTurn(countTurn);
     }
     if ((this.#inputWork += performance.now() - started) >= INPUT_TURN_MS) {
       this.#inputWork = 0;
