@@ -52,7 +52,6 @@ export class ServerSessions {
   /** The server the events are emitted on. */
   readonly server: SessionServer;
   #duplex: H2DuplexOptions;
-  readonly #sessions = new Set<H2Duplex>();
   /** Plain connections still deciding between HTTP/2 and HTTP/1.1. */
   readonly #undecided = new Set<net.Socket>();
   readonly #http1: http.Server | null;
@@ -85,11 +84,6 @@ export class ServerSessions {
     this.#firstOctetsTimeout = preface === 0 || preface === Infinity ? null : (preface ?? DEFAULT_FIRST_OCTETS_TIMEOUT_MS);
     const unknown = rest['unknownProtocolTimeout'];
     this.#unknownProtocolTimeout = typeof unknown === 'number' ? unknown : DEFAULT_UNKNOWN_PROTOCOL_TIMEOUT_MS;
-  }
-
-  /** The sessions open now. */
-  get sessions(): ReadonlySet<H2Duplex> {
-    return this.#sessions;
   }
 
   /** The H2Duplex options new sessions get. */
@@ -161,10 +155,8 @@ export class ServerSessions {
 
   #adopt(session: H2Duplex): void {
     hubOf.set(session, this);
-    this.#sessions.add(session);
     session.on('stream', sessionOnStream);
     session.on('error', sessionOnError);
-    session.on('close', sessionOnClose);
     if (this.server.timeout > 0) session.setTimeout(this.server.timeout, sessionOnTimeout);
     this.server.emit('session', session);
   }
@@ -178,11 +170,6 @@ export class ServerSessions {
   closeAll(): void {
     for (const socket of this.#undecided) socket.destroy();
     this.#http1?.close();
-  }
-
-  /** A session closed: it is no longer the server's. */
-  forget(session: H2Duplex): void {
-    this.#sessions.delete(session);
   }
 }
 
@@ -198,10 +185,6 @@ function sessionOnStream(this: H2Duplex, ...args: unknown[]): void {
 /** node:http2's `sessionOnError`: `'sessionError'` `(error, session)` on the server. */
 function sessionOnError(this: H2Duplex, error: Error): void {
   hubOf.get(this)?.server.emit('sessionError', error, this);
-}
-
-function sessionOnClose(this: H2Duplex): void {
-  hubOf.get(this)?.forget(this);
 }
 
 /** node:http2's `sessionOnTimeout`: `'timeout'` `(session)` on the server, or, unheard, the session destroyed. */
