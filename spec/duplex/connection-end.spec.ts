@@ -34,7 +34,10 @@ function setup(openStreams = 0) {
       state.outputEnded = true;
       log.push('endOutput');
     },
-    failAll: (error) => log.push(`failAll ${error.code} ${error.errorCode}`),
+    failAll: (make) => {
+      const error = make();
+      log.push(`failAll ${error.code} ${error.errorCode}`);
+    },
     destroyQuietly: (error) => {
       state.destroyed = true;
       log.push(`destroy ${error === undefined ? '-' : error.constructor.name}`);

@@ -37,8 +37,8 @@ export interface EndHost {
   flush(): void;
   /** Ends the output. */
   endOutput(): void;
-  /** Fails every stream, queued request and waiter with `error`. */
-  failAll(error: ConnectionClosedError): void;
+  /** Fails every stream, queued request and waiter with the error `make` gives (made only if one is there). */
+  failAll(make: () => ConnectionClosedError): void;
   /** Destroys the duplex; `error` reaches 'error' listeners only (a peer must not crash us). */
   destroyQuietly(error?: Error): void;
 }
@@ -197,7 +197,7 @@ export class ConnectionEnd {
       case 'preface':
         // Nothing HTTP/2 was said: close without GOAWAY.
         this.#deadReason ??= 'the client sent no preface in time (prefaceTimeout)';
-        host.failAll(new ConnectionClosedError('The client sent no preface in time (prefaceTimeout)'));
+        host.failAll(() => new ConnectionClosedError('The client sent no preface in time (prefaceTimeout)'));
         host.destroyQuietly();
         return;
       case 'settingsAck':
@@ -219,7 +219,7 @@ export class ConnectionEnd {
     const error = toH2Error(err);
     const host = this.#host;
     this.#deadReason ??= `connection error: ${error.message}`;
-    host.failAll(new ConnectionClosedError(`Connection error: ${error.message}`, error.errorCode, { cause: error }));
+    host.failAll(() => new ConnectionClosedError(`Connection error: ${error.message}`, error.errorCode, { cause: error }));
     // Set before the flush, so the flush does not take this for a graceful end.
     this.#inputClosed = true;
     this.#inputHeld = error instanceof DenialOfServiceError;
@@ -239,7 +239,7 @@ export class ConnectionEnd {
     } catch {
       // Already closed: its GOAWAY is out.
     }
-    host.failAll(new ConnectionClosedError(message, errorCode));
+    host.failAll(() => new ConnectionClosedError(message, errorCode));
     host.flush();
     host.endOutput();
     this.#destroyLater();
@@ -257,7 +257,7 @@ export class ConnectionEnd {
     }
     this.#inputClosed = true;
     this.#deadReason ??= `the peer sent GOAWAY with ${errorCodeName(ev.errorCode)}`;
-    this.#host.failAll(new ConnectionClosedError(`The peer closed the connection with GOAWAY`, ev.errorCode));
+    this.#host.failAll(() => new ConnectionClosedError(`The peer closed the connection with GOAWAY`, ev.errorCode));
     this.#host.endOutput();
   }
 

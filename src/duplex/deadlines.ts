@@ -183,6 +183,11 @@ export class Deadlines implements TickMember {
   }
 
   /** Every waiter fails with `error` (the connection is gone or going). */
+  /** PINGs or SETTINGS wait for their acknowledgement. */
+  get hasWaiters(): boolean {
+    return (this.#pings?.size ?? 0) > 0 || this.#settingsWaiters !== null;
+  }
+
   failWaiters(error: Error): void {
     const pings = this.#pings;
     this.#pings = null;
