@@ -182,12 +182,12 @@ export class Deadlines implements TickMember {
     waiter?.resolve(changed);
   }
 
-  /** Every waiter fails with `error` (the connection is gone or going). */
   /** PINGs or SETTINGS wait for their acknowledgement. */
   get hasWaiters(): boolean {
     return (this.#pings?.size ?? 0) > 0 || this.#settingsWaiters !== null;
   }
 
+  /** Every waiter fails with `error` (the connection is gone or going). */
   failWaiters(error: Error): void {
     const pings = this.#pings;
     this.#pings = null;

@@ -492,12 +492,11 @@ export class H2Duplex extends Duplex {
     }
   }
 
-  /** Every stream and waiter fails with `error` (the connection is gone or going). */
   /**
    * Fails every stream, waiting request and PING/SETTINGS waiter with the error `make` gives.
    * The error is made only when one of them is there: an Error captures a stack trace (~15 µs),
-   * and most connections end with nothing left to fail (two a connection were 4 % of a server's
-   * CPU when clients connected for one request each).
+   * and most connections end with nothing left to fail (two a connection were 3.7 % of a
+   * server's CPU when clients connected for one request each).
    */
   #failAll(make: () => ConnectionClosedError): void {
     if (this.#router.size === 0 && this.#scheduler.opensWaiting === 0 && !this.#deadlines.hasWaiters) return;
