@@ -23,7 +23,8 @@ import { EMPTY_STREAM_TABLE, StreamTable } from './stream-table.js';
  * Closed streams leave the stream map (for the bounded ClosedStreams record) when the open
  * streams are counted; counting is skipped while the map is smaller than MAX_CONCURRENT_STREAMS,
  * and forced once it holds this many, so the map stays small whatever the peer's limit (and
- * once it has doubled since the last count, see {@link StreamRegistry.countOpenNear}).
+ * once PRUNE_SLACK more streams have been added since the last count, see
+ * {@link StreamRegistry.countOpenNear}).
  */
 export const PRUNE_AT = 128;
 

@@ -481,7 +481,7 @@ export class H2Duplex extends Duplex {
     // A quiet connection gives back its output slab (most of an idle connection's memory).
     if (now - deadlines.lastInputAt >= QUIET_RELEASE_MS && !this.#output.scheduled) {
       connection.releaseBuffers();
-      // And the collections emptied since (an empty Map is ~180 octets; an emptied array keeps ~150).
+      // And the collections emptied since (an emptied stream table or array keeps its slots).
       this.#router.compact();
       this.#scheduler.compact();
       this.#link.compact();

@@ -43,8 +43,7 @@ const INPUT_TURN_MS = 1;
  * Turns of the event loop that had input, counted by one setImmediate per turn shared by every
  * connection (it runs after the turn's I/O callbacks): input work is summed per turn, so a
  * connection whose reads each cost little never waits a turn it does not need. (Summed across
- * turns, a download at 400 MB/s waited a turn every ~7 reads; its socket paused meanwhile,
- * some 2,000 times per 256 MiB.)
+ * turns, such a connection also waited a turn after every millisecond of work in all.)
  */
 let inputTurn = 0;
 let turnCounted = false;

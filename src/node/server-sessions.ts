@@ -2,7 +2,8 @@
  * The sessions of one server (plain or TLS): one server H2Duplex per HTTP/2 connection, their
  * events re-emitted on the server as node:http2 does (`'session'`, `'stream'`,
  * `'sessionError'`, `'timeout'`), the choice between HTTP/2 and HTTP/1.1 for each connection
- * (the preface on the plain server, ALPN on the TLS one), and closing them all with the server.
+ * (the preface on the plain server, ALPN on the TLS one), and, when the server closes, destroying
+ * connections still undecided (open sessions stay open, as node:http2's).
  *
  * Not here: the server classes and the compatibility `'request'` (./server.ts), HTTP/1.1 and
  * h2c upgrades (./http1.ts), the socket/session lifetimes (./transport.ts).
